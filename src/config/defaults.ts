@@ -1,0 +1,85 @@
+/**
+ * Every default, in one place. `{}` resolves to exactly this (plus what the environment
+ * says). The README's config table documents the same values.
+ */
+import type { MutableResolvedConfig } from './types.js';
+
+export const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+export const DEFAULT_METRICS_ENDPOINT = 'http://localhost:4318/v1/metrics';
+export const DEFAULT_LOGS_ENDPOINT = 'http://localhost:4318/v1/logs';
+
+/** Paths of health probes and of the metrics endpoint: never traced, never in HTTP metrics. */
+export const DEFAULT_IGNORED_PATHS = [
+  '/health',
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/ready',
+  '/live',
+  '/ping',
+  '/metrics',
+  '/metrics.json',
+  '/favicon.ico',
+];
+
+/** The stable semantic-convention buckets for HTTP durations, in seconds. */
+export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+export function defaultConfig(): MutableResolvedConfig {
+  return {
+    enabled: true,
+    service: {
+      name: 'unknown_service:node',
+      version: null,
+      environment: 'development',
+      attributes: {},
+      detectors: ['host', 'os', 'process', 'container'],
+    },
+    logging: {
+      level: 'info',
+      format: 'structured',
+      outputs: [{ type: 'console', level: 'info' }],
+      correlation: true,
+      fields: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' },
+      file: { path: 'logs/app.log', size: '10m', frequency: 'daily', keep: 7 },
+      otlp: { endpoint: DEFAULT_LOGS_ENDPOINT, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 },
+      redact: [],
+      requests: false,
+    },
+    metrics: {
+      enabled: true,
+      collectors: ['http', 'runtime', 'host', 'components'],
+      interval: 10,
+      exporters: ['prometheus'],
+      prometheus: {
+        port: 9464,
+        host: '0.0.0.0',
+        path: '/metrics',
+        jsonPath: '/metrics.json',
+        allowedIps: [],
+        trustProxy: [],
+        auth: null,
+      },
+      otlp: { endpoint: DEFAULT_METRICS_ENDPOINT, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 },
+      buckets: [...DEFAULT_DURATION_BUCKETS],
+      views: {},
+      cardinalityLimit: 2000,
+    },
+    tracing: {
+      enabled: true,
+      sampler: { ratio: 1, parentBased: true, rules: [], maxPerSecond: null },
+      exporter: 'otlp',
+      endpoint: DEFAULT_TRACES_ENDPOINT,
+      headers: {},
+      protocol: 'http/protobuf',
+      timeoutMs: 10_000,
+      batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 5000 },
+      propagators: ['tracecontext', 'baggage'],
+      ignorePaths: [...DEFAULT_IGNORED_PATHS],
+      serverTiming: false,
+    },
+    instrumentations: {},
+    shutdown: { handleSignals: true, timeoutMs: 5000 },
+    diagnostics: { level: 'info' },
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The environment variables Beacon honours, and how each maps onto a config field.
+ * This is the only module that knows env var names. Values are checked with the same
+ * checks as the config object; a bad value yields a warning naming the variable and is
+ * ignored (the documented default stays), because a deploy-time typo must never take
+ * a service down.
+ */
+import { configSchema } from './schema.js';
+import type { Check } from './checks.js';
+import { INSTRUMENTATION_NAMES } from '../instrumentations/catalog.js';
+
+export const ENV_VARS = [
+  'OTEL_SDK_DISABLED',
+  'NODE_ENV',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_SERVICE_NAME',
+  'OTEL_NODE_RESOURCE_DETECTORS',
+  'OTEL_LOG_LEVEL',
+  'BEACON_LOG_LEVEL',
+  'BEACON_LOG_FORMAT',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_PROPAGATORS',
+  'OTEL_METRICS_EXPORTER',
+  'OTEL_METRIC_EXPORT_INTERVAL',
+  'OTEL_EXPORTER_PROMETHEUS_HOST',
+  'OTEL_EXPORTER_PROMETHEUS_PORT',
+  'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+  'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
+] as const;
+
+export type EnvVarName = (typeof ENV_VARS)[number];
+export type Env = Readonly<Partial<Record<string, string | undefined>>>;
+
+/** A value an env var proposes for a config field, before it is checked. */
+type Assignment = [path: string, value: unknown];
+type EnvRule = (raw: string, env: Env) => Assignment[];
+
+const SIGNAL_PATHS = { TRACES: 'tracing', METRICS: 'metrics.otlp', LOGS: 'logging.otlp' } as const;
+const SIGNAL_URL_PATHS = { TRACES: '/v1/traces', METRICS: '/v1/metrics', LOGS: '/v1/logs' } as const;
+type Signal = keyof typeof SIGNAL_PATHS;
+const SIGNALS = Object.keys(SIGNAL_PATHS) as Signal[];
+
+const list = (raw: string) => raw.split(',').map((item) => item.trim()).filter(Boolean);
+
+function parseBoolean(raw: string): unknown {
+  const value = raw.trim().toLowerCase();
+  return value === 'true' ? true : value === 'false' ? false : raw;
+}
+
+function parseNumber(raw: string): unknown {
+  const value = raw.trim();
+  return value !== '' && Number.isFinite(Number(value)) ? Number(value) : raw;
+}
+
+/** W3C-baggage-style `key=value,key2=value2` with percent-encoded values (OTel spec). */
+export function parseKeyValueList(raw: string): Record<string, string> | string {
+  const result: Record<string, string> = {};
+  for (const pair of list(raw)) {
+    const index = pair.indexOf('=');
+    if (index <= 0) return raw;
+    try {
+      result[decodeURIComponent(pair.slice(0, index).trim())] = decodeURIComponent(pair.slice(index + 1).trim());
+    } catch {
+      return raw;
+    }
+  }
+  return result;
+}
+
+function samplerFromEnv(name: string, arg: string | undefined): unknown {
+  const normalized = name.trim().toLowerCase();
+  const ratioBased = normalized === 'traceidratio' || normalized === 'parentbased_traceidratio';
+  if (!ratioBased || arg === undefined || arg.trim() === '') return normalized;
+  return { ratio: parseNumber(arg), parentBased: normalized.startsWith('parentbased_') };
+}
+
+function otlpBase(raw: string, signal: Signal): unknown {
+  const base = raw.trim().replace(/\/+$/, '');
+  return base === '' ? raw : `${base}${SIGNAL_URL_PATHS[signal]}`;
+}
+
+function instrumentationSwitches(raw: string, enabled: boolean): Assignment[] {
+  return list(raw).map((name) => [
+    `instrumentations.${name.replace(/^@opentelemetry\/instrumentation-/, '')}`,
+    enabled,
+  ]);
+}
+
+/** Ordered generic → specific: a later assignment to the same field wins. */
+const RULES: [EnvVarName, EnvRule][] = [
+  ['OTEL_SDK_DISABLED', (raw) => {
+    const disabled = parseBoolean(raw);
+    return [['enabled', typeof disabled === 'boolean' ? !disabled : raw]];
+  }],
+  ['NODE_ENV', (raw) => [['service.environment', raw.trim()]]],
+  ['OTEL_RESOURCE_ATTRIBUTES', (raw) => {
+    const attributes = parseKeyValueList(raw);
+    if (typeof attributes === 'string') return [['service.attributes', raw]];
+    const { 'service.name': name, 'service.version': version, 'deployment.environment.name': environment,
+      'deployment.environment': legacyEnvironment, ...rest } = attributes;
+    const assignments: Assignment[] = [['service.attributes', rest]];
+    if (name !== undefined) assignments.push(['service.name', name]);
+    if (version !== undefined) assignments.push(['service.version', version]);
+    const env = environment ?? legacyEnvironment;
+    if (env !== undefined) assignments.push(['service.environment', env]);
+    return assignments;
+  }],
+  ['OTEL_SERVICE_NAME', (raw) => [['service.name', raw.trim()]]],
+  ['OTEL_NODE_RESOURCE_DETECTORS', (raw) => {
+    // 'env' and 'serviceinstance' are OTel names for what the resolver and resource always do.
+    const names = list(raw).filter((name) => name !== 'env' && name !== 'serviceinstance');
+    if (names.includes('none')) return [['service.detectors', []]];
+    if (names.includes('all')) return [['service.detectors', ['host', 'os', 'process', 'container', 'aws', 'gcp', 'azure', 'alibaba']]];
+    return [['service.detectors', names]];
+  }],
+  ['OTEL_LOG_LEVEL', (raw) => [['diagnostics.level', raw.trim().toLowerCase()]]],
+  ['BEACON_LOG_LEVEL', (raw) => [['logging.level', raw.trim().toLowerCase()]]],
+  ['BEACON_LOG_FORMAT', (raw) => [['logging.format', raw.trim().toLowerCase()]]],
+  ['OTEL_TRACES_SAMPLER', (raw, env) => [['tracing.sampler', samplerFromEnv(raw, env.OTEL_TRACES_SAMPLER_ARG)]]],
+  ['OTEL_TRACES_EXPORTER', (raw) => {
+    const names = list(raw.toLowerCase());
+    return [['tracing.exporter', names.length === 1 ? names[0] : raw]];
+  }],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', (raw) => SIGNALS.map((signal): Assignment => [`${endpointPath(signal)}`, otlpBase(raw, signal)])],
+  ['OTEL_EXPORTER_OTLP_HEADERS', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)])],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()])],
+  ['OTEL_EXPORTER_OTLP_TIMEOUT', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.timeoutMs`, parseNumber(raw)])],
+  ...SIGNALS.flatMap((signal): [EnvVarName, EnvRule][] => [
+    [`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT` as EnvVarName, (raw) => [[endpointPath(signal), raw.trim()]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_HEADERS` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()]]],
+  ]),
+  ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', (raw) => [['tracing.timeoutMs', parseNumber(raw)]]],
+  ['OTEL_BSP_MAX_QUEUE_SIZE', (raw) => [['tracing.batch.maxQueueSize', parseNumber(raw)]]],
+  ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', (raw) => [['tracing.batch.maxExportBatchSize', parseNumber(raw)]]],
+  ['OTEL_BSP_SCHEDULE_DELAY', (raw) => [['tracing.batch.scheduledDelayMs', parseNumber(raw)]]],
+  ['OTEL_PROPAGATORS', (raw) => [['tracing.propagators', list(raw.toLowerCase())]]],
+  ['OTEL_METRICS_EXPORTER', (raw) => {
+    const names = list(raw.toLowerCase());
+    return names.includes('none') ? [['metrics.enabled', false]] : [['metrics.exporters', names]];
+  }],
+  ['OTEL_METRIC_EXPORT_INTERVAL', (raw) => {
+    const ms = parseNumber(raw);
+    return [['metrics.interval', typeof ms === 'number' ? ms / 1000 : raw]];
+  }],
+  ['OTEL_EXPORTER_PROMETHEUS_HOST', (raw) => [['metrics.prometheus.host', raw.trim()]]],
+  ['OTEL_EXPORTER_PROMETHEUS_PORT', (raw) => [['metrics.prometheus.port', parseNumber(raw)]]],
+  ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', (raw) => [
+    // An explicit enable list turns every other instrumentation off (OTel's semantics).
+    ...INSTRUMENTATION_NAMES.map((name): Assignment => [`instrumentations.${name}`, false]),
+    ...instrumentationSwitches(raw, true),
+  ]],
+  ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', (raw) => instrumentationSwitches(raw, false)],
+];
+
+function endpointPath(signal: Signal): string {
+  return signal === 'TRACES' ? 'tracing.endpoint' : `${SIGNAL_PATHS[signal]}.endpoint`;
+}
+
+/** The check that validates one dotted field path of the config schema. */
+function checkFor(path: string): Check<unknown> | undefined {
+  if (path.startsWith('instrumentations.')) {
+    const name = path.slice('instrumentations.'.length);
+    return (value, fieldPath) => configSchema.shape.instrumentations({ [name]: value }, fieldPath.replace(/\.[^.]+$/, ''))[name];
+  }
+  let check: Check<unknown> & { shape?: Record<string, Check<unknown>> } = configSchema;
+  for (const segment of path.split('.')) {
+    const next = check.shape?.[segment];
+    if (!next) return undefined;
+    check = next;
+  }
+  return check;
+}
+
+export interface EnvLayer {
+  /** A partial config in the checked (normalised) shape. */
+  values: Record<string, unknown>;
+  /** Dotted field path → the variable that set it. */
+  sources: Map<string, EnvVarName>;
+  warnings: string[];
+}
+
+export function readEnv(env: Env): EnvLayer {
+  const layer: EnvLayer = { values: {}, sources: new Map(), warnings: [] };
+  for (const [name, rule] of RULES) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    for (const [path, proposed] of rule(raw, env)) {
+      const check = checkFor(path);
+      try {
+        if (!check) throw new Error(`${path}: not a known field`);
+        setPath(layer.values, path, check(proposed, path));
+        layer.sources.set(path, name);
+      } catch (error) {
+        layer.warnings.push(`${name}=${JSON.stringify(raw)} ignored (${(error as Error).message}); using the configured or default value`);
+      }
+    }
+  }
+  return layer;
+}
+
+/** Dotted path → segments; instrumentation names may contain dots themselves (socket.io). */
+export function splitPath(path: string): string[] {
+  return path.startsWith('instrumentations.') ? ['instrumentations', path.slice('instrumentations.'.length)] : path.split('.');
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = splitPath(path);
+  let node = target;
+  for (const segment of segments.slice(0, -1)) {
+    node = (node[segment] ??= {}) as Record<string, unknown>;
+  }
+  node[segments.at(-1)!] = value;
+}

@@ -1,0 +1,77 @@
+/**
+ * `resolveConfig(options, env)`: the one pure function that turns what the user wrote and
+ * the environment into the frozen ResolvedConfig every module receives.
+ *
+ * Precedence, field by field: the config object, then the environment, then the default.
+ * One exception: OTEL_SDK_DISABLED=true switches Beacon off whatever the code says, so an
+ * operator always has a kill switch.
+ */
+import { isPlainObject } from './checks.js';
+import { defaultConfig } from './defaults.js';
+import { type Env, readEnv } from './env.js';
+import { configSchema } from './schema.js';
+import type { BeaconConfig, MutableResolvedConfig, ResolvedConfig, ValueSource } from './types.js';
+
+export interface Resolution {
+  config: ResolvedConfig;
+  /** Dotted leaf path → where its value came from (for the debug dump). */
+  sources: ReadonlyMap<string, ValueSource>;
+  /** One line per ignored env value. */
+  warnings: readonly string[];
+}
+
+/** Throws BeaconConfigError for a bad config object; never throws for bad env values. */
+export function resolveConfig(options: BeaconConfig = {}, env: Env = {}): Resolution {
+  const fromCode = configSchema(options, '') as Record<string, unknown>;
+  const fromEnv = readEnv(env);
+  const sources = new Map<string, ValueSource>();
+
+  const merged = defaultConfig() as unknown as Record<string, unknown>;
+  mergeInto(merged, fromEnv.values, '', (path) => sources.set(path, `env:${fromEnv.sources.get(path) ?? envSourceOf(path, fromEnv.sources)}`));
+  mergeInto(merged, fromCode, '', (path) => sources.set(path, 'config'));
+
+  const config = merged as unknown as MutableResolvedConfig;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') {
+    config.enabled = false;
+    sources.set('enabled', 'env:OTEL_SDK_DISABLED');
+  }
+  // Outputs without their own level follow logging.level.
+  config.logging.outputs = config.logging.outputs.map((output) => ({ type: output.type, level: output.level ?? config.logging.level }));
+
+  for (const path of leafPaths(merged, '')) if (!sources.has(path)) sources.set(path, 'default');
+  return { config: deepFreeze(config), sources, warnings: fromEnv.warnings };
+}
+
+/** Values set from a whole object (e.g. headers) are attributed to the var that set the object. */
+function envSourceOf(path: string, envSources: ReadonlyMap<string, string>): string {
+  for (const [setPath, name] of envSources) if (path.startsWith(`${setPath}.`)) return name;
+  return 'unknown';
+}
+
+/** Plain objects merge key by key; arrays and scalars replace. Reports each leaf it writes. */
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, prefix: string, onLeaf: (path: string) => void): void {
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    const path = prefix ? `${prefix}.${key}` : key;
+    const current = target[key];
+    if (isPlainObject(value) && isPlainObject(current)) {
+      mergeInto(current, value, path, onLeaf);
+    } else {
+      target[key] = isPlainObject(value) ? structuredClone(value) : Array.isArray(value) ? [...value] : value;
+      for (const leaf of leafPaths(value, path)) onLeaf(leaf);
+    }
+  }
+}
+
+function leafPaths(value: unknown, path: string): string[] {
+  if (!isPlainObject(value) || Object.keys(value).length === 0) return [path];
+  return Object.entries(value).flatMap(([key, child]) => leafPaths(child, `${path}.${key}`.replace(/^\./, '')));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

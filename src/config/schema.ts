@@ -1,0 +1,240 @@
+/**
+ * The run-time shape of the monitoring config: one check per field, the same checks for
+ * the config object and for env values. Normalises the shorthand forms (sampler numbers
+ * and names, output names) into the resolved shape.
+ */
+import { isIP } from 'node:net';
+import { INSTRUMENTATION_NAMES } from '../instrumentations/catalog.js';
+import type { SamplerName, SamplingRule } from './types.js';
+import {
+  type Check,
+  arrayOf,
+  bool,
+  fail,
+  isPlainObject,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  recordOf,
+  str,
+  unknownKey,
+} from './checks.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const DIAG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+export const SAMPLER_NAMES = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const satisfies readonly SamplerName[];
+export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+
+const ratio = num({ min: 0, max: 1, what: 'a number between 0 and 1' });
+const positiveMs = num({ min: 1, integer: true, what: 'a positive integer (milliseconds)' });
+const port = num({ min: 0, max: 65535, integer: true, what: 'a port number 0..65535' });
+const urlPath = str({ pattern: /^\/\S*$/, what: "a path starting with '/'" });
+
+export const httpUrl: Check<string> = (value, path) => {
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  return fail(path, 'an http:// or https:// URL', value);
+};
+
+export const cidr: Check<string> = (value, path) => {
+  const what = "an IPv4 or IPv6 address or CIDR, e.g. '10.0.0.0/8' or '::1/128'";
+  if (typeof value !== 'string') return fail(path, what, value);
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return fail(path, what, value);
+  if (prefix !== undefined) {
+    const bits = Number(prefix);
+    if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) return fail(path, what, value);
+  }
+  return value;
+};
+
+const attributeValue = (value: unknown, path: string) =>
+  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+    ? value
+    : fail(path, 'a string, number or boolean', value);
+
+const headerValue = str({ what: 'a string header value' });
+
+const samplingRule: Check<SamplingRule> = (value, path) => {
+  const rule = obj({
+    path: str({ pattern: /^\//, what: "a path glob starting with '/'" }),
+    method: str({ pattern: /^[A-Za-z]+$/, what: 'an HTTP method name' }),
+    attributes: recordOf(attributeValue),
+    ratio,
+  })(value, path);
+  if (rule.ratio === undefined) fail(`${path}.ratio`, 'a number between 0 and 1', undefined);
+  return { ...rule, ratio: rule.ratio, ...(rule.method ? { method: rule.method.toUpperCase() } : {}) };
+};
+
+/** Sampler shorthand → `{ ratio?, parentBased?, rules?, maxPerSecond? }`. */
+export const sampler: Check<{ ratio?: number; parentBased?: boolean; rules?: SamplingRule[]; maxPerSecond?: number | null }> = (
+  value,
+  path,
+) => {
+  if (typeof value === 'number') return { ratio: ratio(value, path), parentBased: true };
+  if (typeof value === 'string') {
+    switch (value) {
+      case 'always_on':
+        return { ratio: 1, parentBased: false };
+      case 'always_off':
+        return { ratio: 0, parentBased: false };
+      case 'traceidratio':
+        return { parentBased: false };
+      case 'parentbased_always_on':
+        return { ratio: 1, parentBased: true };
+      case 'parentbased_always_off':
+        return { ratio: 0, parentBased: true };
+      case 'parentbased_traceidratio':
+        return { parentBased: true };
+    }
+  }
+  if (isPlainObject(value)) {
+    return obj({
+      ratio,
+      parentBased: bool,
+      rules: arrayOf(samplingRule),
+      maxPerSecond: nullable(num({ min: 0, what: 'a number of traces per second >= 0' })),
+    })(value, path);
+  }
+  return fail(
+    path,
+    `a number between 0 and 1, one of ${SAMPLER_NAMES.map((n) => `'${n}'`).join(' | ')}, or { ratio, parentBased, rules, maxPerSecond }`,
+    value,
+  );
+};
+
+const logOutputName = oneOf(['console', 'file', 'otlp'] as const);
+const logLevel = oneOf(LOG_LEVELS);
+
+/** Output names or `{ type, level }` objects; the level is filled in by the resolver. */
+const logOutput: Check<{ type: 'console' | 'file' | 'otlp'; level?: (typeof LOG_LEVELS)[number] }> = (value, path) => {
+  if (typeof value === 'string') return { type: logOutputName(value, path) };
+  const output = obj({ type: logOutputName, level: logLevel })(value, path);
+  if (!output.type) return fail(`${path}.type`, "one of 'console' | 'file' | 'otlp'", undefined);
+  return { type: output.type, ...(output.level ? { level: output.level } : {}) };
+};
+
+const otlpTarget = obj({
+  endpoint: httpUrl,
+  headers: recordOf(headerValue),
+  protocol: oneOf(PROTOCOLS),
+  timeoutMs: positiveMs,
+});
+
+const instrumentationOptions: Check<Record<string, boolean | Record<string, unknown>>> = (value, path) => {
+  if (!isPlainObject(value)) return fail(path, 'an object of instrumentation names', value);
+  const result: Record<string, boolean | Record<string, unknown>> = {};
+  for (const [name, setting] of Object.entries(value)) {
+    if (!INSTRUMENTATION_NAMES.includes(name)) throw unknownKey(`${path}.${name}`, name, INSTRUMENTATION_NAMES);
+    if (typeof setting === 'boolean' || isPlainObject(setting)) result[name] = setting;
+    else fail(`${path}.${name}`, 'true, false or an options object', setting);
+  }
+  return result;
+};
+
+const auth: Check<{ bearerToken: string } | { username: string; password: string } | null> = (value, path) => {
+  if (value === null) return null;
+  if (isPlainObject(value) && 'bearerToken' in value) {
+    const { bearerToken } = obj({ bearerToken: str({ nonEmpty: true }) })(value, path);
+    return { bearerToken: bearerToken! };
+  }
+  const basic = obj({ username: str({ nonEmpty: true }), password: str({ nonEmpty: true }) })(value, path);
+  if (!basic.username || !basic.password) {
+    return fail(path, '{ bearerToken } or { username, password }', value);
+  }
+  return { username: basic.username, password: basic.password };
+};
+
+const buckets = arrayOf(num({ min: 0, what: 'a bucket boundary >= 0' }));
+
+export const configSchema = obj({
+  enabled: bool,
+  service: obj({
+    name: str({ nonEmpty: true }),
+    version: str({ nonEmpty: true }),
+    environment: str({ nonEmpty: true }),
+    attributes: recordOf(attributeValue),
+    detectors: arrayOf(oneOf(['host', 'os', 'process', 'container', 'aws', 'gcp', 'azure', 'alibaba'] as const), {
+      unique: true,
+    }),
+  }),
+  logging: obj({
+    level: logLevel,
+    format: oneOf(['structured', 'ecs', 'pretty'] as const),
+    outputs: arrayOf(logOutput),
+    correlation: bool,
+    fields: obj({
+      traceId: str({ nonEmpty: true }),
+      spanId: str({ nonEmpty: true }),
+      traceFlags: str({ nonEmpty: true }),
+    }),
+    file: obj({
+      path: str({ nonEmpty: true }),
+      size: nullable(str({ pattern: /^\d+[kmg]?$/i, what: "a size like '10m', '500k' or '1g'" })),
+      frequency: oneOf(['hourly', 'daily', null] as const),
+      keep: num({ min: 1, integer: true }),
+    }),
+    otlp: otlpTarget,
+    redact: arrayOf(str({ nonEmpty: true })),
+    requests: bool,
+  }),
+  metrics: obj({
+    enabled: bool,
+    collectors: arrayOf(oneOf(['http', 'runtime', 'host', 'components'] as const), { unique: true }),
+    interval: num({ min: 0.1, max: 3600, what: 'a number of seconds between 0.1 and 3600' }),
+    exporters: arrayOf(oneOf(['prometheus', 'otlp', 'console'] as const), { unique: true }),
+    prometheus: obj({
+      port,
+      host: str({ nonEmpty: true }),
+      path: urlPath,
+      jsonPath: nullable(urlPath),
+      allowedIps: arrayOf(cidr),
+      trustProxy: arrayOf(cidr),
+      auth,
+    }),
+    otlp: otlpTarget,
+    buckets,
+    views: recordOf(obj({ buckets })),
+    cardinalityLimit: num({ min: 1, integer: true }),
+  }),
+  tracing: obj({
+    enabled: bool,
+    sampler,
+    exporter: oneOf(['jaeger', 'otlp', 'console', 'none'] as const),
+    endpoint: httpUrl,
+    headers: recordOf(headerValue),
+    protocol: oneOf(PROTOCOLS),
+    timeoutMs: positiveMs,
+    batch: obj({
+      maxQueueSize: num({ min: 1, integer: true }),
+      maxExportBatchSize: num({ min: 1, integer: true }),
+      scheduledDelayMs: positiveMs,
+    }),
+    propagators: arrayOf(oneOf(['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const), { unique: true }),
+    ignorePaths: arrayOf(urlPath),
+    serverTiming: bool,
+  }),
+  instrumentations: instrumentationOptions,
+  shutdown: obj({
+    handleSignals: bool,
+    timeoutMs: positiveMs,
+  }),
+  diagnostics: obj({
+    level: oneOf(DIAG_LEVELS),
+  }),
+});

@@ -1,0 +1,230 @@
+/**
+ * The monitoring config: what users write (`BeaconConfig`, every field optional) and what
+ * every module receives (`ResolvedConfig`, every field filled, frozen).
+ * Field meanings and defaults are documented in ./defaults.ts and the README table.
+ */
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export type LogFormat = 'structured' | 'ecs' | 'pretty';
+export type LogOutputName = 'console' | 'file' | 'otlp';
+export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+export type MetricsCollector = 'http' | 'runtime' | 'host' | 'components';
+export type MetricsExporter = 'prometheus' | 'otlp' | 'console';
+export type TraceExporter = 'jaeger' | 'otlp' | 'console' | 'none';
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type Propagator = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none';
+export type ResourceDetectorName =
+  | 'host' | 'os' | 'process' | 'container'
+  | 'aws' | 'gcp' | 'azure' | 'alibaba';
+export type SamplerName =
+  | 'always_on' | 'always_off' | 'traceidratio'
+  | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+export type AttributeValue = string | number | boolean;
+
+/** One sampling rule: every given matcher must match; the first matching rule decides. */
+export interface SamplingRule {
+  /** Glob on the URL path of incoming requests (`*` within a segment, `**` across). */
+  path?: string;
+  /** HTTP method, case-insensitive. */
+  method?: string;
+  /** Exact match on span attributes known when the span starts. */
+  attributes?: Record<string, AttributeValue>;
+  /** Share of matching traces to keep, 0..1. */
+  ratio: number;
+}
+
+export interface SamplerOptions {
+  /** Share of new traces to keep when no rule matches, 0..1. */
+  ratio?: number;
+  /** Follow the caller's sampling decision when there is one (default true). */
+  parentBased?: boolean;
+  rules?: SamplingRule[];
+  /** Cap on new root traces kept per second, across all rules. */
+  maxPerSecond?: number;
+}
+
+export interface OtlpTarget {
+  /** Full URL including the signal path, e.g. http://collector:4318/v1/traces. */
+  endpoint?: string;
+  headers?: Record<string, string>;
+  protocol?: OtlpProtocol;
+  /** Total deadline of one export, in milliseconds (not an idle timeout). */
+  timeoutMs?: number;
+}
+
+export type LogOutput = LogOutputName | { type: LogOutputName; level?: LogLevel };
+
+export interface BeaconConfig {
+  /** Master switch; `OTEL_SDK_DISABLED=true` turns Beacon off whatever this says. */
+  enabled?: boolean;
+  service?: {
+    name?: string;
+    version?: string;
+    environment?: string;
+    /** Extra resource attributes. */
+    attributes?: Record<string, AttributeValue>;
+    /** Resource detectors to run. Cloud detectors probe metadata addresses: opt in only. */
+    detectors?: ResourceDetectorName[];
+  };
+  logging?: {
+    level?: LogLevel;
+    format?: LogFormat;
+    outputs?: LogOutput[];
+    correlation?: boolean;
+    /** Names of the correlation fields in 'structured' format (ECS always uses trace.id / span.id). */
+    fields?: { traceId?: string; spanId?: string; traceFlags?: string };
+    file?: {
+      path?: string;
+      /** Rotate when the file reaches this size, e.g. '10m', '1g'; null for no size limit. */
+      size?: string | null;
+      /** Rotate on a schedule; null for no time-based rotation. */
+      frequency?: 'hourly' | 'daily' | null;
+      /** Rotated files to keep. */
+      keep?: number;
+    };
+    otlp?: OtlpTarget;
+    /** Extra redaction paths (pino syntax), on top of Beacon's defaults. */
+    redact?: string[];
+    /** One log line per HTTP request. */
+    requests?: boolean;
+  };
+  metrics?: {
+    enabled?: boolean;
+    collectors?: MetricsCollector[];
+    /** Seconds between pushes (otlp/console exporters) and samples of polled collectors. */
+    interval?: number;
+    exporters?: MetricsExporter[];
+    prometheus?: {
+      port?: number;
+      host?: string;
+      path?: string;
+      /** Path of the human-readable JSON summary; null to turn it off. */
+      jsonPath?: string | null;
+      /** CIDRs allowed to read the endpoint; empty allows everyone. */
+      allowedIps?: string[];
+      /** Proxies (CIDRs) whose X-Forwarded-For is believed; empty ignores the header. */
+      trustProxy?: string[];
+      auth?: { bearerToken: string } | { username: string; password: string } | null;
+    };
+    otlp?: OtlpTarget;
+    /** Default histogram buckets (seconds for durations). */
+    buckets?: number[];
+    /** Per-metric overrides, keyed by OTel metric name. */
+    views?: Record<string, { buckets?: number[] }>;
+    /** Maximum series per metric stream before new label sets overflow into one series. */
+    cardinalityLimit?: number;
+  };
+  tracing?: {
+    enabled?: boolean;
+    /** A ratio 0..1 (parent-based), an OTel sampler name, or rules. */
+    sampler?: number | SamplerName | SamplerOptions;
+    exporter?: TraceExporter;
+    endpoint?: string;
+    headers?: Record<string, string>;
+    protocol?: OtlpProtocol;
+    timeoutMs?: number;
+    batch?: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMs?: number };
+    propagators?: Propagator[];
+    /** Incoming request paths never traced (globs). */
+    ignorePaths?: string[];
+    /** Add `Server-Timing: traceparent;desc=…` to responses. */
+    serverTiming?: boolean;
+  };
+  /** Turn instrumentations on (true), off (false) or on with options, by name. */
+  instrumentations?: Record<string, boolean | Record<string, unknown>>;
+  shutdown?: {
+    /** Flush on SIGTERM/SIGINT when the app has no handler of its own. */
+    handleSignals?: boolean;
+    /** Upper bound on the flush at shutdown, in milliseconds. */
+    timeoutMs?: number;
+  };
+  diagnostics?: {
+    /** Beacon's and OpenTelemetry's own diagnostic output (OTEL_LOG_LEVEL). */
+    level?: DiagLevelName;
+  };
+}
+
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export interface ResolvedSampler {
+  ratio: number;
+  parentBased: boolean;
+  rules: SamplingRule[];
+  maxPerSecond: number | null;
+}
+
+export interface ResolvedOtlpTarget {
+  endpoint: string;
+  headers: Record<string, string>;
+  protocol: OtlpProtocol;
+  timeoutMs: number;
+}
+
+interface ResolvedShape {
+  enabled: boolean;
+  service: {
+    name: string;
+    version: string | null;
+    environment: string;
+    attributes: Record<string, AttributeValue>;
+    detectors: ResourceDetectorName[];
+  };
+  logging: {
+    level: LogLevel;
+    format: LogFormat;
+    outputs: { type: LogOutputName; level: LogLevel }[];
+    correlation: boolean;
+    fields: { traceId: string; spanId: string; traceFlags: string };
+    file: { path: string; size: string | null; frequency: 'hourly' | 'daily' | null; keep: number };
+    otlp: ResolvedOtlpTarget;
+    redact: string[];
+    requests: boolean;
+  };
+  metrics: {
+    enabled: boolean;
+    collectors: MetricsCollector[];
+    interval: number;
+    exporters: MetricsExporter[];
+    prometheus: {
+      port: number;
+      host: string;
+      path: string;
+      jsonPath: string | null;
+      allowedIps: string[];
+      trustProxy: string[];
+      auth: { bearerToken: string } | { username: string; password: string } | null;
+    };
+    otlp: ResolvedOtlpTarget;
+    buckets: number[];
+    views: Record<string, { buckets?: number[] }>;
+    cardinalityLimit: number;
+  };
+  tracing: {
+    enabled: boolean;
+    sampler: ResolvedSampler;
+    exporter: TraceExporter;
+    endpoint: string;
+    headers: Record<string, string>;
+    protocol: OtlpProtocol;
+    timeoutMs: number;
+    batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMs: number };
+    propagators: Propagator[];
+    ignorePaths: string[];
+    serverTiming: boolean;
+  };
+  instrumentations: Record<string, boolean | Record<string, unknown>>;
+  shutdown: { handleSignals: boolean; timeoutMs: number };
+  diagnostics: { level: DiagLevelName };
+}
+
+/** The fully defaulted, validated, frozen config every module receives. */
+export type ResolvedConfig = DeepReadonly<ResolvedShape>;
+/** Mutable twin used while resolving. */
+export type MutableResolvedConfig = ResolvedShape;
+
+/** Where a resolved value came from: the config object, an env var, or the default. */
+export type ValueSource = 'config' | `env:${string}` | 'default';

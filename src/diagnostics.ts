@@ -1,0 +1,96 @@
+/**
+ * Beacon's own voice: OpenTelemetry's diag logger at the configured level, a global error
+ * handler that reports each kind of telemetry failure at most once per interval with a
+ * count (never into the app), and secret redaction for anything that prints a URL.
+ */
+import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
+import type { DiagLevelName } from './config/types.js';
+
+const DIAG_LEVELS: Record<DiagLevelName, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+const PREFIX = '[beacon]';
+
+/** Writes to stderr so that it never mixes with the app's structured stdout logs. */
+const stderrLogger: DiagLogger = {
+  error: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
+  warn: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
+  info: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
+  debug: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
+  verbose: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
+};
+
+let currentLevel: DiagLogLevel = DiagLogLevel.INFO;
+
+export function setupDiagnostics(level: DiagLevelName, reportIntervalMs = 30_000): void {
+  currentLevel = DIAG_LEVELS[level];
+  diag.setLogger(stderrLogger, { logLevel: currentLevel, suppressOverrideMessage: true });
+  const reporter = new RateLimitedReporter(reportIntervalMs, (line) => diag.warn(line));
+  setGlobalErrorHandler((error) => reporter.report(describeError(error)));
+}
+
+export function isDebugEnabled(): boolean {
+  return currentLevel >= DiagLogLevel.DEBUG;
+}
+
+/** One line to stderr unless diagnostics are at 'warn' or quieter. */
+export function info(line: string): void {
+  diag.info(line);
+}
+
+export function warn(line: string): void {
+  diag.warn(line);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** `https://user:secret@host/…` → `https://***@host/…`, and bearer tokens / api keys masked. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
+    .replace(/\b(authorization|api[-_]?key|x-api-key|token)(["']?\s*[:=]\s*["']?)(bearer\s+|basic\s+)?[^\s"',}]+/gi, '$1$2$3***');
+}
+
+/**
+ * Reports the first occurrence of a message at once, then at most one line per interval
+ * per message, with the number of repeats it stood for.
+ */
+export class RateLimitedReporter {
+  private readonly seen = new Map<string, { lastReported: number; suppressed: number }>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly write: (line: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  report(message: string): void {
+    const key = message.replace(/\d+/g, '#');
+    const entry = this.seen.get(key);
+    const now = this.now();
+    if (entry && now - entry.lastReported < this.intervalMs) {
+      entry.suppressed++;
+      return;
+    }
+    const repeats = entry?.suppressed ? ` (${entry.suppressed} similar errors suppressed since the last report)` : '';
+    this.seen.set(key, { lastReported: now, suppressed: 0 });
+    if (this.seen.size > 100) this.seen.delete(this.seen.keys().next().value!);
+    this.write(`telemetry error: ${message}${repeats}`);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The public API of beacon-otel. Every public name is listed here explicitly.
+ */
+export { defineConfig } from './config/define.js';
+export { resolveConfig } from './config/resolve.js';
+export type { Resolution } from './config/resolve.js';
+export { startMonitoring } from './start.js';
+export type { MonitoringHandle, StartContext } from './start.js';
+export { BeaconConfigError, ErrorCodes } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type {
+  BeaconConfig,
+  ResolvedConfig,
+  SamplerOptions,
+  SamplingRule,
+  LogLevel,
+  LogFormat,
+  LogOutput,
+  MetricsCollector,
+  MetricsExporter,
+  TraceExporter,
+  OtlpProtocol,
+  Propagator,
+  ResourceDetectorName,
+  SamplerName,
+} from './config/types.js';

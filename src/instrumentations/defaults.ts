@@ -1,0 +1,43 @@
+/**
+ * Beacon's own options for some instrumentations, derived from the config. User options
+ * from `instrumentations.<name>` are spread over these.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Span, trace } from '@opentelemetry/api';
+import { pathMatcher } from '../common/path-glob.js';
+import type { ResolvedConfig } from '../config/types.js';
+
+export function beaconDefaults(name: string, config: ResolvedConfig): Record<string, unknown> {
+  switch (name) {
+    case 'http':
+      return httpDefaults(config.tracing);
+    case 'pino':
+      return {
+        logKeys: { ...config.logging.fields },
+        disableLogCorrelation: !config.logging.correlation,
+        // Beacon's logging module decides where records go; the instrumentation only correlates.
+        disableLogSending: true,
+      };
+    default:
+      return {};
+  }
+}
+
+function httpDefaults(tracing: ResolvedConfig['tracing']): Record<string, unknown> {
+  const ignored = pathMatcher(tracing.ignorePaths);
+  return {
+    ignoreIncomingRequestHook: (request: IncomingMessage) => ignored(request.url ?? '/'),
+    ...(tracing.serverTiming ? { responseHook: addServerTiming } : {}),
+  };
+}
+
+/** `Server-Timing: traceparent;desc="00-<trace>-<span>-<flags>"`, the header browsers show. */
+function addServerTiming(span: Span, response: unknown): void {
+  // responseHook also runs for outgoing requests, whose response is an IncomingMessage.
+  const serverResponse = response as ServerResponse;
+  if (typeof serverResponse.setHeader !== 'function' || serverResponse.headersSent) return;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  if (!trace.isSpanContextValid(span.spanContext())) return;
+  const flags = traceFlags.toString(16).padStart(2, '0');
+  serverResponse.setHeader('Server-Timing', `traceparent;desc="00-${traceId}-${spanId}-${flags}"`);
+}

@@ -1,0 +1,46 @@
+/**
+ * The resource every signal shares: service identity from the config, plus what the
+ * configured detectors find. Cloud detectors probe metadata addresses over the network,
+ * so they are loaded and run only when the config lists them.
+ */
+import { type Resource, type ResourceDetector, detectResources, resourceFromAttributes } from '@opentelemetry/resources';
+import type { ResolvedConfig, ResourceDetectorName } from './config/types.js';
+import { BEACON_VERSION } from './version.js';
+
+type DetectorLoader = () => Promise<ResourceDetector[]>;
+
+const DETECTORS: Record<ResourceDetectorName, DetectorLoader> = {
+  host: async () => [(await import('@opentelemetry/resources')).hostDetector],
+  os: async () => [(await import('@opentelemetry/resources')).osDetector],
+  process: async () => [(await import('@opentelemetry/resources')).processDetector],
+  container: async () => [(await import('@opentelemetry/resource-detector-container')).containerDetector],
+  aws: async () => {
+    const aws = await import('@opentelemetry/resource-detector-aws');
+    return [aws.awsEc2Detector, aws.awsEcsDetector, aws.awsEksDetector, aws.awsBeanstalkDetector, aws.awsLambdaDetector];
+  },
+  gcp: async () => [(await import('@opentelemetry/resource-detector-gcp')).gcpDetector],
+  azure: async () => {
+    const azure = await import('@opentelemetry/resource-detector-azure');
+    return [azure.azureVmDetector, azure.azureAppServiceDetector, azure.azureFunctionsDetector, azure.azureAksDetector, azure.azureContainerAppsDetector];
+  },
+  alibaba: async () => [(await import('@opentelemetry/resource-detector-alibaba-cloud')).alibabaCloudEcsDetector],
+};
+
+export async function buildResource(service: ResolvedConfig['service']): Promise<Resource> {
+  const detectors = (await Promise.all(service.detectors.map((name) => DETECTORS[name]()))).flat();
+  const detected = detectResources({ detectors });
+  // Explicit identity wins over anything detected.
+  return detected.merge(
+    resourceFromAttributes({
+      ...service.attributes,
+      'service.name': service.name,
+      ...(service.version === null ? {} : { 'service.version': service.version }),
+      'deployment.environment.name': service.environment,
+      'service.instance.id': serviceInstanceId,
+      'telemetry.distro.name': 'beacon-otel',
+      'telemetry.distro.version': BEACON_VERSION,
+    }),
+  );
+}
+
+const serviceInstanceId = crypto.randomUUID();

@@ -1,0 +1,69 @@
+/**
+ * The composition root: ResolvedConfig → providers, exporters and instrumentations, wired
+ * together and registered globally. Signal modules never import each other; what they
+ * share (config, resource) comes from here. Disabled signals construct nothing.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import type { ResolvedConfig } from './config/types.js';
+import { settleWithin } from './common/deadline.js';
+import { createInstrumentations, type InstrumentationPlan } from './instrumentations/load.js';
+import { createPropagator } from './propagation.js';
+import { buildResource } from './resource.js';
+import { createTracerProvider, describeTracing } from './tracing/provider.js';
+
+/** What the rest of Beacon needs from a started SDK. */
+export interface RunningSdk {
+  /** signal → where it goes, for the start-up line. */
+  readonly destinations: Readonly<Record<string, string>>;
+  readonly instrumentation: InstrumentationPlan;
+  forceFlush(): Promise<void>;
+  /** Flushes and stops everything within `deadlineMs`; never rejects. */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+interface Flushable {
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startSdk(config: ResolvedConfig, appDirs: readonly string[]): Promise<RunningSdk> {
+  const resource = await buildResource(config.service);
+  const components: Flushable[] = [];
+
+  const tracerProvider = await createTracerProvider(config.tracing, resource);
+  if (tracerProvider) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const propagator = await createPropagator(config.tracing.propagators);
+    if (propagator) propagation.setGlobalPropagator(propagator);
+    trace.setGlobalTracerProvider(tracerProvider);
+    components.push(tracerProvider);
+  }
+
+  const plan = tracerProvider ? createInstrumentations(config, appDirs) : { instrumentations: [], applied: [], skipped: [] };
+  const disableInstrumentations = registerInstrumentations({ instrumentations: plan.instrumentations });
+
+  const forceFlush = async () => {
+    await Promise.all(components.map((component) => component.forceFlush().catch(() => undefined)));
+  };
+  let stopped: Promise<void> | null = null;
+  return {
+    destinations: { traces: describeTracing(config.tracing), metrics: 'not yet available', logs: 'not yet available' },
+    instrumentation: plan,
+    forceFlush,
+    shutdown(deadlineMs) {
+      stopped ??= settleWithin(
+        Promise.all(components.map((component) => component.shutdown().catch(() => undefined))).then(() => undefined),
+        deadlineMs,
+        () => undefined,
+      ).finally(() => {
+        disableInstrumentations();
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      });
+      return stopped;
+    },
+  };
+}

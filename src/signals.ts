@@ -1,0 +1,60 @@
+/**
+ * What Beacon does on process exit and on SIGTERM/SIGINT, without changing the app's own
+ * exit behaviour:
+ * - on `beforeExit` (the loop ran dry), buffered telemetry is flushed;
+ * - on a signal, if the app has no handler of its own, Beacon flushes within the shutdown
+ *   deadline and then re-raises the signal with Node's default action, so the process dies
+ *   exactly as it would have (killed by that signal, same exit status);
+ * - if the app has its own handler, the app keeps full control; Beacon only starts a flush.
+ */
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+export interface ExitHooks {
+  remove(): void;
+}
+
+export function installExitHooks(flush: () => Promise<void>, shutdown: () => Promise<void>, handleSignals: boolean): ExitHooks {
+  let flushing = false;
+  const onBeforeExit = () => {
+    if (flushing) return;
+    flushing = true;
+    void flush().finally(() => {
+      flushing = false;
+    });
+  };
+  process.on('beforeExit', onBeforeExit);
+
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  let shuttingDown = false;
+  if (handleSignals) {
+    for (const signal of SIGNALS) {
+      const handler = () => {
+        const appHasHandler = process.listeners(signal).some((listener) => listener !== handler);
+        if (appHasHandler) {
+          void flush();
+          return;
+        }
+        // A second signal while flushing means "now": give up on the flush.
+        if (shuttingDown) {
+          remove();
+          process.kill(process.pid, signal);
+          return;
+        }
+        shuttingDown = true;
+        void shutdown().finally(() => {
+          remove();
+          process.kill(process.pid, signal);
+        });
+      };
+      handlers.set(signal, handler);
+      process.on(signal, handler);
+    }
+  }
+
+  const remove = () => {
+    process.off('beforeExit', onBeforeExit);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+    handlers.clear();
+  };
+  return { remove };
+}

@@ -1,0 +1,106 @@
+/**
+ * startMonitoring(): validate the config, resolve it against the environment, start the
+ * SDK once, install the exit hooks, say one line about it. The handle it returns is the
+ * app's way to flush and stop.
+ */
+import { dirname } from 'node:path';
+import type { Env } from './config/env.js';
+import { resolveConfig } from './config/resolve.js';
+import type { BeaconConfig, ResolvedConfig } from './config/types.js';
+import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
+import { startSdk, type RunningSdk } from './sdk.js';
+import { installExitHooks } from './signals.js';
+import { BEACON_VERSION } from './version.js';
+
+export interface MonitoringHandle {
+  /** The resolved, frozen config in force. */
+  readonly config: ResolvedConfig;
+  /** Exports everything buffered so far; never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops, within `shutdown.timeoutMs`; never rejects; safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+/** How the process was started; filled in by the register entry. */
+export interface StartContext {
+  env?: Env;
+  /** Directories the app loads packages from (its entry file's and the working directory). */
+  appDirs?: readonly string[];
+  moduleKind?: 'esm' | 'cjs';
+  configFile?: string | null;
+}
+
+let running: Promise<MonitoringHandle> | null = null;
+
+export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
+  if (running) {
+    warn('startMonitoring() was called again; returning the running instance (the new options are ignored)');
+    return running;
+  }
+  // Validation errors throw synchronously-in-promise before anything starts.
+  const resolution = resolveConfig(options, context.env ?? process.env);
+  running = start(resolution.config, resolution.sources, resolution.warnings, context);
+  running.catch(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function start(
+  config: ResolvedConfig,
+  sources: ReadonlyMap<string, string>,
+  warnings: readonly string[],
+  context: StartContext,
+): Promise<MonitoringHandle> {
+  setupDiagnostics(config.diagnostics.level);
+  for (const line of warnings) warn(line);
+
+  if (!config.enabled) {
+    info(`beacon-otel ${BEACON_VERSION} disabled (${sources.get('enabled') === 'config' ? 'enabled: false' : 'OTEL_SDK_DISABLED=true'}); no telemetry`);
+    return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
+  }
+
+  const appDirs = context.appDirs ?? [process.cwd(), ...(process.argv[1] ? [dirname(process.argv[1])] : [])];
+  const sdk = await startSdk(config, appDirs);
+  const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);
+  const hooks = installExitHooks(sdk.forceFlush, shutdown, config.shutdown.handleSignals);
+
+  info(startLine(config, sdk, context));
+  if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
+
+  return {
+    config,
+    forceFlush: sdk.forceFlush,
+    shutdown: async () => {
+      hooks.remove();
+      await shutdown();
+    },
+  };
+}
+
+function startLine(config: ResolvedConfig, sdk: RunningSdk, context: StartContext): string {
+  const signals = Object.entries(sdk.destinations)
+    .map(([signal, destination]) => `${signal} → ${destination}`)
+    .join('; ');
+  const kind = context.moduleKind ? ` ${context.moduleKind.toUpperCase()}` : '';
+  return `beacon-otel ${BEACON_VERSION} on Node.js ${process.version}${kind}, service ${config.service.name}: ${signals}`;
+}
+
+function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>, sdk: RunningSdk, context: StartContext): string {
+  const lines = [`config file: ${context.configFile ?? 'none (defaults + environment)'}`, 'resolved config (value ← source):'];
+  for (const [path, source] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
+    const value = SECRET_PATH.test(path) ? '***' : JSON.stringify(valueAt(config, path));
+    lines.push(`  ${path} = ${value} ← ${source}`);
+  }
+  lines.push(`instrumentations applied: ${sdk.instrumentation.applied.join(', ') || 'none'}`);
+  lines.push(`instrumentations skipped: ${sdk.instrumentation.skipped.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
+  return lines.join('\n');
+}
+
+/** Header values and credentials never reach the debug dump. */
+const SECRET_PATH = /(\.headers\.|\.auth\.|password|token|secret)/i;
+
+function valueAt(config: ResolvedConfig, path: string): unknown {
+  const segments = path.startsWith('instrumentations.') ? ['instrumentations', path.slice(17)] : path.split('.');
+  return segments.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+}

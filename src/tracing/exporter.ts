@@ -1,0 +1,31 @@
+/**
+ * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen, so
+ * an app that sends protobuf never loads the JSON exporter and vice versa.
+ */
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ResolvedConfig } from '../config/types.js';
+import { DeadlineSpanExporter } from './deadline-exporter.js';
+
+export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Promise<SpanExporter | null> {
+  switch (tracing.exporter) {
+    case 'none':
+      return null;
+    case 'console': {
+      const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace');
+      return new ConsoleSpanExporter();
+    }
+    case 'jaeger': // Jaeger ingests OTLP natively on :4318.
+    case 'otlp': {
+      const options = {
+        url: tracing.endpoint,
+        headers: { ...tracing.headers },
+        timeoutMillis: tracing.timeoutMs,
+      };
+      const exporter =
+        tracing.protocol === 'http/json'
+          ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
+          : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options);
+      return new DeadlineSpanExporter(exporter, tracing.timeoutMs);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * tracing → a TracerProvider with Beacon's sampler and a bounded batch processor, or
+ * null when tracing is off. Registering it globally is the composition root's job.
+ */
+import type { Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ResolvedConfig } from '../config/types.js';
+import { createSpanExporter } from './exporter.js';
+import { createSampler } from './sampler.js';
+
+export async function createTracerProvider(tracing: ResolvedConfig['tracing'], resource: Resource): Promise<TracerProvider | null> {
+  if (!tracing.enabled) return null;
+  const exporter = await createSpanExporter(tracing);
+  const spanProcessors = exporter
+    ? [
+        new BatchSpanProcessor({
+          exporter,
+          maxQueueSize: tracing.batch.maxQueueSize,
+          maxExportBatchSize: Math.min(tracing.batch.maxExportBatchSize, tracing.batch.maxQueueSize),
+          scheduledDelayMillis: tracing.batch.scheduledDelayMs,
+          exportTimeoutMillis: tracing.timeoutMs,
+        }),
+      ]
+    : [];
+  return new TracerProvider({ resource, sampler: createSampler(tracing.sampler), spanProcessors });
+}
+
+/** Where traces go, for the start-up line. */
+export function describeTracing(tracing: ResolvedConfig['tracing']): string {
+  if (!tracing.enabled) return 'off';
+  const { ratio, parentBased, rules, maxPerSecond } = tracing.sampler;
+  const sampling = `${parentBased ? 'parent-based ' : ''}ratio ${ratio}${rules.length ? ` + ${rules.length} rules` : ''}${maxPerSecond === null ? '' : `, ≤${maxPerSecond}/s`}`;
+  switch (tracing.exporter) {
+    case 'none':
+      return `sampled (${sampling}), not exported`;
+    case 'console':
+      return `console (${sampling})`;
+    default:
+      return `${tracing.exporter} ${tracing.endpoint} [${tracing.protocol}] (${sampling})`;
+  }
+}
