@@ -24,3 +24,7 @@ export type {
   ResourceDetectorName,
   SamplerName,
 } from './config/types.js';
+
+// Metrics: the metrics API, the Prometheus handler and component instrumentation.
+
+// Logging: the logger and its factory.

@@ -9,6 +9,8 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from './config/types.js';
 import { settleWithin } from './common/deadline.js';
 import { createInstrumentations, type InstrumentationPlan } from './instrumentations/load.js';
+import { startLogging } from './logging/setup.js';
+import { startMetrics } from './metrics/setup.js';
 import { createPropagator } from './propagation.js';
 import { buildResource } from './resource.js';
 import { createTracerProvider, describeTracing } from './tracing/provider.js';
@@ -41,15 +43,26 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
     components.push(tracerProvider);
   }
 
-  const plan = tracerProvider ? createInstrumentations(config, appDirs) : { instrumentations: [], applied: [], skipped: [] };
-  const disableInstrumentations = registerInstrumentations({ instrumentations: plan.instrumentations });
+  const metrics = await startMetrics(config, resource);
+  const logging = await startLogging(config, resource);
+  for (const component of [metrics, logging]) if (component) components.push(component);
+
+  const plan = createInstrumentations(config, appDirs);
+  const disableInstrumentations = registerInstrumentations({
+    instrumentations: plan.instrumentations,
+    ...(metrics?.meterProvider ? { meterProvider: metrics.meterProvider } : {}),
+  });
 
   const forceFlush = async () => {
     await Promise.all(components.map((component) => component.forceFlush().catch(() => undefined)));
   };
   let stopped: Promise<void> | null = null;
   return {
-    destinations: { traces: describeTracing(config.tracing), metrics: 'not yet available', logs: 'not yet available' },
+    destinations: {
+      traces: describeTracing(config.tracing),
+      metrics: metrics?.destination ?? 'off',
+      logs: logging?.destination ?? 'off',
+    },
     instrumentation: plan,
     forceFlush,
     shutdown(deadlineMs) {

@@ -86,7 +86,7 @@ export const sampler: Check<{ ratio?: number; parentBased?: boolean; rules?: Sam
   value,
   path,
 ) => {
-  if (typeof value === 'number') return { ratio: ratio(value, path), parentBased: true };
+  if (typeof value === 'number' && value >= 0 && value <= 1) return { ratio: value, parentBased: true };
   if (typeof value === 'string') {
     switch (value) {
       case 'always_on':
