@@ -122,10 +122,13 @@ export function unknownKey(path: string, key: string, known: readonly string[]):
 
 /** The candidate nearest to `word` by edit distance, if near enough to be a likely typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const prefixMatch = candidates.find((candidate) => lower.length >= 3 && candidate.toLowerCase().startsWith(lower));
+  if (prefixMatch) return prefixMatch;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;

@@ -204,6 +204,7 @@ export function readEnv(env: Env): EnvLayer {
   for (const [name, rule] of RULES) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
+    let firstProblem: string | undefined;
     for (const [path, proposed] of rule(raw, env)) {
       const check = checkFor(path);
       try {
@@ -211,8 +212,12 @@ export function readEnv(env: Env): EnvLayer {
         setPath(layer.values, path, check(proposed, path));
         layer.sources.set(path, name);
       } catch (error) {
-        layer.warnings.push(`${name}=${JSON.stringify(raw)} ignored (${(error as Error).message}); using the configured or default value`);
+        firstProblem ??= (error as Error).message;
       }
+    }
+    // One warning per variable, even when it feeds several fields (one per signal).
+    if (firstProblem) {
+      layer.warnings.push(`${name}=${JSON.stringify(raw)} ignored (${firstProblem}); using the configured or default value`);
     }
   }
   return layer;
