@@ -4,7 +4,7 @@
 export { defineConfig } from './config/define.js';
 export { resolveConfig } from './config/resolve.js';
 export type { Resolution } from './config/resolve.js';
-export { startMonitoring } from './start.js';
+export { monitoring, startMonitoring } from './start.js';
 export type { MonitoringHandle, StartContext } from './start.js';
 export { BeaconConfigError, ErrorCodes } from './errors.js';
 export type { ErrorCode } from './errors.js';

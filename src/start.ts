@@ -32,6 +32,20 @@ export interface StartContext {
 
 let running: Promise<MonitoringHandle> | null = null;
 
+/**
+ * The running instance, for apps started with `--import beacon-otel/register` that did not
+ * call startMonitoring themselves: `await monitoring.shutdown()` in their own SIGTERM handler.
+ * Both calls are no-ops when Beacon is not running.
+ */
+export const monitoring = {
+  async forceFlush(): Promise<void> {
+    await (await running?.catch(() => null))?.forceFlush();
+  },
+  async shutdown(): Promise<void> {
+    await (await running?.catch(() => null))?.shutdown();
+  },
+};
+
 export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
   if (running) {
     warn('startMonitoring() was called again; returning the running instance (the new options are ignored)');

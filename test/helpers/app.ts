@@ -1,0 +1,117 @@
+/**
+ * Runs a fixture app the way a user runs theirs: `node --import <register> app`, in a
+ * child process with IPC, and waits for it to report its port.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const registerPath = join(repoRoot, 'dist', 'register.js');
+export const fixture = (name: string) => join(repoRoot, 'test', 'fixtures', name);
+
+export interface RunningApp {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** Resolves when the process ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout(): string;
+  stderr(): string;
+}
+
+export interface AppOptions {
+  env?: Record<string, string>;
+  /** Written to a temp JSON file and passed as BEACON_CONFIG. */
+  config?: object;
+  /** Run without Beacon (baseline for exit-status comparisons). */
+  bare?: boolean;
+  cwd?: string;
+}
+
+/** The parent's env minus anything that would change Beacon's config behind the test's back. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('OTEL_') && !key.startsWith('BEACON_') && key !== 'NODE_OPTIONS') env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+export function configFile(config: object): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'beacon-test-')), 'monitoring.config.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+export function spawnApp(script: string, options: AppOptions = {}): ChildProcess {
+  const env = cleanEnv(options.env);
+  if (options.config) env.BEACON_CONFIG = configFile(options.config);
+  const args = options.bare ? [script] : ['--import', registerPath, script];
+  return spawn(process.execPath, args, { env, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+}
+
+export async function startApp(t: TestContext, script: string, options: AppOptions = {}): Promise<RunningApp> {
+  const child = spawnApp(script, options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start within 15 s\nstderr: ${stderr}`)), 15_000);
+    child.once('message', (message: { port: number }) => {
+      clearTimeout(timer);
+      resolve(message.port);
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited before listening (code ${code}, signal ${signal})\nstderr: ${stderr}`));
+    });
+  });
+  return { child, port, url: `http://127.0.0.1:${port}`, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+export interface Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: keepAliveAgent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.end();
+  });
+}
+
+const keepAliveAgent = new Agent({ keepAlive: true, maxSockets: 16 });
+
+/** Sends `count` requests, `concurrency` at a time; returns the responses in order. */
+export async function load(count: number, concurrency: number, makeRequest: (index: number) => Promise<Response>): Promise<Response[]> {
+  const responses: Response[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      responses[index] = await makeRequest(index);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return responses;
+}
