@@ -1,0 +1,101 @@
+/**
+ * Shutdown: nothing promised is lost, and the process ends exactly as it would without
+ * Beacon. Each case runs the same fixture bare and under --import and compares.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { cleanEnv, configFile, fixture, get, load, registerPath, startApp } from './helpers/app.js';
+import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+
+// A long schedule delay: spans still buffered at SIGTERM are only delivered by the flush.
+const SLOW_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '60000' };
+
+async function burstThenSigterm(t: Parameters<typeof startApp>[0], script: string, env: Record<string, string>, bare = false) {
+  const app = await startApp(t, script, { env, bare, config: { tracing: { sampler: 1 } } });
+  const responses = await load(300, 16, (i) => get(`${app.url}/users/${i}`));
+  assert.ok(responses.every((response) => response.status === 200));
+  app.child.kill('SIGTERM');
+  return { exit: await app.exited, app };
+}
+
+test('SIGTERM right after a burst: every span arrives, and the process dies by SIGTERM as it does bare', async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const env = { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+
+  const bare = await burstThenSigterm(t, fixture('express-app.cjs'), env, true);
+  const beacon = await burstThenSigterm(t, fixture('express-app.cjs'), env);
+
+  assert.deepEqual(bare.exit, { code: null, signal: 'SIGTERM' });
+  assert.deepEqual(beacon.exit, bare.exit);
+  const servers = receiver.spans.filter((span) => span.kindName === 'SERVER');
+  assert.equal(servers.length, 300, `received ${servers.length} of 300 server spans`);
+});
+
+test('an app with its own SIGTERM handler keeps control of its exit; one line flushes', async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const env = { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+
+  const bare = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), env, true);
+  const beacon = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), env);
+
+  // The handler sets exitCode 3 and lets the loop drain: no process.exit, no signal death.
+  assert.deepEqual(bare.exit, { code: 3, signal: null });
+  assert.deepEqual(beacon.exit, bare.exit);
+  assert.equal(receiver.spans.filter((span) => span.kindName === 'SERVER').length, 300);
+});
+
+/** Runs inline code under --import and resolves with its exit and stdout. */
+async function runInline(code: string, env: Record<string, string>, config?: object) {
+  const child = spawn(process.execPath, ['--import', registerPath, '-e', code], {
+    env: cleanEnv({ ...env, ...(config ? { BEACON_CONFIG: configFile(config) } : {}) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  const [exitCode, signal] = await once(child, 'exit');
+  return { exit: { code: exitCode as number | null, signal: signal as string | null }, stdout };
+}
+
+test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit code', async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const code = `
+    const http = require('node:http');
+    const server = http.createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1', () => {
+      http.get('http://127.0.0.1:' + server.address().port + '/once', (res) => {
+        res.resume();
+        res.on('end', () => { server.close(); process.exitCode = 5; });
+      });
+    });`;
+  const { exit } = await runInline(code, { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  assert.deepEqual(exit, { code: 5, signal: null });
+  assert.deepEqual(receiver.spans.map((span) => span.kindName).sort(), ['CLIENT', 'SERVER']);
+});
+
+test('a collector that never answers cannot hold the process past the shutdown deadline', async (t) => {
+  const receiver = await startOtlpReceiver({ hang: true });
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    env: { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    config: { shutdown: { timeoutMs: 1500 }, tracing: { timeoutMs: 60_000 } },
+  });
+  await load(20, 4, (i) => get(`${app.url}/users/${i}`));
+  const started = Date.now();
+  app.child.kill('SIGTERM');
+  const exit = await app.exited;
+  const elapsed = Date.now() - started;
+  assert.deepEqual(exit, { code: null, signal: 'SIGTERM' });
+  assert.ok(elapsed < 5000, `took ${elapsed} ms to exit with a 1500 ms shutdown deadline`);
+  assert.ok(receiver.requests.length >= 1, 'the export was attempted');
+});
+
+test('Beacon listens for SIGTERM/SIGINT only while handleSignals is on', async () => {
+  const code = "console.log(process.listenerCount('SIGTERM'), process.listenerCount('SIGINT'))";
+  const quiet = { OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: 'warn' };
+  assert.equal((await runInline(code, quiet)).stdout.trim(), '1 1');
+  assert.equal((await runInline(code, quiet, { shutdown: { handleSignals: false } })).stdout.trim(), '0 0');
+});
