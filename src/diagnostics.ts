@@ -3,6 +3,7 @@
  * handler that reports each kind of telemetry failure at most once per interval with a
  * count (never into the app), and secret redaction for anything that prints a URL.
  */
+import { format } from 'node:util';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { DiagLevelName } from './config/types.js';
@@ -19,22 +20,25 @@ const DIAG_LEVELS: Record<DiagLevelName, DiagLogLevel> = {
 
 const PREFIX = '[beacon]';
 
-/** Writes to stderr so that it never mixes with the app's structured stdout logs. */
-const stderrLogger: DiagLogger = {
-  error: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
-  warn: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
-  info: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
-  debug: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
-  verbose: (message, ...args) => console.error(PREFIX, redactSecrets(message), ...args),
-};
+const writeLine = (line: string) => console.error(PREFIX, redactSecrets(line));
+
+/**
+ * Writes to stderr so that it never mixes with the app's structured stdout logs. Warnings
+ * errors and info (ours and the SDK's, e.g. one per failed export) go through a rate limiter.
+ */
+function stderrLogger(limiter: RateLimitedReporter): DiagLogger {
+  const limited = (message: string, ...args: unknown[]) => limiter.report(format(message, ...args));
+  const direct = (message: string, ...args: unknown[]) => writeLine(format(message, ...args));
+  return { error: limited, warn: limited, info: limited, debug: direct, verbose: direct };
+}
 
 let currentLevel: DiagLogLevel = DiagLogLevel.INFO;
 
 export function setupDiagnostics(level: DiagLevelName, reportIntervalMs = 30_000): void {
   currentLevel = DIAG_LEVELS[level];
-  diag.setLogger(stderrLogger, { logLevel: currentLevel, suppressOverrideMessage: true });
-  const reporter = new RateLimitedReporter(reportIntervalMs, (line) => diag.warn(line));
-  setGlobalErrorHandler((error) => reporter.report(describeError(error)));
+  const limiter = new RateLimitedReporter(reportIntervalMs, writeLine);
+  diag.setLogger(stderrLogger(limiter), { logLevel: currentLevel, suppressOverrideMessage: true });
+  setGlobalErrorHandler((error) => diag.warn(`telemetry error: ${describeError(error)}`));
 }
 
 export function isDebugEnabled(): boolean {
@@ -88,9 +92,9 @@ export class RateLimitedReporter {
       entry.suppressed++;
       return;
     }
-    const repeats = entry?.suppressed ? ` (${entry.suppressed} similar errors suppressed since the last report)` : '';
+    const repeats = entry?.suppressed ? ` (and ${entry.suppressed} more like it since the last report)` : '';
     this.seen.set(key, { lastReported: now, suppressed: 0 });
     if (this.seen.size > 100) this.seen.delete(this.seen.keys().next().value!);
-    this.write(`telemetry error: ${message}${repeats}`);
+    this.write(`${message}${repeats}`);
   }
 }
