@@ -30,11 +30,12 @@ interface Flushable {
   shutdown(): Promise<void>;
 }
 
-export async function startSdk(config: ResolvedConfig, appDirs: readonly string[]): Promise<RunningSdk> {
+/** `onActivity` is called when telemetry is recorded (see the exit hooks' rearm). */
+export async function startSdk(config: ResolvedConfig, appDirs: readonly string[], onActivity: () => void): Promise<RunningSdk> {
   const resource = await buildResource(config.service);
   const components: Flushable[] = [];
 
-  const tracerProvider = await createTracerProvider(config.tracing, resource);
+  const tracerProvider = await createTracerProvider(config.tracing, resource, onActivity);
   if (tracerProvider) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const propagator = await createPropagator(config.tracing.propagators);

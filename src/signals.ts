@@ -1,7 +1,9 @@
 /**
  * What Beacon does on process exit and on SIGTERM/SIGINT, without changing the app's own
  * exit behaviour:
- * - on `beforeExit` (the loop ran dry), buffered telemetry is flushed;
+ * - on `beforeExit` (the loop ran dry), buffered telemetry is flushed — once: the flush's
+ *   own I/O makes the loop run dry again, so a further flush happens only if the app
+ *   recorded telemetry since (`rearm()`); otherwise beforeExit would fire forever;
  * - on a signal, if the app has no handler of its own, Beacon flushes within the shutdown
  *   deadline and then re-raises the signal with Node's default action, so the process dies
  *   exactly as it would have (killed by that signal, same exit status);
@@ -11,16 +13,16 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export interface ExitHooks {
   remove(): void;
+  /** Telemetry was recorded: the next beforeExit flushes again. */
+  rearm(): void;
 }
 
 export function installExitHooks(flush: () => Promise<void>, shutdown: () => Promise<void>, handleSignals: boolean): ExitHooks {
-  let flushing = false;
+  let armed = true;
   const onBeforeExit = () => {
-    if (flushing) return;
-    flushing = true;
-    void flush().finally(() => {
-      flushing = false;
-    });
+    if (!armed) return;
+    armed = false;
+    void flush();
   };
   process.on('beforeExit', onBeforeExit);
 
@@ -56,5 +58,10 @@ export function installExitHooks(flush: () => Promise<void>, shutdown: () => Pro
     for (const [signal, handler] of handlers) process.off(signal, handler);
     handlers.clear();
   };
-  return { remove };
+  return {
+    remove,
+    rearm: () => {
+      armed = true;
+    },
+  };
 }

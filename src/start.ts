@@ -75,9 +75,11 @@ async function start(
   }
 
   const appDirs = context.appDirs ?? [process.cwd(), ...(process.argv[1] ? [dirname(process.argv[1])] : [])];
-  const sdk = await startSdk(config, appDirs);
+  let rearmExitFlush = () => {};
+  const sdk = await startSdk(config, appDirs, () => rearmExitFlush());
   const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);
   const hooks = installExitHooks(sdk.forceFlush, shutdown, config.shutdown.handleSignals);
+  rearmExitFlush = hooks.rearm;
 
   info(startLine(config, sdk, context));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));

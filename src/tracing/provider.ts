@@ -3,25 +3,31 @@
  * null when tracing is off. Registering it globally is the composition root's job.
  */
 import type { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { ActivityProcessor } from './activity-processor.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { createSpanExporter } from './exporter.js';
 import { createSampler } from './sampler.js';
 
-export async function createTracerProvider(tracing: ResolvedConfig['tracing'], resource: Resource): Promise<TracerProvider | null> {
+export async function createTracerProvider(
+  tracing: ResolvedConfig['tracing'],
+  resource: Resource,
+  onSpanEnd: () => void,
+): Promise<TracerProvider | null> {
   if (!tracing.enabled) return null;
   const exporter = await createSpanExporter(tracing);
-  const spanProcessors = exporter
-    ? [
-        new BatchSpanProcessor({
-          exporter,
-          maxQueueSize: tracing.batch.maxQueueSize,
-          maxExportBatchSize: Math.min(tracing.batch.maxExportBatchSize, tracing.batch.maxQueueSize),
-          scheduledDelayMillis: tracing.batch.scheduledDelayMs,
-          exportTimeoutMillis: tracing.timeoutMs,
-        }),
-      ]
-    : [];
+  const spanProcessors: SpanProcessor[] = [new ActivityProcessor(onSpanEnd)];
+  if (exporter) {
+    spanProcessors.push(
+      new BatchSpanProcessor({
+        exporter,
+        maxQueueSize: tracing.batch.maxQueueSize,
+        maxExportBatchSize: Math.min(tracing.batch.maxExportBatchSize, tracing.batch.maxQueueSize),
+        scheduledDelayMillis: tracing.batch.scheduledDelayMs,
+        exportTimeoutMillis: tracing.timeoutMs,
+      }),
+    );
+  }
   return new TracerProvider({ resource, sampler: createSampler(tracing.sampler), spanProcessors });
 }
 

@@ -34,11 +34,11 @@ export interface AppOptions {
   cwd?: string;
 }
 
-/** The parent's env minus anything that would change Beacon's config behind the test's back. */
+/** The parent's env minus what would change Beacon's config or Node's behaviour (NODE_OPTIONS, NODE_TEST_CONTEXT). */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('OTEL_') && !key.startsWith('BEACON_') && key !== 'NODE_OPTIONS') env[key] = value;
+    if (!key.startsWith('OTEL_') && !key.startsWith('BEACON_') && !key.startsWith('NODE_')) env[key] = value;
   }
   return { ...env, ...extra };
 }

@@ -1,0 +1,114 @@
+/**
+ * The --import entry as users meet it: config errors stop the app before it starts,
+ * worker threads start nothing, only enabled signals leave the process, the resource
+ * says who sent the data, and the debug dump explains where every value came from.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { cleanEnv, configFile, fixture, get, registerPath, repoRoot, startApp } from './helpers/app.js';
+import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', registerPath, ...args], { env: cleanEnv(env), cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stdout, stderr };
+}
+
+test('a bad config object prints one clear error and exits non-zero before the app runs', async () => {
+  const result = await run(['-e', "console.log('the app ran')"], { BEACON_CONFIG: configFile({ tracing: { sampler: 1.5 } }) });
+  assert.equal(result.code, 78);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^\[beacon\] invalid monitoring config: tracing\.sampler: expected a number between 0 and 1.*got 1\.5\n$/);
+});
+
+test('a missing BEACON_CONFIG file is a clear error too', async () => {
+  const result = await run(['-e', "console.log('the app ran')"], { BEACON_CONFIG: '/nonexistent/monitoring.config.ts' });
+  assert.equal(result.code, 78);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /BEACON_CONFIG=\/nonexistent\/monitoring\.config\.ts: no such file/);
+});
+
+test('a bad env value warns once and the app runs on the default', async () => {
+  const result = await run(['-e', "console.log('the app ran')"], { OTEL_TRACES_SAMPLER: 'sometimes', OTEL_TRACES_EXPORTER: 'none' });
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, 'the app ran\n');
+  assert.equal(result.stderr.match(/OTEL_TRACES_SAMPLER="sometimes" ignored/g)?.length, 1);
+});
+
+test('worker threads inherit --import but start nothing', async () => {
+  const code = `
+    const { Worker } = require('node:worker_threads');
+    const worker = new Worker("require('node:http'); console.log('worker ran')", { eval: true });
+    worker.on('exit', () => console.log('main done'));`;
+  const result = await run(['-e', code], { OTEL_TRACES_EXPORTER: 'none' });
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /worker ran\n[\s\S]*main done/);
+  assert.equal(result.stderr.match(/beacon-otel \S+ on Node\.js/g)?.length, 1, result.stderr);
+});
+
+test('only the enabled signals leave the process, with the configured identity on the resource', async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_RESOURCE_ATTRIBUTES: 'team=payments' },
+    config: { service: { name: 'orders', version: '1.4.0', environment: 'production' } },
+  });
+  await get(`${app.url}/users/1`);
+  app.child.kill('SIGTERM');
+  await app.exited;
+
+  assert.deepEqual([...new Set(receiver.requests.map((request) => request.path))], ['/v1/traces']);
+  const resource = receiver.spans[0]!.resource;
+  assert.equal(resource['service.name'], 'orders');
+  assert.equal(resource['service.version'], '1.4.0');
+  assert.equal(resource['deployment.environment.name'], 'production');
+  assert.equal(resource['team'], 'payments');
+  assert.equal(resource['telemetry.distro.name'], 'beacon-otel');
+  assert.equal(typeof resource['host.name'], 'string');
+  assert.equal(typeof resource['process.pid'], 'number');
+  assert.equal(resource['cloud.provider'], undefined, 'cloud detectors ran without being asked');
+});
+
+test('OTEL_LOG_LEVEL=debug dumps the resolved config with sources and the applied instrumentations', async () => {
+  const result = await run(['-e', "require('express')"], {
+    OTEL_LOG_LEVEL: 'debug',
+    OTEL_SERVICE_NAME: 'from-env',
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'authorization=Bearer%20topsecret',
+    OTEL_TRACES_EXPORTER: 'none',
+    BEACON_CONFIG: configFile({ tracing: { sampler: 0.25 } }),
+  });
+  assert.equal(result.code, 0);
+  assert.match(result.stderr, /service\.name = "from-env" ← env:OTEL_SERVICE_NAME/);
+  assert.match(result.stderr, /tracing\.sampler\.ratio = 0\.25 ← config/);
+  assert.match(result.stderr, /tracing\.exporter = "none" ← env:OTEL_TRACES_EXPORTER/);
+  assert.match(result.stderr, /metrics\.prometheus\.port = 9464 ← default/);
+  const applied = /instrumentations applied: (.*)/.exec(result.stderr)?.[1]?.split(', ') ?? [];
+  assert.ok(applied.includes('http') && applied.includes('express') && !applied.includes('pg'), `applied: ${applied.join(', ')}`);
+  assert.match(result.stderr, /instrumentations skipped: .*pg \(pg not installed\)/);
+  assert.doesNotMatch(result.stderr, /topsecret/);
+});
+
+test('startMonitoring is idempotent: a second call warns and returns the same handle', async () => {
+  const code = `
+    import('beacon-otel').then(async ({ startMonitoring }) => {
+      const first = startMonitoring({ tracing: { exporter: 'none' } });
+      const second = startMonitoring({ tracing: { exporter: 'console' } });
+      console.log(first === second, (await first).config.tracing.exporter);
+      await (await first).shutdown();
+    });`;
+  const child = spawn(process.execPath, ['-e', code], { env: cleanEnv(), cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [exitCode] = await once(child, 'exit');
+  assert.equal(exitCode, 0, stderr);
+  assert.equal(stdout.trim(), 'true none');
+  assert.match(stderr, /startMonitoring\(\) was called again; returning the running instance/);
+});
