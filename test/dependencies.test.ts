@@ -1,0 +1,23 @@
+/**
+ * One copy of each OpenTelemetry core package: a second @opentelemetry/api turns spans
+ * into silent no-ops, and a second SDK tree doubles start-up cost.
+ */
+import assert from 'node:assert/strict';
+import { globSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from './helpers/app.js';
+
+for (const name of ['api', 'core', 'sdk-node', 'instrumentation', 'sdk-trace', 'sdk-metrics', 'sdk-logs', 'resources']) {
+  test(`node_modules holds exactly one @opentelemetry/${name}`, () => {
+    const copies = globSync(`node_modules/**/@opentelemetry/${name}/package.json`, { cwd: repoRoot });
+    const versions = copies.map((path) => `${path} (${(JSON.parse(readFileSync(join(repoRoot, path), 'utf8')) as { version: string }).version})`);
+    assert.equal(copies.length, 1, versions.join('\n'));
+  });
+}
+
+test('@opentelemetry/api is a peer dependency, so the app and Beacon share one copy', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  assert.ok(manifest.peerDependencies?.['@opentelemetry/api']);
+  assert.equal(manifest.dependencies?.['@opentelemetry/api'], undefined);
+});
