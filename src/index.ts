@@ -28,3 +28,5 @@ export type {
 // Metrics: the metrics API, the Prometheus handler and component instrumentation.
 
 // Logging: the logger and its factory.
+export { logger, createLogger } from './logging/logger.js';
+export type { Logger, Bindings as LoggerBindings } from 'pino';

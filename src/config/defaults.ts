@@ -38,7 +38,9 @@ export function defaultConfig(): MutableResolvedConfig {
     logging: {
       level: 'info',
       format: 'structured',
-      outputs: [{ type: 'console', level: 'info' }],
+      // No level of its own: resolveConfig gives it logging.level (so `level: 'debug'` or
+      // BEACON_LOG_LEVEL=debug reaches the default console too).
+      outputs: [{ type: 'console' } as MutableResolvedConfig['logging']['outputs'][number]],
       correlation: true,
       fields: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' },
       file: { path: 'logs/app.log', size: '10m', frequency: 'daily', keep: 7 },

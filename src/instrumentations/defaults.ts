@@ -13,7 +13,10 @@ export function beaconDefaults(name: string, config: ResolvedConfig): Record<str
       return httpDefaults(config.tracing);
     case 'pino':
       return {
-        logKeys: { ...config.logging.fields },
+        // The app's own pino gets the same field names as Beacon's lines (ECS names in 'ecs').
+        logKeys: config.logging.format === 'ecs'
+          ? { traceId: 'trace.id', spanId: 'span.id', traceFlags: 'trace.flags' }
+          : { ...config.logging.fields },
         disableLogCorrelation: !config.logging.correlation,
         // Beacon's logging module decides where records go; the instrumentation only correlates.
         disableLogSending: true,

@@ -1,7 +1,70 @@
 /**
- * logging → the logger pipeline (formats, outputs, correlation), or null when nothing
- * needs setting up at start.
+ * logging → the logger pipeline: one root pino logger writing to every configured output
+ * (each with its own level, each failing alone), installed behind `logger`/`createLogger`,
+ * plus the optional request log. Returns what the composition root flushes at exit.
  */
-import type { SignalStarter } from '../signal.js';
+import pino, { type Level, type StreamEntry } from 'pino';
+import type { LogLevel, LogOutputName, ResolvedConfig } from '../config/types.js';
+import type { SignalComponent, SignalStarter } from '../signal.js';
+import { pinoOptions } from './formats.js';
+import type { OutputStream } from './guarded-stream.js';
+import { createLogger, setRootLogger } from './logger.js';
+import { describeOtlp, otlpOutput } from './otlp.js';
+import { startRequestLogging } from './requests.js';
+import { consoleOutput, describeFile, fileOutput } from './transports.js';
 
-export const startLogging: SignalStarter = async () => null;
+type Logging = ResolvedConfig['logging'];
+
+const LEVEL_ORDER: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export const startLogging: SignalStarter = async (config, resource) => {
+  const { logging } = config;
+  const outputs: { stream: OutputStream; level: LogLevel; description: string }[] = [];
+  for (const { type, level } of logging.outputs) {
+    if (level === 'silent') continue;
+    outputs.push({ stream: await openOutput(type, logging, resource), level, description: describe(type, logging) });
+  }
+  const rootLevel = outputs.length ? LEVEL_ORDER[Math.min(...outputs.map(({ level }) => LEVEL_ORDER.indexOf(level)))]! : 'silent';
+  const streams: StreamEntry<Level>[] = outputs.map(({ stream, level }) => ({ stream, level: level as Level }));
+  setRootLogger(pino(pinoOptions(logging, config.service, rootLevel), pino.multistream(streams)));
+
+  const ignoredPaths = [...config.tracing.ignorePaths, config.metrics.prometheus.path, ...(config.metrics.prometheus.jsonPath ? [config.metrics.prometheus.jsonPath] : [])];
+  const stopRequests = logging.requests ? startRequestLogging(createLogger({ component: 'http' }), logging.format, ignoredPaths) : () => undefined;
+
+  let stopped = false;
+  const component: SignalComponent = {
+    destination: outputs.length ? outputs.map(({ description, level }) => `${description} ≥${level}`).join(', ') : 'off (no outputs)',
+    async forceFlush() {
+      await Promise.all(outputs.map(({ stream }) => stream.flush()));
+    },
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      stopRequests();
+      await Promise.all(outputs.map(({ stream }) => stream.close()));
+    },
+  };
+  return component;
+};
+
+function openOutput(type: LogOutputName, logging: Logging, resource: Parameters<SignalStarter>[1]): Promise<OutputStream> | OutputStream {
+  switch (type) {
+    case 'console':
+      return consoleOutput(logging, [process.cwd()]);
+    case 'file':
+      return fileOutput(logging, process.cwd());
+    case 'otlp':
+      return otlpOutput(logging, resource);
+  }
+}
+
+function describe(type: LogOutputName, logging: Logging): string {
+  switch (type) {
+    case 'console':
+      return `console (${logging.format})`;
+    case 'file':
+      return describeFile(logging);
+    case 'otlp':
+      return describeOtlp(logging);
+  }
+}

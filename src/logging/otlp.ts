@@ -1,0 +1,122 @@
+/**
+ * The 'otlp' output: each serialised line (already redacted) becomes an OpenTelemetry log
+ * record — severity, body, attributes, and the trace context active at the log call
+ * (pino writes synchronously inside the call, so `context.active()` is the caller's) —
+ * batched and sent over OTLP/HTTP.
+ */
+import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { ResolvedConfig } from '../config/types.js';
+import { RateLimitedReporter, redactSecrets, warn } from '../diagnostics.js';
+import { BEACON_VERSION } from '../version.js';
+import { lineKeys } from './formats.js';
+import type { OutputStream } from './guarded-stream.js';
+import { BoundedLogExporter, createOtlpLogExporter } from './otlp-exporter.js';
+
+type Attributes = Record<string, AnyValue>;
+
+/** Records emitted but not yet exported, at most; beyond it new records are dropped and counted. */
+const MAX_PENDING = 20_000;
+
+const SEVERITY: Record<string, SeverityNumber> = {
+  trace: SeverityNumber.TRACE,
+  debug: SeverityNumber.DEBUG,
+  info: SeverityNumber.INFO,
+  warn: SeverityNumber.WARN,
+  error: SeverityNumber.ERROR,
+  fatal: SeverityNumber.FATAL,
+};
+
+/** Fields carried by the resource or the record's own slots, not repeated as attributes. */
+const NOT_ATTRIBUTES = new Set([
+  'service', 'version', 'environment', 'hostname', 'pid',
+  'ecs.version', 'service.name', 'service.version', 'service.environment', 'event.dataset',
+  'process.pid', 'host.hostname', 'trace.id', 'span.id',
+]);
+
+export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource): Promise<OutputStream> {
+  let pending = 0;
+  let closed = false;
+  let dirty = false; // as in GuardedStream: a flush with nothing to send schedules nothing
+  const exporter = new BoundedLogExporter(await createOtlpLogExporter(logging.otlp), logging.otlp.timeoutMs, (count) => {
+    pending -= count;
+  });
+  const provider = new LoggerProvider({
+    resource,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter,
+        maxQueueSize: MAX_PENDING,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 1000,
+        exportTimeoutMillis: logging.otlp.timeoutMs,
+      }),
+    ],
+  });
+  const otelLogger = provider.getLogger('beacon-otel', BEACON_VERSION);
+  const keys = lineKeys(logging.format);
+  const skip = new Set([...NOT_ATTRIBUTES, keys.message, keys.time, keys.level, ...Object.values(logging.fields)]);
+  const drops = new RateLimitedReporter(30_000, (line) => warn(line));
+
+  return {
+    name: 'otlp',
+    write(line: string) {
+      if (closed) return;
+      if (pending >= MAX_PENDING) {
+        drops.report(`log output 'otlp': queue full (${MAX_PENDING} records), record dropped`);
+        return;
+      }
+      let fields: Record<string, unknown>;
+      try {
+        fields = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      pending++;
+      dirty = true;
+      otelLogger.emit(toLogRecord(fields, keys.message, keys.time, keys.level, skip));
+    },
+    async flush() {
+      if (!dirty) return;
+      dirty = false;
+      await provider.forceFlush().catch(() => undefined);
+    },
+    async close() {
+      closed = true;
+      await provider.shutdown().catch(() => undefined);
+    },
+  };
+}
+
+export function describeOtlp(logging: ResolvedConfig['logging']): string {
+  return `otlp ${redactSecrets(logging.otlp.endpoint)}`;
+}
+
+function toLogRecord(fields: Record<string, unknown>, messageKey: string, timeKey: string, levelKey: string, skip: ReadonlySet<string>): LogRecord {
+  const level = String(fields[levelKey]);
+  const attributes: Attributes = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (skip.has(key) || value === null) continue;
+    if (key === 'err' && typeof value === 'object') Object.assign(attributes, exceptionAttributes(value as Record<string, unknown>));
+    else attributes[key] = value as AnyValue;
+  }
+  const time = typeof fields[timeKey] === 'string' ? new Date(fields[timeKey]) : undefined;
+  return {
+    ...(time && !Number.isNaN(time.getTime()) ? { timestamp: time } : {}),
+    severityNumber: SEVERITY[level] ?? SeverityNumber.UNSPECIFIED,
+    severityText: level.toUpperCase(),
+    ...(fields[messageKey] === undefined ? {} : { body: fields[messageKey] as string }),
+    attributes,
+    context: context.active(),
+  };
+}
+
+/** pino's serialised error → the OpenTelemetry exception attributes. */
+function exceptionAttributes(err: Record<string, unknown>): Attributes {
+  return {
+    'exception.type': String(err.type ?? 'Error'),
+    'exception.message': String(err.message ?? ''),
+    ...(typeof err.stack === 'string' ? { 'exception.stacktrace': err.stack } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The 'file' output: pino-roll in a worker thread rotates by size and prunes to
+ * `logging.file.keep` rotated files (plus the current one).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logger } from '../src/logging/logger.js';
+import { fileLines, startLoggingFor, tempDir } from './fixtures/logging-helpers.js';
+
+test('rotation by size creates numbered files and prunes all but `keep` old ones', async (t) => {
+  const dir = tempDir(t);
+  const logging = await startLoggingFor(t, { outputs: ['file'], file: { path: join(dir, 'app.log'), size: '1k', frequency: null, keep: 2 } });
+  const padding = 'x'.repeat(200);
+  let seq = 0;
+  // ~40 kB in small batches, so that the worker sees many writes and rolls many times.
+  for (let batch = 0; batch < 40; batch++) {
+    for (let i = 0; i < 4; i++) logger.info({ seq: seq++, padding }, 'rotating');
+    await sleep(10);
+  }
+  await sleep(200); // pruning runs after each roll
+  await logging.shutdown();
+
+  const files = readdirSync(dir).filter((name) => /^app\.\d+\.log$/.test(name));
+  const numbers = files.map((name) => Number(name.split('.')[1])).sort((a, b) => a - b);
+  assert.ok(numbers.at(-1)! >= 10, `rolled many times: ${files.join(', ')}`);
+  assert.ok(files.length >= 2 && files.length <= 3, `keep 2 + current: ${files.join(', ')}`);
+  assert.equal(numbers.includes(1), false, 'the oldest files were pruned');
+
+  // What is left is the newest lines, contiguous, ending with the last one written.
+  const seqs = fileLines(dir).map((line) => line.seq as number);
+  assert.equal(seqs.at(-1), seq - 1);
+  assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+});
