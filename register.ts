@@ -1,30 +1,32 @@
 /**
  * The `--import` entry: `node --import beacon-otel/register app.js`.
  *
- * Registers the ESM loader hook with an include list that grows as instrumentations hook
- * modules (so only those modules are wrapped), loads the monitoring config, starts the SDK
- * and waits for the hook to acknowledge before the app's first line runs. Worker threads
- * inherit --import; Beacon starts only on the main thread.
+ * Loads the monitoring config, registers the ESM loader hook with an include list that
+ * grows as instrumentations hook modules (so only those modules are wrapped), starts the
+ * SDK and waits for the hook to acknowledge before the app's first line runs. Worker
+ * threads inherit --import; Beacon starts only on the main thread.
  */
 import { register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { loadConfigFile } from './src/config/load.js';
 import { appContext } from './src/app-context.js';
+import { loadConfigFile } from './src/config/load.js';
+import { resolveConfig } from './src/config/resolve.js';
 import { BeaconConfigError } from './src/errors.js';
 import { startMonitoring } from './src/start.js';
 
 if (isMainThread) {
-  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
   try {
     const file = await loadConfigFile(process.cwd(), process.env.BEACON_CONFIG);
+    // A disabled Beacon does not even start the loader thread.
+    const hook = resolveConfig(file.options, process.env).config.enabled ? createAddHookMessageChannel() : null;
+    if (hook) register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
     await startMonitoring(file.options, { ...appContext(process.argv[1]), env: process.env, configFile: file.path });
+    await hook?.waitForAllMessagesAcknowledged();
   } catch (error) {
     if (!(error instanceof BeaconConfigError)) throw error;
     // A programmer error in the config: say it plainly and stop before the app starts.
     console.error(`[beacon] invalid monitoring config: ${error.message}`);
     process.exit(78); // EX_CONFIG
   }
-  await waitForAllMessagesAcknowledged();
 }

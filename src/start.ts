@@ -8,7 +8,7 @@ import type { Env } from './config/env.js';
 import { resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
-import { startSdk, type RunningSdk } from './sdk.js';
+import type { RunningSdk } from './sdk.js';
 import { installExitHooks } from './signals.js';
 import { BEACON_VERSION } from './version.js';
 
@@ -75,6 +75,8 @@ async function start(
   }
 
   const appDirs = context.appDirs ?? [process.cwd(), ...(process.argv[1] ? [dirname(process.argv[1])] : [])];
+  // Loaded only when needed: a disabled Beacon costs (almost) nothing at start-up.
+  const { startSdk } = await import('./sdk.js');
   let rearmExitFlush = () => {};
   const sdk = await startSdk(config, appDirs, () => rearmExitFlush());
   const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);
