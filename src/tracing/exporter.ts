@@ -1,10 +1,11 @@
 /**
- * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen, so
- * an app that sends protobuf never loads the JSON exporter and vice versa.
+ * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen (an
+ * app that sends protobuf never loads the JSON exporter) and only when the first batch leaves.
  */
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
 import { DeadlineSpanExporter } from './deadline-exporter.js';
+import { LazySpanExporter } from './lazy-exporter.js';
 
 export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Promise<SpanExporter | null> {
   switch (tracing.exporter) {
@@ -21,10 +22,11 @@ export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Pr
         headers: { ...tracing.headers },
         timeoutMillis: tracing.timeoutMs,
       };
-      const exporter =
+      const exporter = new LazySpanExporter(async () =>
         tracing.protocol === 'http/json'
           ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
-          : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options);
+          : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
+      );
       return new DeadlineSpanExporter(exporter, tracing.timeoutMs);
     }
   }
