@@ -6,13 +6,14 @@
  */
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { DeadlineExporter } from '../common/deadline-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { RateLimitedReporter, redactSecrets, warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
 import type { OutputStream } from './guarded-stream.js';
-import { BoundedLogExporter, createOtlpLogExporter } from './otlp-exporter.js';
+import { createOtlpLogExporter } from './otlp-exporter.js';
 
 type Attributes = Record<string, AnyValue>;
 
@@ -39,7 +40,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   let pending = 0;
   let closed = false;
   let dirty = false; // as in GuardedStream: a flush with nothing to send schedules nothing
-  const exporter = new BoundedLogExporter(await createOtlpLogExporter(logging.otlp), logging.otlp.timeoutMs, (count) => {
+  const exporter = new DeadlineExporter<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), logging.otlp.timeoutMs, 'log', (count) => {
     pending -= count;
   });
   const provider = new LoggerProvider({

@@ -2,9 +2,9 @@
  * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen (an
  * app that sends protobuf never loads the JSON exporter) and only when the first batch leaves.
  */
-import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
-import { DeadlineSpanExporter } from './deadline-exporter.js';
+import { DeadlineExporter } from '../common/deadline-exporter.js';
 import { LazySpanExporter } from './lazy-exporter.js';
 
 export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Promise<SpanExporter | null> {
@@ -27,7 +27,7 @@ export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Pr
           ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
           : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
       );
-      return new DeadlineSpanExporter(exporter, tracing.timeoutMs);
+      return new DeadlineExporter<ReadableSpan>(exporter, tracing.timeoutMs, 'span');
     }
   }
 }
