@@ -54,6 +54,7 @@ export function defaultConfig(): MutableResolvedConfig {
       interval: 10,
       exporters: ['prometheus'],
       prometheus: {
+        server: true,
         port: 9464,
         host: '0.0.0.0',
         path: '/metrics',

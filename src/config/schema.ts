@@ -199,6 +199,7 @@ export const configSchema = obj({
     interval: num({ min: 0.1, max: 3600, what: 'a number of seconds between 0.1 and 3600' }),
     exporters: arrayOf(oneOf(['prometheus', 'otlp', 'console'] as const), { unique: true }),
     prometheus: obj({
+      server: bool,
       port,
       host: str({ nonEmpty: true }),
       path: urlPath,

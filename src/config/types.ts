@@ -95,6 +95,8 @@ export interface BeaconConfig {
     interval?: number;
     exporters?: MetricsExporter[];
     prometheus?: {
+      /** Start Beacon's own HTTP server; false when `metricsHandler()` is mounted on the app instead. */
+      server?: boolean;
       port?: number;
       host?: string;
       path?: string;
@@ -190,6 +192,7 @@ interface ResolvedShape {
     interval: number;
     exporters: MetricsExporter[];
     prometheus: {
+      server: boolean;
       port: number;
       host: string;
       path: string;

@@ -1,0 +1,113 @@
+/**
+ * The metrics pipeline: one MeterProvider with the configured readers (Prometheus pull,
+ * OTLP push, console), views and collectors, registered globally. Readers and collectors
+ * that the config does not ask for are never constructed.
+ */
+import { metrics as otelMetrics } from '@opentelemetry/api';
+import {
+  ConsoleMetricExporter,
+  MeterProvider,
+  type IMetricReader,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import { pathMatcher } from '../common/path-glob.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { redactSecrets, warn } from '../diagnostics.js';
+import type { Resource } from '@opentelemetry/resources';
+import type { SignalComponent } from '../signal.js';
+import { BEACON_VERSION } from '../version.js';
+import { createAccessPolicy } from './access.js';
+import { meterProviderChanged } from './binding.js';
+import { startHostCollector } from './collectors/host.js';
+import { startHttpCollector } from './collectors/http.js';
+import { startRuntimeCollector } from './collectors/runtime.js';
+import { serveMetrics } from './endpoint.js';
+import { setActiveEndpoint } from './handler.js';
+import { PullReader } from './pull-reader.js';
+import { type EndpointServer, startEndpointServer } from './server.js';
+import { buildViews } from './views.js';
+
+export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource): Promise<SignalComponent> {
+  const settings = config.metrics;
+
+  const readers: IMetricReader[] = [];
+  const destinations: string[] = [];
+  const pull = settings.exporters.includes('prometheus') ? new PullReader(settings.cardinalityLimit) : null;
+  if (pull) readers.push(pull);
+  if (settings.exporters.includes('otlp')) {
+    readers.push(periodic(await otlpExporter(settings.otlp), settings));
+    destinations.push(`otlp ${redactSecrets(settings.otlp.endpoint)} every ${settings.interval}s`);
+  }
+  if (settings.exporters.includes('console')) {
+    readers.push(periodic(new ConsoleMetricExporter(), settings));
+    destinations.push(`console every ${settings.interval}s`);
+  }
+
+  const provider = new MeterProvider({ resource, readers, views: buildViews(settings) });
+  otelMetrics.setGlobalMeterProvider(provider);
+  meterProviderChanged(settings.buckets);
+
+  const stops: (() => void)[] = [];
+  const meter = (name: string) => provider.getMeter(`beacon-otel/${name}`, BEACON_VERSION);
+  if (settings.collectors.includes('runtime')) stops.push(startRuntimeCollector(meter('runtime')));
+  if (settings.collectors.includes('host')) stops.push(startHostCollector(meter('host')));
+  if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), ignoredPaths(config)));
+
+  let server: EndpointServer | null = null;
+  if (pull) {
+    const access = createAccessPolicy(settings.prometheus);
+    setActiveEndpoint({ reader: pull, access });
+    const { host, port, path, jsonPath } = settings.prometheus;
+    if (settings.prometheus.server) {
+      server = await startEndpointServer(host, port, (request, response) => {
+        const pathname = (request.url ?? '/').split('?')[0];
+        const format = pathname === path ? 'prometheus' : jsonPath !== null && pathname === jsonPath ? 'json' : null;
+        void serveMetrics(request, response, pull, access, format);
+      });
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      destinations.unshift(
+        server.port === null ? `prometheus unavailable (${shownHost}:${port} could not be bound)` : `prometheus http://${shownHost}:${server.port}${path}`,
+      );
+    } else {
+      destinations.unshift('prometheus via metricsHandler()');
+    }
+  }
+
+  return {
+    destination: destinations.join(', ') || 'no exporter',
+    meterProvider: provider,
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      for (const stop of stops) stop();
+      setActiveEndpoint(null);
+      await server?.close();
+      await provider.shutdown();
+      otelMetrics.disable();
+      meterProviderChanged(); // Beacon's instruments turn back into no-ops
+    },
+  };
+}
+
+function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metrics']): PeriodicExportingMetricReader {
+  const intervalMs = Math.round(settings.interval * 1000);
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: intervalMs,
+    // A total deadline per export (the exporter's own timeout is a socket idle timeout).
+    exportTimeoutMillis: Math.min(settings.otlp.timeoutMs, intervalMs),
+    cardinalityLimits: { default: settings.cardinalityLimit },
+  });
+}
+
+async function otlpExporter(target: ResolvedConfig['metrics']['otlp']): Promise<PushMetricExporter> {
+  if (target.protocol !== 'http/protobuf') warn(`metrics.otlp.protocol '${target.protocol}' is not supported for metrics; sending http/protobuf`);
+  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
+  return new OTLPMetricExporter({ url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs });
+}
+
+/** The paths left out of traces stay out of the extra HTTP metrics too. */
+function ignoredPaths(config: ResolvedConfig): (path: string) => boolean {
+  const { path, jsonPath } = config.metrics.prometheus;
+  return pathMatcher([...config.tracing.ignorePaths, path, ...(jsonPath ? [jsonPath] : [])]);
+}

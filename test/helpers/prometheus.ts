@@ -1,0 +1,132 @@
+/**
+ * A real Prometheus server for tests: the Debian package's binary, bound to 127.0.0.1 on a
+ * free port, with a temp config (1 s scrape interval) and data dir, stopped afterwards.
+ * When the binary is missing the test fails with a message saying how to install it.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface PromTarget {
+  labels: Record<string, string>;
+  scrapeUrl: string;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+}
+
+export interface RunningPrometheus {
+  url: string;
+  query(promql: string): Promise<PromSample[]>;
+  /** Polls `promql` until `accept` says yes (default: at least one series) or the time is up. */
+  waitFor(promql: string, accept?: (samples: PromSample[]) => boolean, timeoutMs?: number): Promise<PromSample[]>;
+  targets(): Promise<PromTarget[]>;
+  logs(): string;
+}
+
+export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BIN ?? 'prometheus';
+
+/** A port nobody listens on right now (Prometheus targets cannot be port 0). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function startPrometheus(t: TestContext, targets: readonly string[], jobName = 'app'): Promise<RunningPrometheus> {
+  const probe = spawnSync(PROMETHEUS_BINARY, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      `the Prometheus server binary '${PROMETHEUS_BINARY}' is not available (${probe.error?.message ?? `exit ${probe.status}`}); ` +
+        'install it with `apt-get install -y prometheus` (Debian package) or set PROMETHEUS_BIN',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-prometheus-'));
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      '  evaluation_interval: 1s',
+      'scrape_configs:',
+      `  - job_name: ${jobName}`,
+      '    static_configs:',
+      `      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]`,
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    PROMETHEUS_BINARY,
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let logs = '';
+  child.stdout!.on('data', (chunk: Buffer) => (logs += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await once(child, 'exit');
+      clearTimeout(killer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${logs}`);
+    const ready = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`prometheus not ready within 20 s:\n${logs}`);
+    await sleep(100);
+  }
+
+  const api = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${url}${path}`);
+    const body = (await response.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error ?? response.status}`);
+    return body.data;
+  };
+  const query = async (promql: string) =>
+    (await api<{ resultType: string; result: PromSample[] }>(`/api/v1/query?query=${encodeURIComponent(promql)}`)).result;
+  return {
+    url,
+    query,
+    async waitFor(promql, accept = (samples) => samples.length > 0, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      let last: PromSample[] = [];
+      while (Date.now() < until) {
+        last = await query(promql);
+        if (accept(last)) return last;
+        await sleep(250);
+      }
+      throw new Error(`PromQL ${promql} did not return what was expected within ${timeoutMs} ms; last result: ${JSON.stringify(last)}`);
+    },
+    targets: async () => (await api<{ activeTargets: PromTarget[] }>('/api/v1/targets')).activeTargets,
+    logs: () => logs,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,50 @@
+// 'otlp' pushes every metrics.interval seconds to a collector, with the OTel-native names
+// (the Prometheus renaming is for the Prometheus endpoint only), decoded from real protobuf.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixture, get, startApp } from './helpers/app.js';
+import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+
+test('otlp exporter: periodic pushes with OTel names, route templates and runtime/component metrics', async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('metrics-app.mjs'), {
+    config: {
+      tracing: { exporter: 'none' },
+      logging: { outputs: [] },
+      metrics: { exporters: ['otlp'], interval: 0.5, otlp: { endpoint: `${receiver.url}/v1/metrics` } },
+    },
+  });
+  assert.match(app.stderr(), /metrics → otlp http:\/\/127\.0\.0\.1:\d+\/v1\/metrics every 0\.5s/);
+  await get(`${app.url}/orders/9`);
+  const has = (name: string, where: (attributes: Record<string, unknown>) => boolean = () => true) =>
+    receiver.metrics.some((point) => point.name === name && where(point.attributes));
+  await receiver.waitFor(
+    () =>
+      has('http.server.request.duration', (a) => a['http.route'] === '/orders/:id') &&
+      has('component.calls', (a) => a.component === 'OrderService') &&
+      has('nodejs.memory.heap.used') &&
+      has('process.cpu.time') &&
+      has('orders_viewed'),
+    { timeoutMs: 10_000, description: 'http, component, runtime, host and custom metrics' },
+  );
+  const duration = receiver.metrics.find((point) => point.name === 'http.server.request.duration')!;
+  assert.equal(duration.unit, 's');
+  assert.equal(duration.type, 'histogram');
+  assert.equal(duration.resource['service.name'] !== undefined, true);
+  assert.ok(!receiver.metrics.some((point) => point.name.endsWith('_seconds') || point.name.endsWith('_bytes')), 'no Prometheus names over OTLP');
+  const pushes = receiver.requests.filter((request) => request.signal === 'metrics').length;
+  assert.ok(pushes >= 1 && pushes < 40, `pushes: ${pushes}`);
+});
+
+test("'console' exporter prints the metrics periodically for development", async (t) => {
+  const app = await startApp(t, fixture('metrics-app.mjs'), {
+    config: { tracing: { exporter: 'none' }, logging: { outputs: [] }, metrics: { exporters: ['console'], interval: 0.2, collectors: ['http'] } },
+  });
+  assert.match(app.stderr(), /metrics → console every 0\.2s/);
+  await get(`${app.url}/orders/1`);
+  const until = Date.now() + 5000;
+  while (!app.stdout().includes("name: 'http.server.request.duration'") && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.match(app.stdout(), /name: 'http\.server\.request\.duration'/);
+  assert.match(app.stdout(), /'http\.route': '\/orders\/:id'/);
+});
