@@ -37,6 +37,22 @@ test('otlp exporter: periodic pushes with OTel names, route templates and runtim
   assert.ok(pushes >= 1 && pushes < 40, `pushes: ${pushes}`);
 });
 
+test("otlp.protocol 'http/json' pushes OTLP/JSON", async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('metrics-app.mjs'), {
+    config: {
+      tracing: { exporter: 'none' },
+      logging: { outputs: [] },
+      metrics: { exporters: ['otlp'], interval: 0.5, otlp: { endpoint: `${receiver.url}/v1/metrics`, protocol: 'http/json' } },
+    },
+  });
+  await get(`${app.url}/orders/3`);
+  await receiver.waitFor((r) => r.metrics.some((point) => point.name === 'http.server.request.duration'), { timeoutMs: 10_000 });
+  const encodings = new Set(receiver.requests.filter((request) => request.signal === 'metrics').map((request) => request.encoding));
+  assert.deepEqual([...encodings], ['json']);
+});
+
 test("'console' exporter prints the metrics periodically for development", async (t) => {
   const app = await startApp(t, fixture('metrics-app.mjs'), {
     config: { tracing: { exporter: 'none' }, logging: { outputs: [] }, metrics: { exporters: ['console'], interval: 0.2, collectors: ['http'] } },

@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { pathMatcher } from '../common/path-glob.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { redactSecrets, warn } from '../diagnostics.js';
+import { redactSecrets } from '../diagnostics.js';
 import type { Resource } from '@opentelemetry/resources';
 import type { SignalComponent } from '../signal.js';
 import { BEACON_VERSION } from '../version.js';
@@ -101,9 +101,10 @@ function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metric
 }
 
 async function otlpExporter(target: ResolvedConfig['metrics']['otlp']): Promise<PushMetricExporter> {
-  if (target.protocol !== 'http/protobuf') warn(`metrics.otlp.protocol '${target.protocol}' is not supported for metrics; sending http/protobuf`);
-  const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-proto');
-  return new OTLPMetricExporter({ url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs });
+  const options = { url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs };
+  return target.protocol === 'http/json'
+    ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
+    : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
 }
 
 /** The paths left out of traces stay out of the extra HTTP metrics too. */
