@@ -1,9 +1,9 @@
 /**
  * The `--import` entry: `node --import beacon-otel/register app.js`.
  *
- * Loads the monitoring config, registers the ESM loader hook with an include list that
- * grows as instrumentations hook modules (so only those modules are wrapped), starts the
- * SDK and waits for the hook to acknowledge before the app's first line runs. Worker
+ * Loads the monitoring config, starts the SDK, then registers the ESM loader hook with the
+ * include list the instrumentations asked for (so only those modules are wrapped) and
+ * waits for the hook to acknowledge before the app's first line runs. Worker
  * threads inherit --import; Beacon starts only on the main thread.
  */
 import { register } from 'node:module';
@@ -20,9 +20,14 @@ if (isMainThread) {
     const file = await loadConfigFile(process.cwd(), process.env.BEACON_CONFIG);
     // A disabled Beacon does not even start the loader thread.
     const hook = resolveConfig(file.options, process.env).config.enabled ? createAddHookMessageChannel() : null;
-    if (hook) register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
     await startMonitoring(file.options, { ...appContext(process.argv[1]), env: process.env, configFile: file.path });
-    await hook?.waitForAllMessagesAcknowledged();
+    // Registered after the SDK is loaded: every ESM import after this point waits on the
+    // loader thread, and Beacon's own imports need no hooking. The modules instrumentations
+    // asked for while starting are queued on the channel and acknowledged here.
+    if (hook) {
+      register('import-in-the-middle/hook.mjs', import.meta.url, hook.registerOptions);
+      await hook.waitForAllMessagesAcknowledged();
+    }
   } catch (error) {
     if (!(error instanceof BeaconConfigError)) throw error;
     // A programmer error in the config: say it plainly and stop before the app starts.

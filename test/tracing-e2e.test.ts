@@ -150,3 +150,15 @@ test('the CJS app is reported as CJS at start and gets express spans too', async
   await receiver.waitFor((r) => r.spans.some((span) => span.scope.name === '@opentelemetry/instrumentation-express'), { timeoutMs: 10_000 });
   assert.match(app.stderr(), / CJS, service /);
 });
+
+test('ESM named imports of node:http are instrumented through the loader hook', async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('esm-named-imports.mjs'), { env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+  await get(`${app.url}/outgoing`);
+  await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'SERVER').length >= 2, { timeoutMs: 10_000 });
+  const client = receiver.spans.find((span) => span.kindName === 'CLIENT');
+  assert.ok(client, 'the named `get` import was not instrumented');
+  const downstream = receiver.spans.find((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/downstream');
+  assert.equal(downstream?.parentSpanId, client.spanId);
+});
