@@ -40,7 +40,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('OTEL_') && !key.startsWith('BEACON_') && !key.startsWith('NODE_')) env[key] = value;
   }
-  return { ...env, ...extra };
+  // Tests never bind the fixed default metrics port (tests and a dev server may run at once).
+  return { ...env, OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: '0', ...extra };
 }
 
 export function configFile(config: object): string {
