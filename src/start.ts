@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import type { Env } from './config/env.js';
 import { resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
-import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
+import { info, isDebugEnabled, redactSecrets, setupDiagnostics, warn } from './diagnostics.js';
+import { probeEndpoint } from './tracing/probe.js';
 import type { RunningSdk } from './sdk.js';
 import { installExitHooks } from './signals.js';
 import { BEACON_VERSION } from './version.js';
@@ -85,6 +86,7 @@ async function start(
 
   info(startLine(config, sdk, context));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
+  reportTraceEndpoint(config.tracing);
 
   return {
     config,
@@ -94,6 +96,17 @@ async function start(
       await shutdown();
     },
   };
+}
+
+/** Says, once the probe is back, whether spans have somewhere to go. */
+function reportTraceEndpoint(tracing: ResolvedConfig['tracing']): void {
+  if (!tracing.enabled || (tracing.exporter !== 'otlp' && tracing.exporter !== 'jaeger')) return;
+  const endpoint = redactSecrets(tracing.endpoint);
+  void probeEndpoint(tracing.endpoint).then((problem) =>
+    problem === null
+      ? info(`trace endpoint ${endpoint} answers`)
+      : warn(`trace endpoint ${endpoint} does not answer (${problem}); exports fail until it does`),
+  );
 }
 
 function startLine(config: ResolvedConfig, sdk: RunningSdk, context: StartContext): string {
