@@ -2,6 +2,7 @@
  * The orders service's HTTP API (express), as in any service: routes, JSON bodies,
  * errors mapped to status codes. Nothing in here is about telemetry.
  */
+import { createLogger } from 'beacon-otel';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { NotFoundError, OrderRepository, OrderService, UserRepository, UserService, ValidationError } from './domain.js';
 
@@ -34,6 +35,17 @@ export function createApp(): express.Express {
   });
   app.get('/api/orders/revenue', async (_req, res) => {
     res.json(await orders.revenue());
+  });
+
+  // Alertmanager's webhook receiver in the compose stack (deploy/alertmanager/alertmanager.yml):
+  // each alert becomes one log line, so alerts show up in Kibana next to the service's logs.
+  const alertLog = createLogger({ component: 'alerts' });
+  app.post('/api/alerts', (req, res) => {
+    const body = (req.body ?? {}) as { alerts?: { status?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] };
+    for (const alert of body.alerts ?? []) {
+      alertLog.warn({ alert_status: alert.status, alert_name: alert.labels?.alertname, alert_labels: alert.labels }, alert.annotations?.summary ?? 'alert');
+    }
+    res.status(204).end();
   });
 
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {

@@ -2,7 +2,11 @@
  * Users and orders: repositories over the in-memory tables and the services that hold
  * the rules (validation, lookups, revenue aggregation).
  */
+import { Instrumented, createLogger } from 'beacon-otel';
 import { Table } from './store.js';
+import { databaseWrites, expensiveAggregations, fullScans, queryRowsReturned } from './telemetry.js';
+
+const log = createLogger({ component: 'orders' });
 
 export interface User {
   id: number;
@@ -22,39 +26,56 @@ export interface Order {
 export class ValidationError extends Error {}
 export class NotFoundError extends Error {}
 
+@Instrumented()
 export class UserRepository {
   private readonly table = new Table<User>();
   insert(user: Omit<User, 'id'>): User {
+    databaseWrites.inc({ table: 'users', operation: 'insert' });
     return this.table.insert(user);
   }
   findById(id: number): User | undefined {
-    return this.table.findById(id);
+    const user = this.table.findById(id);
+    queryRowsReturned.observe(user ? 1 : 0, { table: 'users', query_type: 'by_id' });
+    return user;
   }
   findAll(): User[] {
-    return this.table.scan();
+    fullScans.inc({ table: 'users' });
+    const rows = this.table.scan();
+    queryRowsReturned.observe(rows.length, { table: 'users', query_type: 'full_scan' });
+    return rows;
   }
 }
 
+@Instrumented()
 export class OrderRepository {
   private readonly table = new Table<Order>();
   insert(order: Omit<Order, 'id'>): Order {
+    databaseWrites.inc({ table: 'orders', operation: 'insert' });
     return this.table.insert(order);
   }
   findByUser(userId: number): Order[] {
-    return this.table.filter((order) => order.userId === userId);
+    const rows = this.table.filter((order) => order.userId === userId);
+    queryRowsReturned.observe(rows.length, { table: 'orders', query_type: 'by_user' });
+    return rows;
   }
   findAll(): Order[] {
-    return this.table.scan();
+    fullScans.inc({ table: 'orders' });
+    const rows = this.table.scan();
+    queryRowsReturned.observe(rows.length, { table: 'orders', query_type: 'full_scan' });
+    return rows;
   }
 }
 
+@Instrumented()
 export class UserService {
   constructor(private readonly users: UserRepository) {}
 
   create(input: { username?: unknown; email?: unknown }): User {
     if (typeof input.username !== 'string' || input.username.trim() === '') throw new ValidationError('username is required');
     if (typeof input.email !== 'string' || !input.email.includes('@')) throw new ValidationError('email must be an address');
-    return this.users.insert({ username: input.username, email: input.email });
+    const user = this.users.insert({ username: input.username, email: input.email });
+    log.info({ user_id: user.id }, 'user created');
+    return user;
   }
 
   get(id: number): User {
@@ -68,6 +89,7 @@ export class UserService {
   }
 }
 
+@Instrumented()
 export class OrderService {
   constructor(
     private readonly orders: OrderRepository,
@@ -81,7 +103,9 @@ export class OrderService {
     if (typeof input.amount !== 'number' || !(input.amount > 0)) throw new ValidationError('amount must be a positive number');
     const region = typeof input.region === 'string' ? input.region : 'us-east';
     await paymentLatency();
-    return this.orders.insert({ userId, productType: input.product_type, amount: input.amount, region });
+    const order = this.orders.insert({ userId, productType: input.product_type, amount: input.amount, region });
+    log.info({ order_id: order.id, user_id: userId, amount: order.amount, region }, 'order created');
+    return order;
   }
 
   list(): Order[] {
@@ -95,6 +119,7 @@ export class OrderService {
 
   async revenue(): Promise<{ total: number; byRegion: Record<string, number>; orders: number }> {
     const all = this.orders.findAll();
+    expensiveAggregations.inc({ operation: 'revenue_by_region' });
     const byRegion: Record<string, number> = {};
     for (const order of all) byRegion[order.region] = (byRegion[order.region] ?? 0) + order.amount;
     await new Promise((resolve) => setTimeout(resolve, 5 + all.length / 100));
@@ -106,5 +131,8 @@ export class OrderService {
 async function paymentLatency(): Promise<void> {
   const roll = Math.random();
   await new Promise((resolve) => setTimeout(resolve, roll < 0.05 ? 80 + Math.random() * 120 : 2 + Math.random() * 10));
-  if (roll > 0.995) throw new Error('payment provider unavailable');
+  if (roll > 0.995) {
+    log.error('payment provider unavailable');
+    throw new Error('payment provider unavailable');
+  }
 }

@@ -1,0 +1,118 @@
+/**
+ * `npm start` on the built tree, with no backend running: the start command of package.json
+ * (without its prestart rebuild) serves the example and Beacon's metrics endpoint within a
+ * bounded time, logs correlated JSON on stdout, prints one banner, does not flood stderr when
+ * the trace endpoint is absent, and ends on SIGTERM.
+ *
+ * Ports: the command is spawned as written, with PORT and OTEL_EXPORTER_PROMETHEUS_PORT set
+ * to free ports so that it can run beside anything else on this machine (the defaults, 3000
+ * and 9464, are what the example uses when these are not set).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cleanEnv, get, repoRoot } from './helpers/app.js';
+import { freePort } from './helpers/prometheus.js';
+
+const STARTUP_BUDGET_MS = 15_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `BEACON_CONFIG=… node --import … script` from package.json → env and node arguments. */
+function startCommand(): { env: Record<string, string>; args: string[] } {
+  const script = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start!;
+  const words = script.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const [key, ...value] = words.shift()!.split('=');
+    env[key!] = value.join('=');
+  }
+  assert.equal(words.shift(), 'node', `npm start should run node: ${script}`);
+  return { env, args: words };
+}
+
+async function until<T>(what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${what} not ready within ${STARTUP_BUDGET_MS} ms (${String(last)})`);
+}
+
+test('npm start serves the example and the metrics endpoint within 15 s with no backend, logs correlated JSON, and stays quiet', async (t) => {
+  const { env, args } = startCommand();
+  const [appPort, metricsPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: cleanEnv({ ...env, PORT: String(appPort), OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = once(child, 'exit');
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  const started = Date.now();
+  const deadline = started + STARTUP_BUDGET_MS;
+  const app = `http://127.0.0.1:${appPort}`;
+  const metrics = `http://127.0.0.1:${metricsPort}`;
+  await until('the app', deadline, async () => ((await get(`${app}/health`)).status === 200 ? true : undefined));
+  await until('the metrics endpoint', deadline, async () => ((await get(`${metrics}/metrics`)).status === 200 ? true : undefined));
+
+  // The example answers as seed 000's service does: 201, 200, 400, 404.
+  const post = (path: string, body: unknown) =>
+    fetch(`${app}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await post('/api/users', { username: 'alice', email: 'alice@example.com' })).status, 201);
+  assert.equal((await post('/api/users', { username: '' })).status, 400);
+  const order = await post('/api/orders', { user_id: 1, product_type: 'digital', amount: 9.99, region: 'eu-west' });
+  assert.ok([201, 500].includes(order.status), `order: ${order.status}`);
+  assert.equal((await get(`${app}/api/users/424242`)).status, 404);
+  const revenue = await get(`${app}/api/orders/revenue`);
+  assert.equal(revenue.status, 200);
+  assert.ok(revenue.headers['server-timing'], 'Server-Timing carries the traceparent');
+
+  const text = await until('the example metrics', deadline + 5000, async () => {
+    const body = (await get(`${metrics}/metrics`)).body;
+    return body.includes('expensive_aggregation_total') ? body : undefined;
+  });
+  assert.match(text, /http_server_request_duration_seconds_count\{[^}]*http_route="\/api\/users\/:id"[^}]*http_response_status_code="404"/);
+  assert.match(text, /component_calls_total\{component="UserService",method="create"\} 2/);
+  assert.match(text, /database_writes_total\{table="users",operation="insert"\} 1/);
+  assert.match(text, /database_full_scan_total\{table="orders"\} 1/);
+  const summary = JSON.parse((await get(`${metrics}/metrics.json`)).body) as { service: string; http: { requests: number } };
+  assert.equal(summary.service, 'orders-service');
+  assert.ok(summary.http.requests >= 5);
+
+  // Correlated JSON on stdout: every line parses; the service's own lines carry the trace id.
+  await sleep(300);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const created = lines.find((line) => line.msg === 'user created');
+  assert.ok(created, `no 'user created' line in:\n${stdout}`);
+  assert.match(String(created.trace_id), /^[0-9a-f]{32}$/);
+  assert.match(String(created.span_id), /^[0-9a-f]{16}$/);
+
+  // Jaeger is absent: the batch (5 s delay) fails to export; the app keeps serving, stderr stays short.
+  await sleep(6000);
+  assert.equal((await get(`${app}/health`)).status, 200);
+  assert.equal(stderr.match(/^\[beacon\] beacon-otel .* service orders-service: traces → /gm)?.length, 1, `one banner expected:\n${stderr}`);
+  assert.ok(stderr.split('\n').length <= 8, `stderr floods:\n${stderr}`);
+
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const [code, signal] = await Promise.race([exited, new Promise<unknown[]>((resolve) => (timer = setTimeout(resolve, 10_000, ['timeout', null])))]);
+  clearTimeout(timer);
+  assert.notEqual(code, 'timeout', 'the example did not end within 10 s of SIGTERM');
+  assert.ok(signal === 'SIGTERM' || code === 0 || code === 143, `exit: code ${code}, signal ${signal}`);
+});
