@@ -23,8 +23,8 @@ const PREFIX = '[beacon]';
 const writeLine = (line: string) => console.error(PREFIX, redactSecrets(line));
 
 /**
- * Writes to stderr so that it never mixes with the app's structured stdout logs. Warnings
- * errors and info (ours and the SDK's, e.g. one per failed export) go through a rate limiter.
+ * Writes to stderr so that it never mixes with the app's structured stdout logs. Errors,
+ * warnings and info (ours and the SDK's, e.g. one per failed export) go through a rate limiter.
  */
 function stderrLogger(limiter: RateLimitedReporter): DiagLogger {
   const limited = (message: string, ...args: unknown[]) => limiter.report(format(message, ...args));
@@ -33,11 +33,19 @@ function stderrLogger(limiter: RateLimitedReporter): DiagLogger {
 }
 
 let currentLevel: DiagLogLevel = DiagLogLevel.INFO;
+/** Set by setupDiagnostics; until then Beacon has nothing to say. */
+let beaconLogger: DiagLogger | undefined;
 
+/**
+ * At 'info' (the default) Beacon says its own few lines (start-up, endpoint probe) but the
+ * SDK only its warnings: its info chatter (one "not retrying further" per failed export)
+ * is noise to an app's operator. 'debug' and above let everything through.
+ */
 export function setupDiagnostics(level: DiagLevelName, reportIntervalMs = 30_000): void {
   currentLevel = DIAG_LEVELS[level];
-  const limiter = new RateLimitedReporter(reportIntervalMs, writeLine);
-  diag.setLogger(stderrLogger(limiter), { logLevel: currentLevel, suppressOverrideMessage: true });
+  beaconLogger = stderrLogger(new RateLimitedReporter(reportIntervalMs, writeLine));
+  const sdkLevel = currentLevel === DiagLogLevel.INFO ? DiagLogLevel.WARN : currentLevel;
+  diag.setLogger(beaconLogger, { logLevel: sdkLevel, suppressOverrideMessage: true });
   setGlobalErrorHandler((error) => diag.warn(`telemetry error: ${describeError(error)}`));
 }
 
@@ -45,11 +53,12 @@ export function isDebugEnabled(): boolean {
   return currentLevel >= DiagLogLevel.DEBUG;
 }
 
-/** One line to stderr unless diagnostics are at 'warn' or quieter. */
+/** One of Beacon's own lines, unless diagnostics are at 'warn' or quieter. */
 export function info(line: string): void {
-  diag.info(line);
+  if (currentLevel >= DiagLogLevel.INFO) beaconLogger?.info(line);
 }
 
+/** Warnings share the SDK's path (its level is never below WARN unless diagnostics are off). */
 export function warn(line: string): void {
   diag.warn(line);
 }
