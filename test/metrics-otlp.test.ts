@@ -1,20 +1,26 @@
 // 'otlp' pushes every metrics.interval seconds to a collector, with the OTel-native names
 // (the Prometheus renaming is for the Prometheus endpoint only), decoded from real protobuf.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
 
-test('otlp exporter: periodic pushes with OTel names, route templates and runtime/component metrics', async (t) => {
+/** The metrics fixture pushing to a fresh receiver every 0.5 s, with nothing else exported. */
+async function startPushingApp(t: TestContext, otlp: Record<string, string> = {}) {
   const receiver = await startOtlpReceiver();
   t.after(() => receiver.close());
   const app = await startApp(t, fixture('metrics-app.mjs'), {
     config: {
       tracing: { exporter: 'none' },
       logging: { outputs: [] },
-      metrics: { exporters: ['otlp'], interval: 0.5, otlp: { endpoint: `${receiver.url}/v1/metrics` } },
+      metrics: { exporters: ['otlp'], interval: 0.5, otlp: { endpoint: `${receiver.url}/v1/metrics`, ...otlp } },
     },
   });
+  return { receiver, app };
+}
+
+test('otlp exporter: periodic pushes with OTel names, route templates and runtime/component metrics', async (t) => {
+  const { receiver, app } = await startPushingApp(t);
   assert.match(app.stderr(), /metrics → otlp http:\/\/127\.0\.0\.1:\d+\/v1\/metrics every 0\.5s/);
   await get(`${app.url}/orders/9`);
   const has = (name: string, where: (attributes: Record<string, unknown>) => boolean = () => true) =>
@@ -38,15 +44,7 @@ test('otlp exporter: periodic pushes with OTel names, route templates and runtim
 });
 
 test("otlp.protocol 'http/json' pushes OTLP/JSON", async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
-  const app = await startApp(t, fixture('metrics-app.mjs'), {
-    config: {
-      tracing: { exporter: 'none' },
-      logging: { outputs: [] },
-      metrics: { exporters: ['otlp'], interval: 0.5, otlp: { endpoint: `${receiver.url}/v1/metrics`, protocol: 'http/json' } },
-    },
-  });
+  const { receiver, app } = await startPushingApp(t, { protocol: 'http/json' });
   await get(`${app.url}/orders/3`);
   await receiver.waitFor((r) => r.metrics.some((point) => point.name === 'http.server.request.duration'), { timeoutMs: 10_000 });
   const encodings = new Set(receiver.requests.filter((request) => request.signal === 'metrics').map((request) => request.encoding));
