@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from './config/types.js';
 import { settleWithin } from './common/deadline.js';
+import { duringExplicitFlush } from './common/explicit-flush.js';
 import { createInstrumentations, type InstrumentationPlan } from './instrumentations/load.js';
 import { startLogging } from './logging/setup.js';
 import { startMetrics } from './metrics/setup.js';
@@ -54,9 +55,10 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
     ...(metrics?.meterProvider ? { meterProvider: metrics.meterProvider } : {}),
   });
 
-  const forceFlush = async () => {
-    await Promise.all(components.map((component) => component.forceFlush().catch(() => undefined)));
-  };
+  const forceFlush = () =>
+    duringExplicitFlush(async () => {
+      await Promise.all(components.map((component) => component.forceFlush().catch(() => undefined)));
+    });
   let stopped: Promise<void> | null = null;
   return {
     destinations: {
@@ -68,7 +70,9 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
     forceFlush,
     shutdown(deadlineMs) {
       stopped ??= settleWithin(
-        Promise.all(components.map((component) => component.shutdown().catch(() => undefined))).then(() => undefined),
+        duringExplicitFlush(async () => {
+          await Promise.all(components.map((component) => component.shutdown().catch(() => undefined)));
+        }),
         deadlineMs,
         () => undefined,
       ).finally(() => {

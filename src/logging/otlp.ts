@@ -7,6 +7,7 @@
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { BackoffExporter } from '../common/backoff-exporter.js';
 import { DeadlineExporter } from '../common/deadline-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { RateLimitedReporter, redactSecrets, warn } from '../diagnostics.js';
@@ -40,7 +41,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   let pending = 0;
   let closed = false;
   let dirty = false; // as in GuardedStream: a flush with nothing to send schedules nothing
-  const exporter = new DeadlineExporter<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), logging.otlp.timeoutMs, 'log', (count) => {
+  const exporter = new DeadlineExporter<ReadableLogRecord>(new BackoffExporter(await createOtlpLogExporter(logging.otlp), 'log'), logging.otlp.timeoutMs, 'log', (count) => {
     pending -= count;
   });
   const provider = new LoggerProvider({

@@ -4,6 +4,7 @@
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
+import { BackoffExporter } from '../common/backoff-exporter.js';
 import { DeadlineExporter } from '../common/deadline-exporter.js';
 import { LazySpanExporter } from './lazy-exporter.js';
 
@@ -27,7 +28,7 @@ export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Pr
           ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
           : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
       );
-      return new DeadlineExporter<ReadableSpan>(exporter, tracing.timeoutMs, 'span');
+      return new DeadlineExporter<ReadableSpan>(new BackoffExporter(exporter, 'span'), tracing.timeoutMs, 'span');
     }
   }
 }

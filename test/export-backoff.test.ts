@@ -1,0 +1,76 @@
+/**
+ * A failing collector is not hammered batch after batch, and what is still buffered at
+ * shutdown gets a real attempt anyway.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { BackoffExporter } from '../src/common/backoff-exporter.js';
+import { duringExplicitFlush } from '../src/common/explicit-flush.js';
+import { fixture, get, load, startApp } from './helpers/app.js';
+import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+
+function fakeBackend(results: ExportResultCode[]) {
+  const calls: number[][] = [];
+  return {
+    calls,
+    export(items: number[], done: (result: ExportResult) => void) {
+      calls.push(items);
+      done({ code: results.shift() ?? ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => undefined,
+  };
+}
+
+const exportNow = (exporter: BackoffExporter<number>, items: number[]) =>
+  new Promise<ExportResultCode>((resolve) => exporter.export(items, (result) => resolve(result.code)));
+
+test('after a failure, batches are failed without a request for a doubling backoff, reset by a success', async () => {
+  let now = 0;
+  const backend = fakeBackend([ExportResultCode.FAILED, ExportResultCode.FAILED]);
+  const exporter = new BackoffExporter(backend, 'span', { initialMs: 1000, maxMs: 30_000, now: () => now });
+
+  assert.equal(await exportNow(exporter, [1]), ExportResultCode.FAILED); // real attempt, fails
+  assert.equal(await exportNow(exporter, [2]), ExportResultCode.FAILED); // skipped
+  now = 999;
+  assert.equal(await exportNow(exporter, [3]), ExportResultCode.FAILED); // still skipped
+  now = 1000;
+  assert.equal(await exportNow(exporter, [4]), ExportResultCode.FAILED); // real attempt, fails again → 2 s
+  now = 2999;
+  assert.equal(await exportNow(exporter, [5]), ExportResultCode.FAILED); // skipped
+  now = 3000;
+  assert.equal(await exportNow(exporter, [6]), ExportResultCode.SUCCESS); // real attempt, succeeds
+  assert.equal(await exportNow(exporter, [7]), ExportResultCode.SUCCESS); // open again
+  assert.deepEqual(backend.calls, [[1], [4], [6], [7]]);
+});
+
+test('an explicit flush goes through even while backing off', async () => {
+  const backend = fakeBackend([ExportResultCode.FAILED]);
+  const exporter = new BackoffExporter(backend, 'span', { now: () => 0 });
+  await exportNow(exporter, [1]);
+  assert.equal(await duringExplicitFlush(() => exportNow(exporter, [2])), ExportResultCode.SUCCESS);
+  assert.deepEqual(backend.calls, [[1], [2]]);
+});
+
+test('a collector answering 503 gets one request per backoff step, and the spans buffered at SIGTERM still arrive', async (t) => {
+  const receiver = await startOtlpReceiver({ status: 503 });
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    // Batches of 10 spans leave as soon as they fill; no timer-driven exports.
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    config: { tracing: { timeoutMs: 300 } },
+  });
+  await load(30, 4, (i) => get(`${app.url}/users/${i}`)); // ~120 spans: a dozen full batches
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const requestsWhileFailing = receiver.requests.filter((request) => request.path === '/v1/traces').length;
+  assert.ok(requestsWhileFailing >= 1 && requestsWhileFailing <= 3, `${requestsWhileFailing} export requests to a failing collector`);
+
+  receiver.setOptions({ status: 200 });
+  await get(`${app.url}/users/last`); // fewer spans than a batch: they wait in the queue
+  app.child.kill('SIGTERM');
+  assert.deepEqual(await app.exited, { code: null, signal: 'SIGTERM' });
+  assert.ok(
+    receiver.spans.some((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/users/last'),
+    'the spans buffered at SIGTERM were not delivered',
+  );
+});
