@@ -21,6 +21,9 @@ export function beaconDefaults(name: string, config: ResolvedConfig): Record<str
         // Beacon's logging module decides where records go; the instrumentation only correlates.
         disableLogSending: true,
       };
+    case 'mysql2':
+      // Otherwise the span's query text has the parameter values formatted into it.
+      return { maskStatement: true };
     default:
       return {};
   }

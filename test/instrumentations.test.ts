@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type BeaconConfig, resolveConfig } from '../src/index.js';
+import { INSTRUMENTATION_CATALOG } from '../src/instrumentations/catalog.js';
+import { createInstrumentations } from '../src/instrumentations/load.js';
+
+// Resolved the way the loader resolves them: from auto-instrumentations-node's location.
+const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));
+
+test('every catalog entry names an installed package and the class it exports', () => {
+  for (const [name, entry] of INSTRUMENTATION_CATALOG) {
+    const module = requireInstrumentation(entry.package) as Record<string, unknown>;
+    assert.equal(typeof module[entry.className], 'function', `${name}: ${entry.package} has no export ${entry.className}`);
+  }
+});
+
+test('mysql2 statements are masked by default; an explicit option still wins', (t) => {
+  // An app directory where mysql2 "is installed", so that its instrumentation is built.
+  const appDir = mkdtempSync(join(tmpdir(), 'beacon-app-'));
+  mkdirSync(join(appDir, 'node_modules', 'mysql2'), { recursive: true });
+  writeFileSync(join(appDir, 'node_modules', 'mysql2', 'package.json'), '{"name":"mysql2","version":"3.0.0"}');
+  const maskStatement = (options: BeaconConfig) => {
+    const plan = createInstrumentations(resolveConfig(options).config, [appDir]);
+    t.after(() => plan.instrumentations.forEach((instrumentation) => instrumentation.disable()));
+    const mysql2 = plan.instrumentations.find((instrumentation) => instrumentation.instrumentationName.endsWith('mysql2'));
+    assert.ok(mysql2, `mysql2 not applied: ${JSON.stringify(plan.skipped.find((skip) => skip.name === 'mysql2'))}`);
+    return (mysql2.getConfig() as { maskStatement?: boolean }).maskStatement;
+  };
+  assert.equal(maskStatement({}), true);
+  assert.equal(maskStatement({ instrumentations: { mysql2: { maskStatement: false } } }), false);
+});
+
+test('disabled and off-by-default instrumentations are skipped with their reason', () => {
+  const plan = createInstrumentations(resolveConfig({ instrumentations: { http: false } }).config, [process.cwd()]);
+  assert.ok(!plan.applied.includes('http'));
+  assert.deepEqual(plan.skipped.find((skip) => skip.name === 'http'), { name: 'http', reason: 'disabled in config' });
+  assert.deepEqual(plan.skipped.find((skip) => skip.name === 'fs'), { name: 'fs', reason: 'off by default' });
+  assert.ok(plan.applied.includes('express'), 'express is installed in this repo');
+  for (const instrumentation of plan.instrumentations) instrumentation.disable();
+});
