@@ -13,14 +13,15 @@ import { appContext } from './src/app-context.js';
 import { loadConfigFile } from './src/config/load.js';
 import { resolveConfig } from './src/config/resolve.js';
 import { BeaconConfigError } from './src/errors.js';
-import { startMonitoring } from './src/start.js';
+import { startResolved } from './src/start.js';
 
 if (isMainThread) {
   try {
     const file = await loadConfigFile(process.cwd(), process.env.BEACON_CONFIG);
+    const resolution = resolveConfig(file.options, process.env);
     // A disabled Beacon does not even start the loader thread.
-    const hook = resolveConfig(file.options, process.env).config.enabled ? createAddHookMessageChannel() : null;
-    await startMonitoring(file.options, { ...appContext(process.argv[1]), env: process.env, configFile: file.path });
+    const hook = resolution.config.enabled ? createAddHookMessageChannel() : null;
+    await startResolved(() => resolution, { ...appContext(process.argv[1]), configFile: file.path });
     // Registered after the SDK is loaded: every ESM import after this point waits on the
     // loader thread, and Beacon's own imports need no hooking. The modules instrumentations
     // asked for while starting are queued on the channel and acknowledged here.

@@ -10,12 +10,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type IncomingMessage, type ServerResponse, Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cleanEnv, fixture, registerPath, repoRoot } from '../test/helpers/app.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const app = join(root, 'test', 'fixtures', 'express-app.cjs');
+const app = fixture('express-app.cjs');
 
 const { values } = parseArgs({
   options: {
@@ -64,19 +62,11 @@ function variants(sinkUrl: string): Variant[] {
     },
     {
       name: 'beacon-otel/register',
-      importArgs: ['--import', join(root, 'dist', 'register.js')],
-      // Metrics on the Prometheus pull endpoint (default), on a port of its own.
-      env: { ...common, OTEL_EXPORTER_PROMETHEUS_PORT: '0', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', BEACON_LOG_LEVEL: 'warn' },
+      importArgs: ['--import', registerPath],
+      // Metrics on the Prometheus pull endpoint (default; cleanEnv puts it on an ephemeral loopback port).
+      env: { ...common, BEACON_LOG_LEVEL: 'warn' },
     },
   ];
-}
-
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('OTEL_') && !key.startsWith('BEACON_') && !key.startsWith('NODE_') && !key.startsWith('npm_')) env[key] = value;
-  }
-  return { ...env, ...extra };
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -84,7 +74,7 @@ const median = (values: number[]) => quantile([...values].sort((a, b) => a - b),
 
 async function measure(variant: Variant): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...variant.importArgs, app], { cwd: root, env: cleanEnv(variant.env), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [...variant.importArgs, app], { cwd: repoRoot, env: cleanEnv(variant.env), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const [message] = (await Promise.race([
     once(child, 'message'),
     new Promise((_, reject) => setTimeout(() => reject(new Error(`${variant.name} did not start in 30 s`)), 30_000).unref()),

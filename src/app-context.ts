@@ -9,7 +9,7 @@ export function appContext(entry: string | undefined): { appDirs: string[]; modu
   const cwd = process.cwd();
   if (!entry) return { appDirs: [cwd] };
   const entryPath = resolve(cwd, entry);
-  return { appDirs: [dirname(entryPath), cwd], moduleKind: moduleKindOf(entryPath) };
+  return { appDirs: [...new Set([dirname(entryPath), cwd])], moduleKind: moduleKindOf(entryPath) };
 }
 
 function moduleKindOf(entryPath: string): 'esm' | 'cjs' {

@@ -3,11 +3,11 @@
  * SDK once, install the exit hooks, say one line about it. The handle it returns is the
  * app's way to flush and stop.
  */
-import { dirname } from 'node:path';
-import type { Env } from './config/env.js';
-import { resolveConfig } from './config/resolve.js';
+import { appContext } from './app-context.js';
+import { type Env, splitPath } from './config/env.js';
+import { type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
-import { info, isDebugEnabled, redactSecrets, setupDiagnostics, warn } from './diagnostics.js';
+import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
 import { probeEndpoint } from './tracing/probe.js';
 import type { RunningSdk } from './sdk.js';
 import { installExitHooks } from './signals.js';
@@ -47,26 +47,25 @@ export const monitoring = {
   },
 };
 
+/** Throws BeaconConfigError, before anything starts, when the config object is invalid. */
 export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
+  return startResolved(() => resolveConfig(options, context.env ?? process.env), context);
+}
+
+/** For the register entry, which resolved the config already to decide on the loader hook. */
+export function startResolved(resolve: () => Resolution, context: StartContext): Promise<MonitoringHandle> {
   if (running) {
     warn('startMonitoring() was called again; returning the running instance (the new options are ignored)');
     return running;
   }
-  // Validation errors throw synchronously-in-promise before anything starts.
-  const resolution = resolveConfig(options, context.env ?? process.env);
-  running = start(resolution.config, resolution.sources, resolution.warnings, context);
+  running = start(resolve(), context);
   running.catch(() => {
     running = null;
   });
   return running;
 }
 
-async function start(
-  config: ResolvedConfig,
-  sources: ReadonlyMap<string, string>,
-  warnings: readonly string[],
-  context: StartContext,
-): Promise<MonitoringHandle> {
+async function start({ config, sources, warnings }: Resolution, context: StartContext): Promise<MonitoringHandle> {
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
 
@@ -75,7 +74,7 @@ async function start(
     return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
   }
 
-  const appDirs = context.appDirs ?? [process.cwd(), ...(process.argv[1] ? [dirname(process.argv[1])] : [])];
+  const appDirs = context.appDirs ?? appContext(process.argv[1]).appDirs;
   // Loaded only when needed: a disabled Beacon costs (almost) nothing at start-up.
   const { startSdk } = await import('./sdk.js');
   let rearmExitFlush = () => {};
@@ -101,11 +100,11 @@ async function start(
 /** Says, once the probe is back, whether spans have somewhere to go. */
 function reportTraceEndpoint(tracing: ResolvedConfig['tracing']): void {
   if (!tracing.enabled || (tracing.exporter !== 'otlp' && tracing.exporter !== 'jaeger')) return;
-  const endpoint = redactSecrets(tracing.endpoint);
+  // Printed through the diagnostics, which mask credentials in URLs.
   void probeEndpoint(tracing.endpoint).then((problem) =>
     problem === null
-      ? info(`trace endpoint ${endpoint} answers`)
-      : warn(`trace endpoint ${endpoint} does not answer (${problem}); exports fail until it does`),
+      ? info(`trace endpoint ${tracing.endpoint} answers`)
+      : warn(`trace endpoint ${tracing.endpoint} does not answer (${problem}); exports fail until it does`),
   );
 }
 
@@ -132,6 +131,5 @@ function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>,
 const SECRET_PATH = /(\.headers\.|\.auth\.|password|token|secret)/i;
 
 function valueAt(config: ResolvedConfig, path: string): unknown {
-  const segments = path.startsWith('instrumentations.') ? ['instrumentations', path.slice(17)] : path.split('.');
-  return segments.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+  return splitPath(path).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
 }

@@ -140,12 +140,12 @@ const RULES: [EnvVarName, EnvRule][] = [
     const names = list(raw.toLowerCase());
     return [['tracing.exporter', names.length === 1 ? names[0] : raw]];
   }],
-  ['OTEL_EXPORTER_OTLP_ENDPOINT', (raw) => SIGNALS.map((signal): Assignment => [`${endpointPath(signal)}`, otlpBase(raw, signal)])],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.endpoint`, otlpBase(raw, signal)])],
   ['OTEL_EXPORTER_OTLP_HEADERS', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)])],
   ['OTEL_EXPORTER_OTLP_PROTOCOL', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()])],
   ['OTEL_EXPORTER_OTLP_TIMEOUT', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.timeoutMs`, parseNumber(raw)])],
   ...SIGNALS.flatMap((signal): [EnvVarName, EnvRule][] => [
-    [`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT` as EnvVarName, (raw) => [[endpointPath(signal), raw.trim()]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.endpoint`, raw.trim()]]],
     [`OTEL_EXPORTER_OTLP_${signal}_HEADERS` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)]]],
     [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()]]],
   ]),
@@ -171,10 +171,6 @@ const RULES: [EnvVarName, EnvRule][] = [
   ]],
   ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', (raw) => instrumentationSwitches(raw, false)],
 ];
-
-function endpointPath(signal: Signal): string {
-  return signal === 'TRACES' ? 'tracing.endpoint' : `${SIGNAL_PATHS[signal]}.endpoint`;
-}
 
 /** The check that validates one dotted field path of the config schema. */
 function checkFor(path: string): Check<unknown> | undefined {

@@ -4,13 +4,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Span, trace } from '@opentelemetry/api';
-import { pathMatcher } from '../common/path-glob.js';
+import { ignoredRequests } from '../common/ignored-requests.js';
 import type { ResolvedConfig } from '../config/types.js';
 
 export function beaconDefaults(name: string, config: ResolvedConfig): Record<string, unknown> {
   switch (name) {
     case 'http':
-      return httpDefaults(config.tracing);
+      return httpDefaults(config);
     case 'pino':
       return {
         // The app's own pino gets the same field names as Beacon's lines (ECS names in 'ecs').
@@ -29,11 +29,11 @@ export function beaconDefaults(name: string, config: ResolvedConfig): Record<str
   }
 }
 
-function httpDefaults(tracing: ResolvedConfig['tracing']): Record<string, unknown> {
-  const ignored = pathMatcher(tracing.ignorePaths);
+function httpDefaults(config: ResolvedConfig): Record<string, unknown> {
+  const ignored = ignoredRequests(config);
   return {
     ignoreIncomingRequestHook: (request: IncomingMessage) => ignored(request.url ?? '/'),
-    ...(tracing.serverTiming ? { responseHook: addServerTiming } : {}),
+    ...(config.tracing.serverTiming ? { responseHook: addServerTiming } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from 
 import { BackoffExporter } from '../common/backoff-exporter.js';
 import { DeadlineExporter } from '../common/deadline-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { RateLimitedReporter, redactSecrets, warn } from '../diagnostics.js';
+import { warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
 import type { OutputStream } from './guarded-stream.js';
@@ -59,14 +59,14 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   const otelLogger = provider.getLogger('beacon-otel', BEACON_VERSION);
   const keys = lineKeys(logging.format);
   const skip = new Set([...NOT_ATTRIBUTES, keys.message, keys.time, keys.level, ...Object.values(logging.fields)]);
-  const drops = new RateLimitedReporter(30_000, (line) => warn(line));
 
   return {
     name: 'otlp',
     write(line: string) {
       if (closed) return;
       if (pending >= MAX_PENDING) {
-        drops.report(`log output 'otlp': queue full (${MAX_PENDING} records), record dropped`);
+        // Repeats are folded into one line per 30 s with a count by the diagnostics.
+        warn(`log output 'otlp': queue full (${MAX_PENDING} records), record dropped`);
         return;
       }
       let fields: Record<string, unknown>;
@@ -92,7 +92,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
 }
 
 export function describeOtlp(logging: ResolvedConfig['logging']): string {
-  return `otlp ${redactSecrets(logging.otlp.endpoint)}`;
+  return `otlp ${logging.otlp.endpoint}`;
 }
 
 function toLogRecord(fields: Record<string, unknown>, messageKey: string, timeKey: string, levelKey: string, skip: ReadonlySet<string>): LogRecord {

@@ -10,7 +10,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Context, context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import type { Logger } from 'pino';
-import { pathMatcher } from '../common/path-glob.js';
+import type { PathMatcher } from '../common/path-glob.js';
 import type { LogFormat } from '../config/types.js';
 
 const REQUEST_START = 'http.server.request.start';
@@ -25,8 +25,7 @@ export interface RequestLine {
 }
 
 /** Starts request logging; returns the function that stops it. */
-export function startRequestLogging(log: Logger, format: LogFormat, ignoredPaths: readonly string[]): () => void {
-  const ignored = pathMatcher(ignoredPaths);
+export function startRequestLogging(log: Logger, format: LogFormat, ignored: PathMatcher): () => void {
   const servers = new WeakSet<Server>();
   let active = true;
 

@@ -5,6 +5,7 @@
  */
 import pino, { type Level, type StreamEntry } from 'pino';
 import type { LogLevel, LogOutputName, ResolvedConfig } from '../config/types.js';
+import { ignoredRequests } from '../common/ignored-requests.js';
 import type { SignalComponent, SignalStarter } from '../signal.js';
 import { pinoOptions } from './formats.js';
 import type { OutputStream } from './guarded-stream.js';
@@ -28,8 +29,9 @@ export const startLogging: SignalStarter = async (config, resource) => {
   const streams: StreamEntry<Level>[] = outputs.map(({ stream, level }) => ({ stream, level: level as Level }));
   setRootLogger(pino(pinoOptions(logging, config.service, rootLevel), pino.multistream(streams)));
 
-  const ignoredPaths = [...config.tracing.ignorePaths, config.metrics.prometheus.path, ...(config.metrics.prometheus.jsonPath ? [config.metrics.prometheus.jsonPath] : [])];
-  const stopRequests = logging.requests ? startRequestLogging(createLogger({ component: 'http' }), logging.format, ignoredPaths) : () => undefined;
+  const stopRequests = logging.requests
+    ? startRequestLogging(createLogger({ component: 'http' }), logging.format, ignoredRequests(config))
+    : () => undefined;
 
   let stopped = false;
   const component: SignalComponent = {

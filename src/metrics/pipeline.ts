@@ -11,9 +11,9 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import { pathMatcher } from '../common/path-glob.js';
+import { ignoredRequests } from '../common/ignored-requests.js';
+import { stripQuery } from '../common/path-glob.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { redactSecrets } from '../diagnostics.js';
 import type { Resource } from '@opentelemetry/resources';
 import type { SignalComponent } from '../signal.js';
 import { BEACON_VERSION } from '../version.js';
@@ -37,7 +37,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   if (pull) readers.push(pull);
   if (settings.exporters.includes('otlp')) {
     readers.push(periodic(await otlpExporter(settings.otlp), settings));
-    destinations.push(`otlp ${redactSecrets(settings.otlp.endpoint)} every ${settings.interval}s`);
+    destinations.push(`otlp ${settings.otlp.endpoint} every ${settings.interval}s`);
   }
   if (settings.exporters.includes('console')) {
     readers.push(periodic(new ConsoleMetricExporter(), settings));
@@ -52,7 +52,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   const meter = (name: string) => provider.getMeter(`beacon-otel/${name}`, BEACON_VERSION);
   if (settings.collectors.includes('runtime')) stops.push(startRuntimeCollector(meter('runtime')));
   if (settings.collectors.includes('host')) stops.push(startHostCollector(meter('host')));
-  if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), ignoredPaths(config)));
+  if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), ignoredRequests(config)));
 
   let server: EndpointServer | null = null;
   if (pull) {
@@ -61,7 +61,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
     const { host, port, path, jsonPath } = settings.prometheus;
     if (settings.prometheus.server) {
       server = await startEndpointServer(host, port, (request, response) => {
-        const pathname = (request.url ?? '/').split('?')[0];
+        const pathname = stripQuery(request.url ?? '/');
         const format = pathname === path ? 'prometheus' : jsonPath !== null && pathname === jsonPath ? 'json' : null;
         void serveMetrics(request, response, pull, access, format);
       });
@@ -105,10 +105,4 @@ async function otlpExporter(target: ResolvedConfig['metrics']['otlp']): Promise<
   return target.protocol === 'http/json'
     ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
     : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
-}
-
-/** The paths left out of traces stay out of the extra HTTP metrics too. */
-function ignoredPaths(config: ResolvedConfig): (path: string) => boolean {
-  const { path, jsonPath } = config.metrics.prometheus;
-  return pathMatcher([...config.tracing.ignorePaths, path, ...(jsonPath ? [jsonPath] : [])]);
 }

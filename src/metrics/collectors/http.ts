@@ -33,7 +33,7 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
 
   const onStart = (message: unknown) => {
     const { request, response } = message as ChannelMessage;
-    if (ignored(pathOf(request.url))) return;
+    if (ignored(request.url ?? '/')) return;
     const attributes = {
       'http.request.method': method(request),
       'url.scheme': (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
@@ -65,10 +65,4 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
 function method(request: IncomingMessage): string {
   const value = request.method?.toUpperCase() ?? '_OTHER';
   return KNOWN_METHODS.has(value) ? value : '_OTHER'; // bounded cardinality, as the semconv asks
-}
-
-function pathOf(url: string | undefined): string {
-  if (!url) return '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
 }
