@@ -4,20 +4,13 @@
  * says who sent the data, and the debug dump explains where every value came from.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
-import { cleanEnv, configFile, fixture, get, registerPath, repoRoot, startApp } from './helpers/app.js';
+import { configFile, fixture, get, runToEnd, startApp } from './helpers/app.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 async function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', registerPath, ...args], { env: cleanEnv(env), cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = await once(child, 'exit');
-  return { code: code as number | null, stdout, stderr };
+  const { exit, stdout, stderr } = await runToEnd(args, { env });
+  return { code: exit.code, stdout, stderr };
 }
 
 test('a bad config object prints one clear error and exits non-zero before the app runs', async () => {
@@ -113,13 +106,8 @@ test('startMonitoring is idempotent: a second call warns and returns the same ha
       console.log(first === second, (await first).config.tracing.exporter);
       await (await first).shutdown();
     });`;
-  const child = spawn(process.execPath, ['-e', code], { env: cleanEnv(), cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [exitCode] = await once(child, 'exit');
-  assert.equal(exitCode, 0, stderr);
+  const { exit, stdout, stderr } = await runToEnd(['-e', code], { bare: true });
+  assert.equal(exit.code, 0, stderr);
   assert.equal(stdout.trim(), 'true none');
   assert.match(stderr, /startMonitoring\(\) was called again; returning the running instance/);
 });

@@ -3,10 +3,8 @@
  * Beacon. Each case runs the same fixture bare and under --import and compares.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
-import { cleanEnv, configFile, fixture, get, load, registerPath, startApp } from './helpers/app.js';
+import { fixture, get, load, runToEnd, startApp } from './helpers/app.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 // A long schedule delay: spans still buffered at SIGTERM are only delivered by the flush.
@@ -48,17 +46,8 @@ test('an app with its own SIGTERM handler keeps control of its exit; one line fl
   assert.equal(receiver.spans.filter((span) => span.kindName === 'SERVER').length, 300);
 });
 
-/** Runs inline code under --import and resolves with its exit and stdout. */
-async function runInline(code: string, env: Record<string, string>, config?: object) {
-  const child = spawn(process.execPath, ['--import', registerPath, '-e', code], {
-    env: cleanEnv({ ...env, ...(config ? { BEACON_CONFIG: configFile(config) } : {}) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  const [exitCode, signal] = await once(child, 'exit');
-  return { exit: { code: exitCode as number | null, signal: signal as string | null }, stdout };
-}
+/** Runs inline code under --import to completion. */
+const runInline = (code: string, env: Record<string, string>, config?: object) => runToEnd(['-e', code], { env, ...(config ? { config } : {}) });
 
 test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit code', async (t) => {
   const receiver = await startOtlpReceiver();

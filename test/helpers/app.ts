@@ -2,7 +2,7 @@
  * Runs a fixture app the way a user runs theirs: `node --import <register> app`, in a
  * child process with IPC, and waits for it to report its port.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -50,11 +50,32 @@ export function configFile(config: object): string {
   return path;
 }
 
-export function spawnApp(script: string, options: AppOptions = {}): ChildProcess {
+/** `node [--import register] ...args` with a clean env and the config written to a file. */
+function spawnNode(args: string[], options: AppOptions, stdio: StdioOptions): ChildProcess {
   const env = cleanEnv(options.env);
   if (options.config) env.BEACON_CONFIG = configFile(options.config);
-  const args = options.bare ? [script] : ['--import', registerPath, script];
-  return spawn(process.execPath, args, { env, cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  return spawn(process.execPath, options.bare ? args : ['--import', registerPath, ...args], { env, cwd: options.cwd ?? repoRoot, stdio });
+}
+
+export function spawnApp(script: string, options: AppOptions = {}): ChildProcess {
+  return spawnNode([script], options, ['ignore', 'pipe', 'pipe', 'ipc']);
+}
+
+export interface Finished {
+  exit: { code: number | null; signal: NodeJS.Signals | null };
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node [--import register] ...args` to completion (e.g. `['-e', code]`). */
+export async function runToEnd(args: string[], options: AppOptions = {}): Promise<Finished> {
+  const child = spawnNode(args, options, ['ignore', 'pipe', 'pipe']);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const [code, signal] = await once(child, 'exit');
+  return { exit: { code: code as number | null, signal: signal as NodeJS.Signals | null }, stdout, stderr };
 }
 
 export async function startApp(t: TestContext, script: string, options: AppOptions = {}): Promise<RunningApp> {
