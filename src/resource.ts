@@ -3,16 +3,24 @@
  * configured detectors find. Cloud detectors probe metadata addresses over the network,
  * so they are loaded and run only when the config lists them.
  */
-import { type Resource, type ResourceDetector, detectResources, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  type Resource,
+  type ResourceDetector,
+  detectResources,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
 import type { ResolvedConfig, ResourceDetectorName } from './config/types.js';
 import { BEACON_VERSION } from './version.js';
 
 type DetectorLoader = () => Promise<ResourceDetector[]>;
 
 const DETECTORS: Record<ResourceDetectorName, DetectorLoader> = {
-  host: async () => [(await import('@opentelemetry/resources')).hostDetector],
-  os: async () => [(await import('@opentelemetry/resources')).osDetector],
-  process: async () => [(await import('@opentelemetry/resources')).processDetector],
+  host: async () => [hostDetector],
+  os: async () => [osDetector],
+  process: async () => [processDetector],
   container: async () => [(await import('@opentelemetry/resource-detector-container')).containerDetector],
   aws: async () => {
     const aws = await import('@opentelemetry/resource-detector-aws');

@@ -36,7 +36,7 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
   const resource = await buildResource(config.service);
   const components: Flushable[] = [];
 
-  const tracerProvider = await createTracerProvider(config.tracing, resource, onActivity);
+  const tracerProvider = createTracerProvider(config.tracing, resource, onActivity);
   if (tracerProvider) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const propagator = await createPropagator(config.tracing.propagators);

@@ -2,20 +2,18 @@
  * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen (an
  * app that sends protobuf never loads the JSON exporter) and only when the first batch leaves.
  */
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
 import { BackoffExporter } from '../common/backoff-exporter.js';
 import { DeadlineExporter } from '../common/deadline-exporter.js';
 import { LazySpanExporter } from './lazy-exporter.js';
 
-export async function createSpanExporter(tracing: ResolvedConfig['tracing']): Promise<SpanExporter | null> {
+export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExporter | null {
   switch (tracing.exporter) {
     case 'none':
       return null;
-    case 'console': {
-      const { ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace');
+    case 'console':
       return new ConsoleSpanExporter();
-    }
     case 'jaeger': // Jaeger ingests OTLP natively on :4318.
     case 'otlp': {
       const options = {

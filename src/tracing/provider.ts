@@ -9,13 +9,13 @@ import type { ResolvedConfig } from '../config/types.js';
 import { createSpanExporter } from './exporter.js';
 import { createSampler } from './sampler.js';
 
-export async function createTracerProvider(
+export function createTracerProvider(
   tracing: ResolvedConfig['tracing'],
   resource: Resource,
   onSpanEnd: () => void,
-): Promise<TracerProvider | null> {
+): TracerProvider | null {
   if (!tracing.enabled) return null;
-  const exporter = await createSpanExporter(tracing);
+  const exporter = createSpanExporter(tracing);
   const spanProcessors: SpanProcessor[] = [new ActivityProcessor(onSpanEnd)];
   if (exporter) {
     spanProcessors.push(
