@@ -90,7 +90,8 @@ test('@Instrumented: sync and async methods keep `this` and results, get child s
   assert.ok(find && count, `spans: ${finished.map((span) => span.name).join(', ')}`);
   assert.equal(find.parentSpanContext?.spanId, parent.spanContext().spanId, 'child of the active span');
   assert.equal(find.spanContext().traceId, parent.spanContext().traceId);
-  assert.ok(find.duration[1] >= 4_000_000 || find.duration[0] > 0, 'the span covers the awaited work');
+  // A 5 ms timer may fire up to a loop tick early (timers run against the loop's cached clock).
+  assert.ok(find.duration[1] >= 3_000_000 || find.duration[0] > 0, 'the span covers the awaited work');
 
   const calls = await collected('component.calls');
   assert.equal(sumOf(calls, { component: 'OrderRepository', method: 'find' }), 1);
