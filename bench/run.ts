@@ -12,6 +12,8 @@ import { type IncomingMessage, type ServerResponse, Agent, createServer, request
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { cleanEnv, fixture, registerPath, repoRoot } from '../test/helpers/app.js';
+import { benchScrape } from './scrape.js';
+import { median, quantile } from './stats.js';
 
 const app = fixture('express-app.cjs');
 
@@ -69,8 +71,6 @@ function variants(sinkUrl: string): Variant[] {
   ];
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
 
 async function measure(variant: Variant): Promise<Sample> {
   const started = performance.now();
@@ -155,6 +155,12 @@ async function main(): Promise<void> {
   const beacon = summary[2]!;
   console.log(
     `\nbeacon vs upstream: start-up ${ratio(beacon.startupMs, upstream.startupMs)}, throughput ${ratio(beacon.requestsPerSecond, upstream.requestsPerSecond)}, p99 ${ratio(beacon.p99Ms, upstream.p99Ms)}`,
+  );
+
+  const scrape = await benchScrape(rounds);
+  console.log(
+    `\nPrometheus scrape, serialization only (${scrape.series} series, ${(scrape.bytes / 1024).toFixed(0)} KiB, medians of ${rounds} rounds):` +
+      `\n  upstream PrometheusSerializer ${scrape.upstreamMs.toFixed(2)} ms, beacon ${scrape.beaconMs.toFixed(2)} ms (${ratio(scrape.beaconMs, scrape.upstreamMs)})`,
   );
 }
 

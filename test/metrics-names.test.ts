@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { quantile } from '../src/metrics/histogram-math.js';
 import { prometheusName, toPrometheusNames } from '../src/metrics/prometheus-names.js';
+import { PrometheusText } from '../src/metrics/prometheus-text.js';
 
 const point = <T>(value: T, attributes = {}) => ({ startTime: [0, 0] as [number, number], endTime: [1, 0] as [number, number], attributes, value });
 const sum = (name: string, unit: string, monotonic = true, points = [point(1)]): MetricData => ({
@@ -39,7 +39,7 @@ test('names: unit suffixes, ratio for gauges, annotations dropped, no doubled su
   for (const [metric, expected] of cases) assert.equal(prometheusName(metric), expected, metric.descriptor.name);
 });
 
-test('serialized with the upstream serializer: _total on counters, prom-client aliases and labels', () => {
+test('serialized for the endpoint: _total on counters, prom-client aliases and labels', () => {
   const histogram: Histogram = { buckets: { boundaries: [0.01, 0.1], counts: [1, 2, 0] }, count: 3, sum: 0.12 };
   const resourceMetrics = {
     resource: resourceFromAttributes({ 'service.name': 'names' }),
@@ -60,7 +60,7 @@ test('serialized with the upstream serializer: _total on counters, prom-client a
       },
     ],
   };
-  const text = new PrometheusSerializer(undefined, false, undefined, true, true).serialize(toPrometheusNames(resourceMetrics));
+  const text = new PrometheusText().serialize(toPrometheusNames(resourceMetrics));
   assert.match(text, /^# TYPE component_calls_total counter$/m);
   assert.match(text, /^component_calls_total\{component="A",method="b"\} 4$/m);
   assert.match(text, /^process_cpu_seconds_total 2$/m, 'user + system, one series as prom-client');

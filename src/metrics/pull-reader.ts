@@ -1,16 +1,18 @@
 /**
  * The MetricReader behind the Prometheus endpoint: upstream's PrometheusExporter with its
  * server never started. Beacon collects with a deadline (a hanging observable callback must
- * not hang the scrape), renames to Prometheus conventions and serializes itself.
+ * not hang the scrape), renames to Prometheus conventions and serializes itself
+ * (prometheus-text.ts: upstream's output, written faster).
  */
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { toPrometheusNames } from './prometheus-names.js';
+import { PrometheusText } from './prometheus-text.js';
 
 export class PullReader extends PrometheusExporter {
   // No otel_scope_* labels on every series: prom-client-shaped output, smaller scrapes.
-  private readonly serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
+  private readonly serializer = new PrometheusText();
 
   constructor(
     private readonly cardinalityLimit: number,
