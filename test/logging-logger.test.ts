@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { cleanEnv, fixture, repoRoot } from './helpers/app.js';
 
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [fixture('logging-early.mjs'), ...args], { cwd: repoRoot, env: cleanEnv(), encoding: 'utf8', timeout: 15_000, maxBuffer: 64 << 20 });
+function runWith(nodeArgs: string[], args: string[]) {
+  const result = spawnSync(process.execPath, [...nodeArgs, fixture('logging-early.mjs'), ...args], { cwd: repoRoot, env: cleanEnv(), encoding: 'utf8', timeout: 15_000, maxBuffer: 64 << 20 });
   assert.equal(result.status, 0, `exit ${result.status} ${result.signal ?? ''}: the process must end by itself\n${result.stderr}`);
-  return result.stdout.split('\n').filter(Boolean);
+  return { stdout: result.stdout.split('\n').filter(Boolean), stderr: result.stderr };
 }
+const run = (...args: string[]) => runWith([], args).stdout;
 
 test('without startMonitoring the logger writes structured JSON to stdout', () => {
   const lines = run();
@@ -42,4 +43,17 @@ test("'pretty' renders lines for humans when pino-pretty is installed", () => {
   assert.ok(lines.some((line) => /^\[.+\] INFO \(\d+\): after start$/.test(line)), lines.join('\n'));
   assert.ok(lines.some((line) => /^\[.+\] WARN \(\d+\): child after start$/.test(line)), lines.join('\n'));
   assert.equal(lines.filter((line) => line.includes('"after start"')).length, 0, 'no JSON for lines after start');
+});
+
+test("'pretty' without pino-pretty installed: one warning, structured JSON, nothing lost", () => {
+  const { stdout, stderr } = runWith(['--import', fixture('hide-pino-pretty.mjs')], ['start', 'pretty']);
+  const warnings = stderr.split('\n').filter((line) => line.includes('pino-pretty'));
+  assert.equal(warnings.length, 1, stderr);
+  assert.match(warnings[0]!, /npm install --save-dev pino-pretty/);
+  const lines = stdout.slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.filter((line) => line.filler === undefined).map((line) => line.msg),
+    ['before start', 'after start', 'child after start'],
+  );
+  assert.equal(lines.filter((line) => line.filler !== undefined).length, 20_000);
 });
