@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BackoffExporter } from '../src/common/backoff-exporter.js';
 import { duringExplicitFlush } from '../src/common/explicit-flush.js';
+import { parseRetryAfter } from '../src/common/retry-after.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
 
@@ -44,6 +45,30 @@ test('after a failure, batches are failed without a request for a doubling backo
   assert.deepEqual(backend.calls, [[1], [4], [6], [7]]);
 });
 
+test("a backend's Retry-After holds batches back for as long as it asked, when that is longer than the backoff", async () => {
+  let now = 0;
+  const retryAfter = { remainingMs: () => Math.max(0, 10_000 - now), close: () => undefined };
+  const backend = fakeBackend([ExportResultCode.FAILED]);
+  const exporter = new BackoffExporter(backend, 'span', { initialMs: 1000, now: () => now, retryAfter });
+  assert.equal(await exportNow(exporter, [1]), ExportResultCode.FAILED); // real attempt: 503, Retry-After 10 s
+  now = 9_999;
+  assert.equal(await exportNow(exporter, [2]), ExportResultCode.FAILED); // skipped, though the 1 s backoff is over
+  now = 10_000;
+  assert.equal(await exportNow(exporter, [3]), ExportResultCode.SUCCESS);
+  assert.deepEqual(backend.calls, [[1], [3]]);
+});
+
+test('Retry-After: delay-seconds or an HTTP date; anything else is ignored', () => {
+  const now = Date.parse('2026-11-22T10:00:00Z');
+  assert.equal(parseRetryAfter('120', now), 120_000);
+  assert.equal(parseRetryAfter(' 0 ', now), 0);
+  assert.equal(parseRetryAfter('Sun, 22 Nov 2026 10:00:30 GMT', now), 30_000);
+  assert.equal(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', now), 0, 'a date in the past: no wait');
+  assert.equal(parseRetryAfter('soon', now), null);
+  assert.equal(parseRetryAfter('-5', now), null);
+  assert.equal(parseRetryAfter(undefined, now), null);
+});
+
 test('an explicit flush goes through even while backing off', async () => {
   const backend = fakeBackend([ExportResultCode.FAILED]);
   const exporter = new BackoffExporter(backend, 'span', { now: () => 0 });
@@ -73,4 +98,29 @@ test('a collector answering 503 gets one request per backoff step, and the spans
     receiver.spans.some((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/users/last'),
     'the spans buffered at SIGTERM were not delivered',
   );
+});
+
+test('a collector answering 503 with Retry-After gets no request before that time, then gets one again', async (t) => {
+  // Retry-After 3 s is longer than the export timeout, so upstream's exporter gives up on the
+  // export at once; without Beacon carrying it over, the next batch would go after the 1 s backoff.
+  const receiver = await startOtlpReceiver({ status: 503, retryAfter: 3 });
+  t.after(() => receiver.close());
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    config: { tracing: { timeoutMs: 300 } },
+  });
+  const exports = () => receiver.requests.filter((request) => request.path === '/v1/traces').length;
+  const wave = (name: string) => load(10, 2, (i) => get(`${app.url}/users/${name}${i}`)); // ~30 spans: full batches
+  const started = Date.now();
+  const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + ms - Date.now())));
+
+  await wave('first');
+  await at(1600); // past the 1 s backoff, inside the 3 s asked for
+  await wave('second');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(exports(), 1, 'one request, then nothing while the collector asked to wait');
+  await at(3600);
+  await wave('third');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(exports(), 2, 'a real attempt once the Retry-After time has passed');
 });

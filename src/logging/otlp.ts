@@ -9,6 +9,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BackoffExporter } from '../common/backoff-exporter.js';
 import { DeadlineExporter } from '../common/deadline-exporter.js';
+import { watchRetryAfter } from '../common/retry-after.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
@@ -41,7 +42,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   let pending = 0;
   let closed = false;
   let dirty = false; // as in GuardedStream: a flush with nothing to send schedules nothing
-  const exporter = new DeadlineExporter<ReadableLogRecord>(new BackoffExporter(await createOtlpLogExporter(logging.otlp), 'log'), logging.otlp.timeoutMs, 'log', (count) => {
+  const exporter = new DeadlineExporter<ReadableLogRecord>(new BackoffExporter(await createOtlpLogExporter(logging.otlp), 'log', { retryAfter: watchRetryAfter(logging.otlp.endpoint) }), logging.otlp.timeoutMs, 'log', (count) => {
     pending -= count;
   });
   const provider = new LoggerProvider({

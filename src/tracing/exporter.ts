@@ -6,6 +6,7 @@ import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@open
 import type { ResolvedConfig } from '../config/types.js';
 import { BackoffExporter } from '../common/backoff-exporter.js';
 import { DeadlineExporter } from '../common/deadline-exporter.js';
+import { watchRetryAfter } from '../common/retry-after.js';
 import { LazySpanExporter } from './lazy-exporter.js';
 
 export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExporter | null {
@@ -26,7 +27,7 @@ export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExpo
           ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
           : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
       );
-      return new DeadlineExporter<ReadableSpan>(new BackoffExporter(exporter, 'span'), tracing.timeoutMs, 'span');
+      return new DeadlineExporter<ReadableSpan>(new BackoffExporter(exporter, 'span', { retryAfter: watchRetryAfter(tracing.endpoint) }), tracing.timeoutMs, 'span');
     }
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * The Retry-After a throttling backend sends with 429 or 503. Upstream's OTLP exporter
+ * honours it only between the retries of one export and does not pass it on, so the next
+ * batch would ignore it. Node's own `http.client.response.finish` diagnostics channel shows
+ * every response the process receives; the exporter's are picked out by host and path.
+ * Nothing is patched, and other responses cost one status comparison.
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+
+/** A backend asking for longer than this is asked again after it: telemetry is not paused for hours. */
+const MAX_WAIT_MS = 5 * 60_000;
+
+export interface RetryAfter {
+  /** How long the backend last asked to wait, from now, in ms; 0 once that has passed or if it never asked. */
+  remainingMs(): number;
+  close(): void;
+}
+
+export function watchRetryAfter(endpoint: string, now: () => number = Date.now): RetryAfter {
+  const url = new URL(endpoint);
+  const path = url.pathname + url.search;
+  let until = 0;
+  const onResponse = (message: unknown) => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    if (response.statusCode !== 429 && response.statusCode !== 503) return;
+    if (request.path !== path || request.getHeader('host') !== url.host) return;
+    const waitMs = parseRetryAfter(response.headers['retry-after'], now());
+    if (waitMs !== null) until = now() + Math.min(waitMs, MAX_WAIT_MS);
+  };
+  subscribe('http.client.response.finish', onResponse);
+  return {
+    remainingMs: () => Math.max(0, until - now()),
+    close: () => unsubscribe('http.client.response.finish', onResponse),
+  };
+}
+
+/** Retry-After is delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Every HTTP-date form starts with the day name ("Sun, 06 Nov 1994 08:49:37 GMT").
+  const date = /^[A-Za-z]{3}/.test(trimmed) ? Date.parse(trimmed) : NaN;
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
