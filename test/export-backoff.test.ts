@@ -111,16 +111,22 @@ test('a collector answering 503 with Retry-After gets no request before that tim
   });
   const exports = () => receiver.requests.filter((request) => request.path === '/v1/traces').length;
   const wave = (name: string) => load(10, 2, (i) => get(`${app.url}/users/${name}${i}`)); // ~30 spans: full batches
-  const started = Date.now();
-  const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + ms - Date.now())));
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  const exportsAfter = async (count: number) => {
+    for (const until = Date.now() + 3000; exports() < count && Date.now() < until; ) await sleep(20);
+    return exports();
+  };
 
   await wave('first');
-  await at(1600); // past the 1 s backoff, inside the 3 s asked for
+  assert.ok((await exportsAfter(1)) >= 1);
+  const refusedAt = Date.now(); // the 503 arrived just after: waits count from about here
+  await sleep(300);
+  const refused = exports(); // batches already in flight when the first 503 came back
+  await sleep(refusedAt + 1600 - Date.now()); // past the 1 s backoff, inside the 3 s asked for
   await wave('second');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  assert.equal(exports(), 1, 'one request, then nothing while the collector asked to wait');
-  await at(3600);
+  await sleep(200);
+  assert.equal(exports(), refused, 'no request while the collector asked to wait');
+  await sleep(refusedAt + 3600 - Date.now());
   await wave('third');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  assert.equal(exports(), 2, 'a real attempt once the Retry-After time has passed');
+  assert.ok((await exportsAfter(refused + 1)) > refused, 'a real attempt once the Retry-After time has passed');
 });
