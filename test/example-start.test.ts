@@ -96,8 +96,10 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
   assert.ok(summary.http.requests >= 5);
 
   // Correlated JSON on stdout: every line parses; the service's own lines carry the trace id.
-  await sleep(300);
-  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  // Console lines leave through pino's worker thread: wait for them, bounded.
+  for (const until = Date.now() + 5000; !stdout.includes('"user created"') && Date.now() < until; ) await sleep(50);
+  const complete = stdout.slice(0, stdout.lastIndexOf('\n')); // a line may still be arriving
+  const lines = complete.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
   const created = lines.find((line) => line.msg === 'user created');
   assert.ok(created, `no 'user created' line in:\n${stdout}`);
   assert.match(String(created.trace_id), /^[0-9a-f]{32}$/);

@@ -20,10 +20,12 @@ test('rotation by size creates numbered files and prunes all but `keep` old ones
     for (let i = 0; i < 4; i++) logger.info({ seq: seq++, padding }, 'rotating');
     await sleep(10);
   }
-  await sleep(200); // pruning runs after each roll
+  // Pruning runs in the worker after each roll: wait for it, bounded.
+  const rolled = () => readdirSync(dir).filter((name) => /^app\.\d+\.log$/.test(name));
+  for (const until = Date.now() + 5000; rolled().length > 3 && Date.now() < until; ) await sleep(50);
   await logging.shutdown();
 
-  const files = readdirSync(dir).filter((name) => /^app\.\d+\.log$/.test(name));
+  const files = rolled();
   const numbers = files.map((name) => Number(name.split('.')[1])).sort((a, b) => a - b);
   assert.ok(numbers.at(-1)! >= 10, `rolled many times: ${files.join(', ')}`);
   assert.ok(files.length >= 2 && files.length <= 3, `keep 2 + current: ${files.join(', ')}`);
