@@ -1,0 +1,65 @@
+/**
+ * The package as users get it: `npm pack`, installed into a fresh app directory (express
+ * beside it), then `node --import beacon-otel/register app.mjs` from there. Catches what
+ * tests against the repo's own dist/ cannot: `files` and `exports` in package.json, and
+ * dependencies that only resolve because the repo's node_modules has them.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { repoRoot, runToEnd } from './helpers/app.js';
+import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+
+const run = promisify(execFile);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const APP = `
+import express from 'express';
+import { logger } from 'beacon-otel';
+
+const app = express();
+app.get('/items/:id', (req, res) => {
+  logger.info({ item: req.params.id }, 'item read');
+  res.json({ id: req.params.id });
+});
+const server = app.listen(0, '127.0.0.1', async () => {
+  const response = await fetch(\`http://127.0.0.1:\${server.address().port}/items/7\`);
+  console.log(\`status \${response.status}\`);
+  server.close();
+});
+`;
+
+test('npm pack → npm install → node --import beacon-otel/register: an app outside the repo is traced', { timeout: 180_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-consumer-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { stdout: packed } = await run(npm, ['pack', '--silent', '--pack-destination', dir], { cwd: repoRoot });
+  const tarball = packed.trim().split('\n').at(-1)!;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(join(dir, 'app.mjs'), APP);
+  // The npm cache already holds every dependency after the repo's own install: mostly offline.
+  await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`, 'express@5'], { cwd: dir, timeout: 150_000 });
+  // The build and the sources its maps point at; no tests, benches or examples.
+  assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel')).sort(), ['README.md', 'dist', 'package.json', 'register.ts', 'src']);
+  assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel', 'dist')).sort(), ['register.d.ts', 'register.d.ts.map', 'register.js', 'register.js.map', 'src']);
+
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const { exit, stdout, stderr } = await runToEnd(['--import', 'beacon-otel/register', 'app.mjs'], {
+    bare: true, // the register entry comes from the installed package, not the repo
+    cwd: dir,
+    env: { OTEL_SERVICE_NAME: 'consumer', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+  });
+  assert.deepEqual(exit, { code: 0, signal: null }, stderr);
+  assert.match(stdout, /^status 200$/m);
+  assert.match(stderr, /beacon-otel \S+ on Node\.js .* ESM, service consumer/);
+  const server = receiver.spans.find((span) => span.kindName === 'SERVER');
+  assert.ok(server, `no server span; requests: ${receiver.requests.map((request) => request.path).join(', ')}`);
+  assert.equal(server.attributes['http.route'], '/items/:id');
+  const line = stdout.split('\n').find((text) => text.includes('item read'));
+  assert.ok(line, stdout);
+  assert.equal((JSON.parse(line) as { trace_id: string }).trace_id, server.traceId, 'the log line leads to the trace');
+});
