@@ -96,23 +96,27 @@ export function describeOtlp(logging: ResolvedConfig['logging']): string {
   return `otlp ${logging.otlp.endpoint}`;
 }
 
+// Runs for every line on the app's thread: plain loops and assignments, no spreads or Date objects.
 function toLogRecord(fields: Record<string, unknown>, messageKey: string, timeKey: string, levelKey: string, skip: ReadonlySet<string>): LogRecord {
   const level = String(fields[levelKey]);
   const attributes: Attributes = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (skip.has(key) || value === null) continue;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || skip.has(key)) continue;
     if (key === 'err' && typeof value === 'object') Object.assign(attributes, exceptionAttributes(value as Record<string, unknown>));
     else attributes[key] = value as AnyValue;
   }
-  const time = typeof fields[timeKey] === 'string' ? new Date(fields[timeKey]) : undefined;
-  return {
-    ...(time && !Number.isNaN(time.getTime()) ? { timestamp: time } : {}),
+  const record: LogRecord = {
     severityNumber: SEVERITY[level] ?? SeverityNumber.UNSPECIFIED,
     severityText: level.toUpperCase(),
-    ...(fields[messageKey] === undefined ? {} : { body: fields[messageKey] as string }),
     attributes,
     context: context.active(),
   };
+  const time = fields[timeKey];
+  const epochMs = typeof time === 'string' ? Date.parse(time) : NaN;
+  if (!Number.isNaN(epochMs)) record.timestamp = epochMs;
+  if (fields[messageKey] !== undefined) record.body = fields[messageKey] as AnyValue;
+  return record;
 }
 
 /** pino's serialised error → the OpenTelemetry exception attributes. */
