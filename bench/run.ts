@@ -2,7 +2,9 @@
  * `npm run bench`: start-up time and request overhead of Beacon, side by side with a bare
  * app and with the upstream `@opentelemetry/auto-instrumentations-node/register`, in one
  * run, rounds interleaved so that machine noise hits every variant alike. Reports medians
- * and ratios to the bare app. Everything binds to 127.0.0.1; every loop is bounded.
+ * and ratios to the bare app. Then two focused comparisons: the Prometheus scrape's
+ * serialization (scrape.ts) and the app-thread cost of correlated log lines shipped to
+ * stdout and OTLP (logging.ts). Everything binds to 127.0.0.1; every loop is bounded.
  *
  *   npm run bench -- --rounds 5 --requests 3000 --concurrency 16
  */
@@ -12,6 +14,8 @@ import { type IncomingMessage, type ServerResponse, Agent, createServer, request
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { cleanEnv, fixture, registerPath, repoRoot } from '../test/helpers/app.js';
+import { firstMessage } from './child.js';
+import { benchLogging } from './logging.js';
 import { benchScrape } from './scrape.js';
 import { median, quantile } from './stats.js';
 
@@ -75,10 +79,7 @@ function variants(sinkUrl: string): Variant[] {
 async function measure(variant: Variant): Promise<Sample> {
   const started = performance.now();
   const child = spawn(process.execPath, [...variant.importArgs, app], { cwd: repoRoot, env: cleanEnv(variant.env), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`${variant.name} did not start in 30 s`)), 30_000).unref()),
-  ])) as [{ port: number }];
+  const message = await firstMessage<{ port: number }>(child, variant.name, 30_000);
   const startupMs = performance.now() - started;
 
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -126,7 +127,6 @@ async function main(): Promise<void> {
     for (const variant of order) samples.get(variant.name)!.push(await measure(variant));
     process.stdout.write(`  round ${round}/${rounds} done\n`);
   }
-  sink.close();
 
   const summary = list.map((variant) => {
     const runs = samples.get(variant.name)!;
@@ -162,6 +162,12 @@ async function main(): Promise<void> {
     `\nPrometheus scrape, serialization only (${scrape.series} series, ${(scrape.bytes / 1024).toFixed(0)} KiB, medians of ${rounds} rounds):` +
       `\n  upstream PrometheusSerializer ${scrape.upstreamMs.toFixed(2)} ms, beacon ${scrape.beaconMs.toFixed(2)} ms (${ratio(scrape.beaconMs, scrape.upstreamMs)})`,
   );
+
+  const logging = await benchLogging(sink.url, rounds);
+  sink.close();
+  const [barePino] = logging;
+  console.log(`\nlog lines inside an active span, to stdout and OTLP, app-thread cost (medians of ${rounds} rounds, ratios to bare pino):`);
+  for (const row of logging) console.log(`  ${row.name.padEnd(32)} ${Math.round(row.linesPerSecond).toLocaleString('en-US').padStart(9)} lines/s (${ratio(row.linesPerSecond, barePino!.linesPerSecond)})`);
 }
 
 await main();

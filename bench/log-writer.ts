@@ -1,0 +1,29 @@
+/**
+ * The child process of the logging bench: writes lines inside an active span as fast as it
+ * can and reports, over IPC, how long the log calls took on the app's thread. `bare` and
+ * `upstream` use the app's own pino (to stdout); `beacon` uses Beacon's logger with the
+ * outputs its BEACON_CONFIG names.
+ */
+import { trace } from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import type { pino as Pino } from 'pino';
+
+const [mode, countArg] = process.argv.slice(2);
+const count = Number(countArg);
+// The app's pino by require(): the form upstream's instrumentation-pino patches (it leaves an
+// ESM `import pino from 'pino'` uncorrelated, where Beacon's hook covers both).
+const appPino = () => (createRequire(import.meta.url)('pino') as typeof Pino)();
+const log = mode === 'beacon' ? (await import('../src/index.js')).logger : appPino();
+
+const tracer = trace.getTracer('bench');
+const writeAll = () =>
+  tracer.startActiveSpan('work', (span) => {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) log.info({ orderId: i, user: { id: 'u-1' } }, 'order processed');
+    span.end();
+    return performance.now() - started;
+  });
+
+writeAll(); // warm-up: JIT, pino's first writes, the exporters' first batch
+process.send!({ ms: writeAll() });
+process.disconnect();

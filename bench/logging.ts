@@ -1,0 +1,57 @@
+/**
+ * The cost of a log line on the app's thread, correlated with the active trace and shipped
+ * both to stdout and by OTLP: the app's own pino bare, pino under the upstream register
+ * (instrumentation-pino injects ids and sends records), and Beacon's logger with its
+ * 'console' and 'otlp' outputs. Child processes, rounds interleaved, medians.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { cleanEnv, configFile, registerPath, repoRoot } from '../test/helpers/app.js';
+import { firstMessage } from './child.js';
+import { median } from './stats.js';
+
+const writer = join(repoRoot, 'dist', 'bench', 'log-writer.js');
+
+interface LogVariant {
+  name: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+function variants(sinkUrl: string): LogVariant[] {
+  const common = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_LOG_LEVEL: 'error' };
+  return [
+    { name: 'bare pino', args: [writer, 'bare'], env: {} },
+    {
+      name: 'pino under upstream register',
+      args: ['--import', '@opentelemetry/auto-instrumentations-node/register', writer, 'upstream'],
+      env: { ...common, OTEL_LOGS_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none' },
+    },
+    {
+      name: 'beacon logger (console + otlp)',
+      args: ['--import', registerPath, writer, 'beacon'],
+      env: { ...common, BEACON_CONFIG: configFile({ metrics: { enabled: false }, logging: { outputs: ['console', 'otlp'] } }) },
+    },
+  ];
+}
+
+async function measure(variant: LogVariant, lines: number): Promise<number> {
+  const child = spawn(process.execPath, [...variant.args, String(lines)], { cwd: repoRoot, env: cleanEnv(variant.env), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const message = await firstMessage<{ ms: number }>(child, variant.name, 60_000);
+  child.kill('SIGKILL'); // what is still queued does not matter here: only the app-thread cost does
+  await once(child, 'exit');
+  return lines / (message.ms / 1000);
+}
+
+export async function benchLogging(sinkUrl: string, rounds: number, lines = 20_000): Promise<{ name: string; linesPerSecond: number }[]> {
+  const list = variants(sinkUrl);
+  const samples = new Map<string, number[]>(list.map((variant) => [variant.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < list.length; i++) {
+      const variant = list[(i + round) % list.length]!;
+      samples.get(variant.name)!.push(await measure(variant, lines));
+    }
+  }
+  return list.map((variant) => ({ name: variant.name, linesPerSecond: median(samples.get(variant.name)!) }));
+}
