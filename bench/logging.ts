@@ -26,7 +26,7 @@ function variants(sinkUrl: string): LogVariant[] {
     {
       name: 'pino under upstream register',
       args: ['--import', '@opentelemetry/auto-instrumentations-node/register', writer, 'upstream'],
-      env: { ...common, OTEL_LOGS_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none' },
+      env: { ...common, OTEL_LOGS_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', NODE_NO_WARNINGS: '1' },
     },
     {
       name: 'beacon logger (console + otlp)',

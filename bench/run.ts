@@ -64,7 +64,8 @@ function variants(sinkUrl: string): Variant[] {
       name: 'upstream auto-instrumentations-node/register',
       importArgs: ['--import', '@opentelemetry/auto-instrumentations-node/register'],
       // Upstream pushes metrics and logs by OTLP too; point everything at the sink.
-      env: { ...common, OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'otlp' },
+      // NODE_NO_WARNINGS: its cloud detectors' MetadataLookupWarning would clutter the table.
+      env: { ...common, OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'otlp', NODE_NO_WARNINGS: '1' },
     },
     {
       name: 'beacon-otel/register',

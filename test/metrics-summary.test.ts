@@ -83,7 +83,9 @@ test('the JSON summary reports known traffic exactly and puts known delays in th
     text = await scrape();
   }
   assert.match(text, idle);
-  assert.match(text, /^http_server_response_body_size_bytes_count\{http_request_method="GET",http_response_status_code="500"\} 6$/m);
+  // Body sizes by method, status and route template.
+  assert.match(text, /^http_server_response_body_size_bytes_count\{http_request_method="GET",http_response_status_code="500",http_route="\/status\/:code"\} 5$/m);
+  assert.match(text, /^http_server_response_body_size_bytes_count\{http_request_method="GET",http_response_status_code="500",http_route="\/fail"\} 1$/m);
 
   // The same summary mounted on the app's own server.
   const mounted = JSON.parse((await get(`${app.url}/app-metrics.json`)).body) as MetricsSummary;

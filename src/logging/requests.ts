@@ -1,19 +1,14 @@
 /**
  * `logging.requests`: one line per HTTP request (method, route template, status, duration,
- * bytes, trace_id). Node publishes `http.server.request.start` before the server emits
- * 'request'; the first time a server is seen, a 'request' listener is put in front of the
- * app's. That listener runs inside the HTTP instrumentation's span context, which is kept
- * for the line written when the response closes. Health and metrics paths are skipped.
+ * bytes, trace_id), written when the response closes, inside the request's trace context
+ * (see server-requests.ts). Health and metrics paths are skipped.
  */
-import diagnosticsChannel from 'node:diagnostics_channel';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type Context, context, trace } from '@opentelemetry/api';
-import { getRPCMetadata } from '@opentelemetry/core';
+import type { ServerResponse } from 'node:http';
+import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { PathMatcher } from '../common/path-glob.js';
+import { routeOf, watchServerRequests } from '../common/server-requests.js';
 import type { LogFormat } from '../config/types.js';
-
-const REQUEST_START = 'http.server.request.start';
 
 export interface RequestLine {
   method: string;
@@ -26,13 +21,10 @@ export interface RequestLine {
 
 /** Starts request logging; returns the function that stops it. */
 export function startRequestLogging(log: Logger, format: LogFormat, ignored: PathMatcher): () => void {
-  const servers = new WeakSet<Server>();
   let active = true;
-
-  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
-    if (!active || ignored(request.url ?? '/')) return;
+  const stop = watchServerRequests((request, response, requestContext) => {
+    if (ignored(request.url ?? '/')) return;
     const started = performance.now();
-    const requestContext = context.active();
     response.once('close', () => {
       if (!active) return;
       const line: RequestLine = {
@@ -45,28 +37,11 @@ export function startRequestLogging(log: Logger, format: LogFormat, ignored: Pat
       };
       context.with(requestContext, () => writeLine(log, format, line));
     });
-  };
-
-  const onStart = (message: unknown) => {
-    const { server } = message as { server?: Server };
-    if (!server || servers.has(server)) return;
-    servers.add(server);
-    server.prependListener('request', onRequest);
-  };
-  diagnosticsChannel.subscribe(REQUEST_START, onStart);
+  });
   return () => {
     active = false;
-    diagnosticsChannel.unsubscribe(REQUEST_START, onStart);
+    stop();
   };
-}
-
-/** The route template: from the framework instrumentation (express), else the span's attribute. */
-function routeOf(requestContext: Context): string | undefined {
-  const route = getRPCMetadata(requestContext)?.route;
-  if (route) return route;
-  const attributes = (trace.getSpan(requestContext) as { attributes?: Record<string, unknown> } | undefined)?.attributes;
-  const fromSpan = attributes?.['http.route'];
-  return typeof fromSpan === 'string' ? fromSpan : undefined;
 }
 
 function contentLength(response: ServerResponse): number | undefined {

@@ -1,20 +1,15 @@
 /**
  * 'http' beyond what the http instrumentation records (request durations, server and
- * client, with route templates): in-flight server requests and request/response body sizes,
- * from Node's own diagnostics channels — no patching, nothing per request when off.
+ * client, with route templates): in-flight server requests and request/response body sizes
+ * by method, status and route template — no patching, nothing per request when off.
  * Ignored paths (health probes, the metrics endpoint) are left out as they are from traces.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Meter } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
+import { routeOf, watchServerRequests } from '../../common/server-requests.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
-
-interface ChannelMessage {
-  request: IncomingMessage;
-  response: ServerResponse;
-}
 
 export function startHttpCollector(meter: Meter, ignored: (path: string) => boolean): () => void {
   const active = meter.createUpDownCounter('http.server.active_requests', { unit: '{request}', description: 'Server requests in flight.' });
@@ -28,38 +23,29 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     description: 'Size of HTTP server response bodies (from Content-Length).',
     advice: { explicitBucketBoundaries: SIZE_BUCKETS },
   });
-  // Requests that were counted (not ignored), with their attributes.
-  const counted = new WeakMap<IncomingMessage, { 'http.request.method': string; 'url.scheme': string }>();
 
-  const onStart = (message: unknown) => {
-    const { request, response } = message as ChannelMessage;
+  return watchServerRequests((request, response, requestContext) => {
     if (ignored(request.url ?? '/')) return;
-    const attributes = {
+    const inFlight = {
       'http.request.method': method(request),
       'url.scheme': (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
     };
-    counted.set(request, attributes);
-    active.add(1, attributes);
-    // 'close' also fires for aborted requests, which never reach response.finish.
-    response.once('close', () => active.add(-1, attributes));
-  };
-  const onFinish = (message: unknown) => {
-    const { request, response } = message as ChannelMessage;
-    const attributes = counted.get(request);
-    if (!attributes) return;
-    counted.delete(request);
-    const labels = { 'http.request.method': attributes['http.request.method'], 'http.response.status_code': response.statusCode };
+    active.add(1, inFlight);
+    // 'close' also comes for aborted requests, which never finish: those have no sizes.
+    response.once('close', () => {
+      active.add(-1, inFlight);
+      if (response.writableFinished) recordSizes(request, response, routeOf(requestContext), inFlight['http.request.method']);
+    });
+  });
+
+  function recordSizes(request: IncomingMessage, response: ServerResponse, route: string | undefined, requestMethod: string): void {
+    const labels: Attributes = { 'http.request.method': requestMethod, 'http.response.status_code': response.statusCode };
+    if (route) labels['http.route'] = route;
     const received = Number(request.headers['content-length']);
     if (Number.isFinite(received)) requestSize.record(received, labels);
     const sent = Number(response.getHeader('content-length'));
     if (Number.isFinite(sent)) responseSize.record(sent, labels);
-  };
-  subscribe('http.server.request.start', onStart);
-  subscribe('http.server.response.finish', onFinish);
-  return () => {
-    unsubscribe('http.server.request.start', onStart);
-    unsubscribe('http.server.response.finish', onFinish);
-  };
+  }
 }
 
 function method(request: IncomingMessage): string {

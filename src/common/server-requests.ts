@@ -1,0 +1,50 @@
+/**
+ * Every HTTP server request, seen from inside its trace context. Node publishes
+ * `http.server.request.start` before a server emits 'request'; the first time a server is
+ * seen, one 'request' listener is put in front of the app's. It runs inside the HTTP
+ * instrumentation's span context (the instrumentation wraps emit), which is where the
+ * route template and the trace id are read from once the response is done. One listener
+ * per server, however many watchers there are.
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type Context, context, trace } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
+
+const REQUEST_START = 'http.server.request.start';
+
+export type RequestWatcher = (request: IncomingMessage, response: ServerResponse, requestContext: Context) => void;
+
+const watchers = new Set<RequestWatcher>();
+const servers = new WeakSet<Server>();
+
+const dispatch = (request: IncomingMessage, response: ServerResponse) => {
+  const requestContext = context.active();
+  for (const watcher of watchers) watcher(request, response, requestContext);
+};
+
+const onStart = (message: unknown) => {
+  const { server } = message as { server?: Server };
+  if (!server || servers.has(server)) return;
+  servers.add(server);
+  server.prependListener('request', dispatch);
+};
+
+/** Calls `watcher` for each request from now on; returns the function that stops it. */
+export function watchServerRequests(watcher: RequestWatcher): () => void {
+  if (watchers.size === 0) subscribe(REQUEST_START, onStart);
+  watchers.add(watcher);
+  return () => {
+    watchers.delete(watcher);
+    if (watchers.size === 0) unsubscribe(REQUEST_START, onStart);
+  };
+}
+
+/** The route template: from the framework instrumentation (express), else the span's attribute. */
+export function routeOf(requestContext: Context): string | undefined {
+  const route = getRPCMetadata(requestContext)?.route;
+  if (route) return route;
+  const attributes = (trace.getSpan(requestContext) as { attributes?: Record<string, unknown> } | undefined)?.attributes;
+  const fromSpan = attributes?.['http.route'];
+  return typeof fromSpan === 'string' ? fromSpan : undefined;
+}
