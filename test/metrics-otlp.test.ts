@@ -1,19 +1,20 @@
 // 'otlp' pushes every metrics.interval seconds to a collector, with the OTel-native names
-// (the Prometheus renaming is for the Prometheus endpoint only), decoded from real protobuf.
+// (the Prometheus renaming is for the Prometheus endpoint only), decoded from real protobuf;
+// what was recorded since the last push still leaves at SIGTERM.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 /** The metrics fixture pushing to a fresh receiver every 0.5 s, with nothing else exported. */
-async function startPushingApp(t: TestContext, otlp: Record<string, string> = {}) {
+async function startPushingApp(t: TestContext, otlp: Record<string, string> = {}, interval = 0.5) {
   const receiver = await startOtlpReceiver();
   t.after(() => receiver.close());
   const app = await startApp(t, fixture('metrics-app.mjs'), {
     config: {
       tracing: { exporter: 'none' },
       logging: { outputs: [] },
-      metrics: { exporters: ['otlp'], interval: 0.5, otlp: { endpoint: `${receiver.url}/v1/metrics`, ...otlp } },
+      metrics: { exporters: ['otlp'], interval, otlp: { endpoint: `${receiver.url}/v1/metrics`, ...otlp } },
     },
   });
   return { receiver, app };
@@ -49,6 +50,16 @@ test("otlp.protocol 'http/json' pushes OTLP/JSON", async (t) => {
   await receiver.waitFor((r) => r.metrics.some((point) => point.name === 'http.server.request.duration'), { timeoutMs: 10_000 });
   const encodings = new Set(receiver.requests.filter((request) => request.signal === 'metrics').map((request) => request.encoding));
   assert.deepEqual([...encodings], ['json']);
+});
+
+test('SIGTERM pushes what was recorded since the last push before the process ends', async (t) => {
+  const { receiver, app } = await startPushingApp(t, {}, 600); // no periodic push during the test
+  for (let i = 0; i < 3; i++) await get(`${app.url}/orders/${i}`);
+  app.child.kill('SIGTERM');
+  assert.deepEqual(await app.exited, { code: null, signal: 'SIGTERM' });
+  const duration = receiver.metrics.find((point) => point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/orders/:id');
+  assert.ok(duration, `pushed at shutdown: ${[...new Set(receiver.metrics.map((point) => point.name))].join(', ')}`);
+  assert.equal(duration.count, 3);
 });
 
 test("'console' exporter prints the metrics periodically for development", async (t) => {
