@@ -132,3 +132,17 @@ test('ecs: Beacon\'s lines and the app\'s own pino use trace.id / span.id; the r
   assert.equal(request['trace.id'], server.traceId);
   assert.equal(request['span.id'], server.spanId);
 });
+
+test('request lines count the body of a streamed response, which has no Content-Length', async (t) => {
+  const app = await startApp(t, fixture('logging-app.mjs'), {
+    config: { tracing: { exporter: 'none' }, metrics: { enabled: false }, logging: { outputs: ['console'], requests: true } },
+  });
+  const response = await get(`${app.url}/stream/5`);
+  assert.equal(response.headers['content-length'], undefined);
+  assert.equal(response.headers['transfer-encoding'], 'chunked');
+  assert.equal(Buffer.byteLength(response.body), 5001);
+  app.child.kill('SIGTERM');
+  await app.exited;
+  const requests = jsonLines(app.stdout()).filter((line) => line.component === 'http');
+  assert.deepEqual(requests.map((line) => [line.route, line.status, line.bytes]), [['/stream/:chunks', 200, 5001]]);
+});

@@ -3,13 +3,15 @@
  * `http.server.request.start` before a server emits 'request'; the first time a server is
  * seen, one 'request' listener is put in front of the app's. It runs inside the HTTP
  * instrumentation's span context (the instrumentation wraps emit), which is where the
- * route template and the trace id are read from once the response is done. One listener
- * per server, however many watchers there are.
+ * route template and the trace id are read from once the response is done; it also starts
+ * counting the response's body bytes (body-bytes.ts). One listener per server, however many
+ * watchers there are.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Context, context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
+import { countBodyBytes } from './body-bytes.js';
 
 const REQUEST_START = 'http.server.request.start';
 
@@ -19,6 +21,7 @@ const watchers = new Set<RequestWatcher>();
 const servers = new WeakSet<Server>();
 
 const dispatch = (request: IncomingMessage, response: ServerResponse) => {
+  countBodyBytes(response);
   const requestContext = context.active();
   for (const watcher of watchers) watcher(request, response, requestContext);
 };

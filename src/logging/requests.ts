@@ -3,9 +3,9 @@
  * bytes, trace_id), written when the response closes, inside the request's trace context
  * (see server-requests.ts). Health and metrics paths are skipped.
  */
-import type { ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { bodyBytes } from '../common/body-bytes.js';
 import type { PathMatcher } from '../common/path-glob.js';
 import { routeOf, watchServerRequests } from '../common/server-requests.js';
 import type { LogFormat } from '../config/types.js';
@@ -32,7 +32,7 @@ export function startRequestLogging(log: Logger, format: LogFormat, ignored: Pat
         route: routeOf(requestContext),
         status: response.statusCode,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        bytes: contentLength(response),
+        bytes: bodyBytes(request, response),
         aborted: !response.writableFinished,
       };
       context.with(requestContext, () => writeLine(log, format, line));
@@ -44,10 +44,6 @@ export function startRequestLogging(log: Logger, format: LogFormat, ignored: Pat
   };
 }
 
-function contentLength(response: ServerResponse): number | undefined {
-  const header = Number(response.getHeader('content-length'));
-  return Number.isFinite(header) ? header : undefined;
-}
 
 function writeLine(log: Logger, format: LogFormat, line: RequestLine): void {
   const level = line.status >= 500 ? 'error' : 'info';

@@ -1,11 +1,12 @@
 /**
  * 'http' beyond what the http instrumentation records (request durations, server and
  * client, with route templates): in-flight server requests and request/response body sizes
- * by method, status and route template — no patching, nothing per request when off.
+ * by method, status and route template — no module patched, nothing per request when off.
  * Ignored paths (health probes, the metrics endpoint) are left out as they are from traces.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, Meter } from '@opentelemetry/api';
+import { bodyBytes } from '../../common/body-bytes.js';
 import { routeOf, watchServerRequests } from '../../common/server-requests.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
@@ -20,7 +21,7 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
   });
   const responseSize = meter.createHistogram('http.server.response.body.size', {
     unit: 'By',
-    description: 'Size of HTTP server response bodies (from Content-Length).',
+    description: 'Size of HTTP server response bodies (bytes written, with or without Content-Length).',
     advice: { explicitBucketBoundaries: SIZE_BUCKETS },
   });
 
@@ -43,8 +44,8 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     if (route) labels['http.route'] = route;
     const received = Number(request.headers['content-length']);
     if (Number.isFinite(received)) requestSize.record(received, labels);
-    const sent = Number(response.getHeader('content-length'));
-    if (Number.isFinite(sent)) responseSize.record(sent, labels);
+    const sent = bodyBytes(request, response);
+    if (sent !== undefined) responseSize.record(sent, labels);
   }
 }
 

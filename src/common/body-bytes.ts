@@ -1,0 +1,53 @@
+/**
+ * Response body bytes as they leave, for every response — also the ones without a
+ * Content-Length (streamed, chunked, compressed by middleware). Counting write()/end() are
+ * put on the response when the request arrives, before the app's handlers run, so that
+ * middleware wrapping them later (compression) hands these the bytes that go on the wire.
+ * The functions are shared; each response only carries its count and the methods it had.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const COUNT = Symbol('beacon.bodyBytes');
+const WRITE = Symbol('beacon.write');
+const END = Symbol('beacon.end');
+
+type Method = (this: Counted, chunk?: unknown, encoding?: unknown, callback?: unknown) => unknown;
+
+interface Counted extends ServerResponse {
+  [COUNT]?: number;
+  [WRITE]: Method;
+  [END]: Method;
+}
+
+export function countBodyBytes(response: ServerResponse): void {
+  const counted = response as Counted;
+  if (counted[COUNT] !== undefined) return;
+  counted[COUNT] = 0;
+  counted[WRITE] = response.write as Method;
+  counted[END] = response.end as Method;
+  response.write = countingWrite as ServerResponse['write'];
+  response.end = countingEnd as ServerResponse['end'];
+}
+
+function countingWrite(this: Counted, chunk?: unknown, encoding?: unknown, callback?: unknown): unknown {
+  this[COUNT]! += byteLength(chunk, encoding);
+  return this[WRITE](chunk, encoding, callback);
+}
+
+function countingEnd(this: Counted, chunk?: unknown, encoding?: unknown, callback?: unknown): unknown {
+  this[COUNT]! += byteLength(chunk, encoding);
+  return this[END](chunk, encoding, callback);
+}
+
+function byteLength(chunk: unknown, encoding: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  return chunk instanceof Uint8Array ? chunk.byteLength : 0; // Buffers are Uint8Arrays; a callback in first place counts 0
+}
+
+/** Body bytes sent so far; 0 where HTTP allows no body (HEAD, 1xx, 204, 304); undefined if not counted. */
+export function bodyBytes(request: IncomingMessage, response: ServerResponse): number | undefined {
+  const count = (response as Counted)[COUNT];
+  if (count === undefined) return undefined;
+  const status = response.statusCode;
+  return request.method === 'HEAD' || status < 200 || status === 204 || status === 304 ? 0 : count;
+}
