@@ -7,7 +7,7 @@ import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { bodyBytes } from '../common/body-bytes.js';
 import type { PathMatcher } from '../common/path-glob.js';
-import { routeOf, watchServerRequests } from '../common/server-requests.js';
+import { routeOf, watchServerRequests, whenResponseDone } from '../common/server-requests.js';
 import type { LogFormat } from '../config/types.js';
 
 export interface RequestLine {
@@ -25,7 +25,7 @@ export function startRequestLogging(log: Logger, format: LogFormat, ignored: Pat
   const stop = watchServerRequests((request, response, requestContext) => {
     if (ignored(request.url ?? '/')) return;
     const started = performance.now();
-    response.once('close', () => {
+    whenResponseDone(response, () => {
       if (!active) return;
       const line: RequestLine = {
         method: request.method ?? 'GET',

@@ -5,15 +5,15 @@
  * Ignored paths (health probes, the metrics endpoint) are left out as they are from traces.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Meter } from '@opentelemetry/api';
+import type { Attributes, Meter, ObservableResult } from '@opentelemetry/api';
 import { bodyBytes } from '../../common/body-bytes.js';
-import { routeOf, watchServerRequests } from '../../common/server-requests.js';
+import { routeOf, watchServerRequests, whenResponseDone } from '../../common/server-requests.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
 export function startHttpCollector(meter: Meter, ignored: (path: string) => boolean): () => void {
-  const active = meter.createUpDownCounter('http.server.active_requests', { unit: '{request}', description: 'Server requests in flight.' });
+  const active = meter.createObservableUpDownCounter('http.server.active_requests', { unit: '{request}', description: 'Server requests in flight.' });
   const requestSize = meter.createHistogram('http.server.request.body.size', {
     unit: 'By',
     description: 'Size of HTTP server request bodies (from Content-Length).',
@@ -25,19 +25,36 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     advice: { explicitBucketBoundaries: SIZE_BUCKETS },
   });
 
-  return watchServerRequests((request, response, requestContext) => {
+  // In-flight counts per method and scheme, kept in plain numbers and read at collection:
+  // two SDK updates per request (each hashing its attributes) would cost more than the rest.
+  const inFlight = new Map<string, { attributes: Attributes; count: number }>();
+  const observe = (result: ObservableResult) => {
+    for (const { attributes, count } of inFlight.values()) result.observe(count, attributes);
+  };
+  active.addCallback(observe);
+
+  const stopWatching = watchServerRequests((request, response, requestContext) => {
     if (ignored(request.url ?? '/')) return;
-    const inFlight = {
-      'http.request.method': method(request),
-      'url.scheme': (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-    };
-    active.add(1, inFlight);
-    // 'close' also comes for aborted requests, which never finish: those have no sizes.
-    response.once('close', () => {
-      active.add(-1, inFlight);
-      if (response.writableFinished) recordSizes(request, response, routeOf(requestContext), inFlight['http.request.method']);
+    const requestMethod = method(request);
+    const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    const key = `${requestMethod} ${scheme}`;
+    let entry = inFlight.get(key);
+    if (!entry) {
+      entry = { attributes: { 'http.request.method': requestMethod, 'url.scheme': scheme }, count: 0 };
+      inFlight.set(key, entry);
+    }
+    const counted = entry;
+    counted.count++;
+    whenResponseDone(response, () => {
+      counted.count--;
+      // Aborted requests never finished writing: they have no sizes.
+      if (response.writableFinished) recordSizes(request, response, routeOf(requestContext), requestMethod);
     });
   });
+  return () => {
+    stopWatching();
+    active.removeCallback(observe);
+  };
 
   function recordSizes(request: IncomingMessage, response: ServerResponse, route: string | undefined, requestMethod: string): void {
     const labels: Attributes = { 'http.request.method': requestMethod, 'http.response.status_code': response.statusCode };
