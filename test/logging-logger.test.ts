@@ -30,7 +30,8 @@ test('loggers made before start follow the configured format (ecs) after it', ()
   const all = output.slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.equal(all.filter((line) => line.filler !== undefined).length, 20_000);
   const lines = all.filter((line) => line.filler === undefined);
-  assert.deepEqual(lines.map((line) => line.msg ?? line.message), ['before start', 'after start', 'child after start']);
+  assert.deepEqual(lines.map((line) => line.msg ?? line.message), ['before start', 'after start', 'child after start', 'after shutdown']);
+  assert.equal(lines.at(-1)!['log.level'], 'info', 'written after shutdown, still in the configured format');
   const [, after, child] = lines as [unknown, Record<string, unknown>, Record<string, unknown>];
   assert.equal(after['service.name'], 'early-app');
   assert.equal(after.component, 'early', 'the early binding is kept');
@@ -53,7 +54,7 @@ test("'pretty' without pino-pretty installed: one warning, structured JSON, noth
   const lines = stdout.slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.deepEqual(
     lines.filter((line) => line.filler === undefined).map((line) => line.msg),
-    ['before start', 'after start', 'child after start'],
+    ['before start', 'after start', 'child after start', 'after shutdown'],
   );
   assert.equal(lines.filter((line) => line.filler !== undefined).length, 20_000);
 });

@@ -43,11 +43,21 @@ export const startLogging: SignalStarter = async (config, resource) => {
       if (stopped) return;
       stopped = true;
       stopRequests();
+      // From here on lines (an app's last "server closed") go to stdout, synchronously, not into closing outputs.
+      setRootLogger(lateRoot(config, logging.outputs));
       await Promise.all(outputs.map(({ stream }) => stream.close()));
     },
   };
   return component;
 };
+
+/** After shutdown: the console output's format and level on a synchronous stdout; without one, the pre-start fallback. */
+function lateRoot(config: ResolvedConfig, configured: Logging['outputs']): pino.Logger | null {
+  const stdout = configured.find(({ type }) => type === 'console');
+  if (!stdout || stdout.level === 'silent') return null;
+  const logging = config.logging.format === 'pretty' ? { ...config.logging, format: 'structured' as const } : config.logging;
+  return pino(pinoOptions(logging, config.service, stdout.level), pino.destination({ dest: 1, sync: true }));
+}
 
 function openOutput(type: LogOutputName, logging: Logging, resource: Parameters<SignalStarter>[1]): Promise<OutputStream> | OutputStream {
   switch (type) {
