@@ -93,8 +93,8 @@ test('OTEL_LOG_LEVEL=debug dumps the resolved config with sources and the applie
   assert.match(result.stderr, /metrics\.prometheus\.path = "\/metrics" ← default/);
   assert.match(result.stderr, /metrics\.prometheus\.port = 0 ← env:OTEL_EXPORTER_PROMETHEUS_PORT/);
   const applied = /instrumentations applied: (.*)/.exec(result.stderr)?.[1]?.split(', ') ?? [];
-  assert.ok(applied.includes('http') && applied.includes('express') && !applied.includes('pg'), `applied: ${applied.join(', ')}`);
-  assert.match(result.stderr, /instrumentations skipped: .*pg \(pg not installed\)/);
+  assert.ok(applied.includes('http') && applied.includes('express') && !applied.includes('mongodb'), `applied: ${applied.join(', ')}`);
+  assert.match(result.stderr, /instrumentations skipped: .*mongodb \(mongodb not installed\)/);
   assert.doesNotMatch(result.stderr, /topsecret/);
 });
 
