@@ -22,6 +22,7 @@ const watchers = new Set<RequestWatcher>();
 const servers = new WeakSet<Server>();
 
 const dispatch = (request: IncomingMessage, response: ServerResponse) => {
+  if (watchers.size === 0) return; // all stopped; the listener stays on servers already seen
   countBodyBytes(response);
   const requestContext = context.active();
   for (const watcher of watchers) watcher(request, response, requestContext);

@@ -38,12 +38,8 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     const requestMethod = method(request);
     const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     const key = `${requestMethod} ${scheme}`;
-    let entry = inFlight.get(key);
-    if (!entry) {
-      entry = { attributes: { 'http.request.method': requestMethod, 'url.scheme': scheme }, count: 0 };
-      inFlight.set(key, entry);
-    }
-    const counted = entry;
+    const counted = inFlight.get(key) ?? { attributes: { 'http.request.method': requestMethod, 'url.scheme': scheme }, count: 0 };
+    inFlight.set(key, counted);
     counted.count++;
     whenResponseDone(response, () => {
       counted.count--;
