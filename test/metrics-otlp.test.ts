@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { type OtlpReceiverOptions, startOtlpReceiver } from './helpers/otlp-receiver.js';
 
 /** The metrics fixture pushing to a fresh receiver every 0.5 s, with nothing else exported. */
-async function startPushingApp(t: TestContext, otlp: Record<string, string> = {}, interval = 0.5) {
-  const receiver = await startOtlpReceiver();
+async function startPushingApp(t: TestContext, otlp: Record<string, string> = {}, interval = 0.5, receiverOptions: OtlpReceiverOptions = {}) {
+  const receiver = await startOtlpReceiver(receiverOptions);
   t.after(() => receiver.close());
   const app = await startApp(t, fixture('metrics-app.mjs'), {
     config: {
@@ -60,6 +60,24 @@ test('SIGTERM pushes what was recorded since the last push before the process en
   const duration = receiver.metrics.find((point) => point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/orders/:id');
   assert.ok(duration, `pushed at shutdown: ${[...new Set(receiver.metrics.map((point) => point.name))].join(', ')}`);
   assert.equal(duration.count, 3);
+});
+
+test("a collector's Retry-After holds pushes back for as long as it asked, then they resume with the totals", async (t) => {
+  // Retry-After 3 s is longer than the push timeout (the 0.5 s interval), so upstream's
+  // exporter gives up at once; without Beacon carrying it over, a push would go every 0.5 s.
+  const { receiver, app } = await startPushingApp(t, {}, 0.5, { status: 503, retryAfter: 3 });
+  const pushes = () => receiver.requests.filter((request) => request.signal === 'metrics').length;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  for (const until = Date.now() + 5000; pushes() === 0 && Date.now() < until; ) await sleep(20);
+  const refusedAt = Date.now();
+  assert.equal(pushes(), 1, 'the first push');
+  await sleep(2000); // four intervals, all inside the 3 s asked for
+  assert.equal(pushes(), 1, 'no push while the collector asked to wait');
+
+  receiver.setOptions({ status: 200 });
+  await get(`${app.url}/orders/1`);
+  await sleep(refusedAt + 3000 - Date.now());
+  await receiver.waitFor((r) => r.metrics.some((point) => point.name === 'http.server.request.duration'), { timeoutMs: 5000 });
 });
 
 test("'console' exporter prints the metrics periodically for development", async (t) => {

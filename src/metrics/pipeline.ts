@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { ignoredRequests } from '../common/ignored-requests.js';
 import { stripQuery } from '../common/path-glob.js';
+import { watchRetryAfter } from '../common/retry-after.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Resource } from '@opentelemetry/resources';
 import type { SignalComponent } from '../signal.js';
@@ -26,6 +27,7 @@ import { serveMetrics } from './endpoint.js';
 import { setActiveEndpoint } from './handler.js';
 import { PullReader } from './pull-reader.js';
 import { type EndpointServer, startEndpointServer } from './server.js';
+import { ThrottledMetricExporter } from './throttled-exporter.js';
 import { buildViews } from './views.js';
 
 export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource): Promise<SignalComponent> {
@@ -102,7 +104,9 @@ function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metric
 
 async function otlpExporter(target: ResolvedConfig['metrics']['otlp']): Promise<PushMetricExporter> {
   const options = { url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs };
-  return target.protocol === 'http/json'
-    ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
-    : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
+  const exporter =
+    target.protocol === 'http/json'
+      ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
+      : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
+  return new ThrottledMetricExporter(exporter, watchRetryAfter(target.endpoint));
 }
