@@ -23,7 +23,7 @@ function fakeBackend(results: ExportResultCode[]) {
   };
 }
 
-const exportNow = (exporter: BackoffExporter<number>, items: number[]) =>
+const exportNow = (exporter: BackoffExporter<number[]>, items: number[]) =>
   new Promise<ExportResultCode>((resolve) => exporter.export(items, (result) => resolve(result.code)));
 
 test('after a failure, batches are failed without a request for a doubling backoff, reset by a success', async () => {
@@ -47,8 +47,17 @@ test('after a failure, batches are failed without a request for a doubling backo
 
 test("a backend's Retry-After holds batches back for as long as it asked, when that is longer than the backoff", async () => {
   let now = 0;
-  const retryAfter = { remainingMs: () => Math.max(0, 10_000 - now), close: () => undefined };
-  const backend = fakeBackend([ExportResultCode.FAILED]);
+  // Known once the backend has answered: the first export's 503 asks for 10 s.
+  let askedUntil = 0;
+  const retryAfter = { remainingMs: () => Math.max(0, askedUntil - now), close: () => undefined };
+  const failing = fakeBackend([ExportResultCode.FAILED]);
+  const backend = {
+    ...failing,
+    export(items: number[], done: (result: ExportResult) => void) {
+      if (failing.calls.length === 0) askedUntil = now + 10_000;
+      failing.export(items, done);
+    },
+  };
   const exporter = new BackoffExporter(backend, 'span', { initialMs: 1000, now: () => now, retryAfter });
   assert.equal(await exportNow(exporter, [1]), ExportResultCode.FAILED); // real attempt: 503, Retry-After 10 s
   now = 9_999;

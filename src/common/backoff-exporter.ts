@@ -2,13 +2,13 @@
  * Stops hammering a failing backend. Upstream retries within one export (honouring
  * Retry-After there) but starts every next batch afresh, so a throttling or dead collector
  * gets requests (and the app pays for them) batch after batch. After a failed export this
- * wrapper fails the following scheduled batches at once, without a request, for a backoff
+ * wrapper fails the following scheduled exports at once, without a request, for a backoff
  * that doubles from 1 s up to 30 s and resets on the first success — or for as long as the
  * backend's Retry-After asked, when that is longer. Exports made during an explicit flush
- * or shutdown always get a real attempt.
+ * or shutdown always get a real attempt. Spans, log records and metric pushes alike.
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { BatchExporter } from './deadline-exporter.js';
+import type { Exporter } from './deadline-exporter.js';
 import { isExplicitFlush } from './explicit-flush.js';
 import type { RetryAfter } from './retry-after.js';
 
@@ -20,7 +20,7 @@ export interface BackoffOptions {
   retryAfter?: RetryAfter;
 }
 
-export class BackoffExporter<Item> implements BatchExporter<Item> {
+export class BackoffExporter<Batch> implements Exporter<Batch> {
   private failures = 0;
   private closedUntil = 0;
   private readonly initialMs: number;
@@ -28,9 +28,9 @@ export class BackoffExporter<Item> implements BatchExporter<Item> {
   private readonly now: () => number;
   private readonly retryAfter: RetryAfter | undefined;
 
-  /** @param what names the items in the error reported for a skipped batch ("span", "log") */
+  /** @param what names what is exported, in the error reported for a skipped export ("span", "log", "metric") */
   constructor(
-    private readonly inner: BatchExporter<Item>,
+    private readonly inner: Exporter<Batch>,
     private readonly what: string,
     options: BackoffOptions = {},
   ) {
@@ -40,21 +40,22 @@ export class BackoffExporter<Item> implements BatchExporter<Item> {
     this.retryAfter = options.retryAfter;
   }
 
-  export(items: Item[], resultCallback: (result: ExportResult) => void): void {
-    const waitMs = this.closedUntil - this.now();
+  export(batch: Batch, resultCallback: (result: ExportResult) => void): void {
+    // Retry-After counts from the moment the answer came, even while that export is still
+    // retrying inside the exporter: later exports do not pile up behind it.
+    const waitMs = Math.max(this.closedUntil - this.now(), this.retryAfter?.remainingMs() ?? 0);
     if (waitMs > 0 && !isExplicitFlush()) {
-      const error = new Error(`the ${this.what} backend keeps failing; batches are dropped without a request for ${Math.ceil(waitMs / 1000)} s more`);
+      const error = new Error(`the ${this.what} backend keeps failing or asked to wait; ${this.what} exports are skipped without a request for ${Math.ceil(waitMs / 1000)} s more`);
       resultCallback({ code: ExportResultCode.FAILED, error });
       return;
     }
-    this.inner.export(items, (result) => {
+    this.inner.export(batch, (result) => {
       if (result.code === ExportResultCode.SUCCESS) {
         this.failures = 0;
         this.closedUntil = 0;
       } else {
         this.failures++;
-        const backoffMs = Math.min(this.maxMs, this.initialMs * 2 ** (this.failures - 1));
-        this.closedUntil = this.now() + Math.max(backoffMs, this.retryAfter?.remainingMs() ?? 0);
+        this.closedUntil = this.now() + Math.min(this.maxMs, this.initialMs * 2 ** (this.failures - 1));
       }
       resultCallback(result);
     });

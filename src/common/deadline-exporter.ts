@@ -6,12 +6,15 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { settleWithin } from './deadline.js';
 
-/** What SpanExporter and LogRecordExporter have in common. */
-export interface BatchExporter<Item> {
-  export(items: Item[], resultCallback: (result: ExportResult) => void): void;
+/** What span, log record and metric exporters have in common: export one batch, flush, stop. */
+export interface Exporter<Batch> {
+  export(batch: Batch, resultCallback: (result: ExportResult) => void): void;
   forceFlush?(): Promise<void>;
   shutdown(): Promise<void>;
 }
+
+/** SpanExporter and LogRecordExporter: batches are arrays of items. */
+export type BatchExporter<Item> = Exporter<Item[]>;
 
 export class DeadlineExporter<Item> implements BatchExporter<Item> {
   /**

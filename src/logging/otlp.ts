@@ -7,14 +7,12 @@
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { BackoffExporter } from '../common/backoff-exporter.js';
-import { DeadlineExporter } from '../common/deadline-exporter.js';
-import { watchRetryAfter } from '../common/retry-after.js';
+import { guardedExporter } from '../common/guarded-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
-import type { OutputStream } from './guarded-stream.js';
+import { GuardedStream, type OutputStream } from './guarded-stream.js';
 import { createOtlpLogExporter } from './otlp-exporter.js';
 
 type Attributes = Record<string, AnyValue>;
@@ -40,10 +38,11 @@ const NOT_ATTRIBUTES = new Set([
 
 export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource): Promise<OutputStream> {
   let pending = 0;
-  let closed = false;
-  let dirty = false; // as in GuardedStream: a flush with nothing to send schedules nothing
-  const exporter = new DeadlineExporter<ReadableLogRecord>(new BackoffExporter(await createOtlpLogExporter(logging.otlp), 'log', { retryAfter: watchRetryAfter(logging.otlp.endpoint) }), logging.otlp.timeoutMs, 'log', (count) => {
-    pending -= count;
+  const exporter = guardedExporter<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), {
+    what: 'log',
+    endpoint: logging.otlp.endpoint,
+    deadlineMs: logging.otlp.timeoutMs,
+    onSettled: (count) => (pending -= count),
   });
   const provider = new LoggerProvider({
     resource,
@@ -61,35 +60,28 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   const keys = lineKeys(logging.format);
   const skip = new Set([...NOT_ATTRIBUTES, keys.message, keys.time, keys.level, ...Object.values(logging.fields)]);
 
-  return {
-    name: 'otlp',
-    write(line: string) {
-      if (closed) return;
-      if (pending >= MAX_PENDING) {
-        // Repeats are folded into one line per 30 s with a count by the diagnostics.
-        warn(`log output 'otlp': queue full (${MAX_PENDING} records), record dropped`);
-        return;
-      }
-      let fields: Record<string, unknown>;
-      try {
-        fields = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      pending++;
-      dirty = true;
-      otelLogger.emit(toLogRecord(fields, keys.message, keys.time, keys.level, skip));
-    },
-    async flush() {
-      if (!dirty) return;
-      dirty = false;
-      await provider.forceFlush().catch(() => undefined);
-    },
-    async close() {
-      closed = true;
-      await provider.shutdown().catch(() => undefined);
-    },
+  const emit = (line: string) => {
+    if (pending >= MAX_PENDING) {
+      // Repeats are folded into one line per 30 s with a count by the diagnostics.
+      warn(`log output 'otlp': queue full (${MAX_PENDING} records), record dropped`);
+      return;
+    }
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    pending++;
+    otelLogger.emit(toLogRecord(fields, keys.message, keys.time, keys.level, skip));
   };
+  // A failed export is the backoff's business, not a reason to turn the output off.
+  return new GuardedStream(
+    'otlp',
+    { write: emit },
+    () => provider.forceFlush().catch(() => undefined),
+    () => provider.shutdown().catch(() => undefined),
+  );
 }
 
 export function describeOtlp(logging: ResolvedConfig['logging']): string {

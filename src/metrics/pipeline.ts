@@ -13,12 +13,12 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { ignoredRequests } from '../common/ignored-requests.js';
 import { stripQuery } from '../common/path-glob.js';
-import { watchRetryAfter } from '../common/retry-after.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Resource } from '@opentelemetry/resources';
 import type { SignalComponent } from '../signal.js';
 import { BEACON_VERSION } from '../version.js';
 import { createAccessPolicy } from './access.js';
+import { BackoffMetricExporter } from './backoff-metric-exporter.js';
 import { meterProviderChanged } from './binding.js';
 import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
@@ -27,7 +27,6 @@ import { serveMetrics } from './endpoint.js';
 import { setActiveEndpoint } from './handler.js';
 import { PullReader } from './pull-reader.js';
 import { type EndpointServer, startEndpointServer } from './server.js';
-import { ThrottledMetricExporter } from './throttled-exporter.js';
 import { buildViews } from './views.js';
 
 export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource): Promise<SignalComponent> {
@@ -108,5 +107,5 @@ async function otlpExporter(target: ResolvedConfig['metrics']['otlp']): Promise<
     target.protocol === 'http/json'
       ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
       : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
-  return new ThrottledMetricExporter(exporter, watchRetryAfter(target.endpoint));
+  return new BackoffMetricExporter(exporter, target.endpoint);
 }

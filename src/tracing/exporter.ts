@@ -4,9 +4,7 @@
  */
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
-import { BackoffExporter } from '../common/backoff-exporter.js';
-import { DeadlineExporter } from '../common/deadline-exporter.js';
-import { watchRetryAfter } from '../common/retry-after.js';
+import { guardedExporter } from '../common/guarded-exporter.js';
 import { LazySpanExporter } from './lazy-exporter.js';
 
 export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExporter | null {
@@ -27,7 +25,7 @@ export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExpo
           ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
           : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
       );
-      return new DeadlineExporter<ReadableSpan>(new BackoffExporter(exporter, 'span', { retryAfter: watchRetryAfter(tracing.endpoint) }), tracing.timeoutMs, 'span');
+      return guardedExporter<ReadableSpan>(exporter, { what: 'span', endpoint: tracing.endpoint, deadlineMs: tracing.timeoutMs });
     }
   }
 }
