@@ -10,11 +10,11 @@ import {
   type Histogram as OtelHistogram,
   type Meter,
   type ObservableGauge,
-  type ObservableResult,
   type UpDownCounter as OtelUpDownCounter,
   diag,
 } from '@opentelemetry/api';
 import { currentMeter, defaultHistogramBuckets, onMeterProvider } from './binding.js';
+import { ObservedSeries } from './series.js';
 import { type AnyFunction, errorType, wrapAround } from './wrap.js';
 
 export const METER_NAME = 'beacon-otel/metrics';
@@ -118,30 +118,22 @@ const MAX_GAUGE_SERIES = 10_000;
 
 function gauge<const L extends string = never>(name: string, options: InstrumentOptions<L> = {}): Gauge<L> {
   return cached(name, 'gauge', () => {
-    const series = new Map<string, { labels: Attributes; value: number }>();
-    const observe = (result: ObservableResult) => {
-      for (const { labels, value } of series.values()) result.observe(value, labels);
-    };
+    const series = new ObservedSeries(MAX_GAUGE_SERIES);
     let observable: ObservableGauge | undefined;
     onMeterProvider(() => {
-      observable?.removeCallback(observe);
+      observable?.removeCallback(series.observe);
       observable = meter().createObservableGauge(name, otelOptions(options));
-      observable.addCallback(observe);
+      observable.addCallback(series.observe);
     });
     let warned = false;
     const update = (labels: Labels<L> | undefined, next: (current: number) => number) => {
-      const key = seriesKey(labels as Attributes | undefined);
-      const entry = series.get(key);
+      const entry = series.entry(seriesKey(labels as Attributes | undefined), () => ({ ...(labels as Attributes) }));
       if (entry) {
         entry.value = next(entry.value);
-        return;
-      }
-      if (series.size >= MAX_GAUGE_SERIES) {
-        if (!warned) diag.warn(`gauge "${name}" has ${MAX_GAUGE_SERIES} label sets; new ones are dropped`);
+      } else if (!warned) {
+        diag.warn(`gauge "${name}" has ${MAX_GAUGE_SERIES} label sets; new ones are dropped`);
         warned = true;
-        return;
       }
-      series.set(key, { labels: { ...(labels as Attributes) }, value: next(0) });
     };
     return {
       set: (value, labels) => update(labels, () => value),

@@ -5,9 +5,10 @@
  * Ignored paths (health probes, the metrics endpoint) are left out as they are from traces.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Meter, ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Meter } from '@opentelemetry/api';
 import { bodyBytes } from '../../common/body-bytes.js';
 import { routeOf, watchServerRequests, whenResponseDone } from '../../common/server-requests.js';
+import { ObservedSeries } from '../series.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
@@ -25,31 +26,26 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     advice: { explicitBucketBoundaries: SIZE_BUCKETS },
   });
 
-  // In-flight counts per method and scheme, kept in plain numbers and read at collection:
-  // two SDK updates per request (each hashing its attributes) would cost more than the rest.
-  const inFlight = new Map<string, { attributes: Attributes; count: number }>();
-  const observe = (result: ObservableResult) => {
-    for (const { attributes, count } of inFlight.values()) result.observe(count, attributes);
-  };
-  active.addCallback(observe);
+  // In-flight counts per method and scheme, read at collection: two SDK updates per request
+  // (each hashing its attributes) would cost more than everything else here.
+  const inFlight = new ObservedSeries();
+  active.addCallback(inFlight.observe);
 
   const stopWatching = watchServerRequests((request, response, requestContext) => {
     if (ignored(request.url ?? '/')) return;
     const requestMethod = method(request);
     const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const key = `${requestMethod} ${scheme}`;
-    const counted = inFlight.get(key) ?? { attributes: { 'http.request.method': requestMethod, 'url.scheme': scheme }, count: 0 };
-    inFlight.set(key, counted);
-    counted.count++;
+    const counted = inFlight.entry(`${requestMethod} ${scheme}`, () => ({ 'http.request.method': requestMethod, 'url.scheme': scheme }))!;
+    counted.value++;
     whenResponseDone(response, () => {
-      counted.count--;
+      counted.value--;
       // Aborted requests never finished writing: they have no sizes.
       if (response.writableFinished) recordSizes(request, response, routeOf(requestContext), requestMethod);
     });
   });
   return () => {
     stopWatching();
-    active.removeCallback(observe);
+    active.removeCallback(inFlight.observe);
   };
 
   function recordSizes(request: IncomingMessage, response: ServerResponse, route: string | undefined, requestMethod: string): void {
