@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cleanEnv, get, repoRoot } from './helpers/app.js';
 import { freePort } from './helpers/prometheus.js';
+import { pollUntil } from './helpers/timing.js';
 
 const STARTUP_BUDGET_MS = 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,7 +98,7 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
 
   // Correlated JSON on stdout: every line parses; the service's own lines carry the trace id.
   // Console lines leave through pino's worker thread: wait for them, bounded.
-  for (const until = Date.now() + 5000; !stdout.includes('"user created"') && Date.now() < until; ) await sleep(50);
+  await pollUntil(() => stdout.includes('"user created"'), 5000, 50);
   const complete = stdout.slice(0, stdout.lastIndexOf('\n')); // a line may still be arriving
   const lines = complete.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
   const created = lines.find((line) => line.msg === 'user created');

@@ -10,6 +10,7 @@ import { duringExplicitFlush } from '../src/common/explicit-flush.js';
 import { parseRetryAfter } from '../src/common/retry-after.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { sleep } from './helpers/timing.js';
 
 function fakeBackend(results: ExportResultCode[]) {
   const calls: number[][] = [];
@@ -118,24 +119,19 @@ test('a collector answering 503 with Retry-After gets no request before that tim
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
     config: { tracing: { timeoutMs: 300 } },
   });
-  const exports = () => receiver.requests.filter((request) => request.path === '/v1/traces').length;
+  const traceRequests = () => receiver.requests.filter((request) => request.path === '/v1/traces');
   const wave = (name: string) => load(10, 2, (i) => get(`${app.url}/users/${name}${i}`)); // ~30 spans: full batches
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-  const exportsAfter = async (count: number) => {
-    for (const until = Date.now() + 3000; exports() < count && Date.now() < until; ) await sleep(20);
-    return exports();
-  };
 
   await wave('first');
-  assert.ok((await exportsAfter(1)) >= 1);
-  const refusedAt = Date.now(); // the 503 arrived just after: waits count from about here
-  await sleep(300);
-  const refused = exports(); // batches already in flight when the first 503 came back
-  await sleep(refusedAt + 1600 - Date.now()); // past the 1 s backoff, inside the 3 s asked for
+  await receiver.waitFor(() => traceRequests().length > 0, { description: 'the first export' });
+  const first = traceRequests()[0]!.receivedAt; // its 503 asks for 3 s
+  await sleep(first + 1600 - Date.now()); // past the 1 s backoff, inside the 3 s asked for
   await wave('second');
-  await sleep(200);
-  assert.equal(exports(), refused, 'no request while the collector asked to wait');
-  await sleep(refusedAt + 3600 - Date.now());
+  assert.ok(Date.now() < first + 2900, 'the second wave ran while the collector asked to wait');
+  await sleep(first + 3300 - Date.now());
   await wave('third');
-  assert.ok((await exportsAfter(refused + 1)) > refused, 'a real attempt once the Retry-After time has passed');
+  await receiver.waitFor(() => traceRequests().some((request) => request.receivedAt >= first + 2900), { description: 'an export after the wait' });
+  // Batches already in flight when the first 503 came back arrive within moments of it; then nothing until the wait is over.
+  const during = traceRequests().filter((request) => request.receivedAt > first + 500 && request.receivedAt < first + 2900);
+  assert.deepEqual(during.map((request) => request.receivedAt - first), [], 'no request while the collector asked to wait');
 });

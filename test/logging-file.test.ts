@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../src/logging/logger.js';
 import { fileLines, startLoggingFor, tempDir } from './fixtures/logging-helpers.js';
+import { pollUntil } from './helpers/timing.js';
 
 test('rotation by size creates numbered files and prunes all but `keep` old ones', async (t) => {
   const dir = tempDir(t);
@@ -22,7 +23,7 @@ test('rotation by size creates numbered files and prunes all but `keep` old ones
   }
   // Pruning runs in the worker after each roll: wait for it, bounded.
   const rolled = () => readdirSync(dir).filter((name) => /^app\.\d+\.log$/.test(name));
-  for (const until = Date.now() + 5000; rolled().length > 3 && Date.now() < until; ) await sleep(50);
+  await pollUntil(() => rolled().length <= 3, 5000, 50);
   await logging.shutdown();
 
   const files = rolled();

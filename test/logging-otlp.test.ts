@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +12,7 @@ import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { createLogger, logger } from '../src/logging/logger.js';
 import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from './fixtures/logging-helpers.js';
 import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { freePort } from './helpers/prometheus.js';
 
 /** Collects Beacon's diagnostic warnings for the duration of a test. */
 function captureWarnings(t: { after(fn: () => void): void }): string[] {
@@ -30,14 +30,6 @@ function captureWarnings(t: { after(fn: () => void): void }): string[] {
 }
 
 /** A port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 test('otlp: records carry severity, body, attributes, resource and the trace context', async (t) => {
   const receiver = await startOtlpReceiver();
   t.after(() => receiver.close());
@@ -86,7 +78,7 @@ test('otlp: records carry severity, body, attributes, resource and the trace con
 
 test('an unreachable collector: the file output still gets every line and nothing throws', async (t) => {
   const dir = tempDir(t);
-  const port = await closedPort();
+  const port = await freePort(); // nothing listens there
   const logging = await startLoggingFor(t, {
     outputs: ['otlp', 'file'],
     otlp: { endpoint: `http://127.0.0.1:${port}/v1/logs`, timeoutMs: 1000 },

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { MetricsSummary } from '../src/metrics/summary.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
 import { freePort } from './helpers/prometheus.js';
+import { pollUntil } from './helpers/timing.js';
 
 test('the JSON summary reports known traffic exactly and puts known delays in the right percentile range', async (t) => {
   const metricsPort = await freePort();
@@ -68,21 +69,19 @@ test('the JSON summary reports known traffic exactly and puts known delays in th
   assert.ok(summary.uptime_seconds > 0);
 
   // In-flight requests went back to zero, including one the client gave up on; body sizes per status.
-  await new Promise<void>((resolve) => {
-    const aborted = request(`${app.url}/delay/300`);
-    aborted.on('error', () => resolve());
-    aborted.end();
-    setTimeout(() => aborted.destroy(), 50);
-  });
   const scrape = async () => (await get(`http://127.0.0.1:${metricsPort}/metrics`)).body;
-  const idle = /^http_server_active_requests\{http_request_method="GET",url_scheme="http"\} 0$/m;
+  const inFlight = (count: number) => new RegExp(`^http_server_active_requests\\{http_request_method="GET",url_scheme="http"\\} ${count}$`, 'm');
+  const aborted = request(`${app.url}/delay/300`);
+  const abortedDone = new Promise<void>((resolve) => aborted.on('error', () => resolve()));
+  aborted.end();
+  // Given up on only once the server has it in flight.
+  assert.ok(await pollUntil(async () => inFlight(1).test(await scrape())), 'the server saw the request');
+  aborted.destroy();
+  await abortedDone;
   // The server sees the client's close a moment after the client sent it: poll, bounded.
-  let text = await scrape();
-  for (let i = 0; i < 40 && !idle.test(text); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    text = await scrape();
-  }
-  assert.match(text, idle);
+  let text = '';
+  await pollUntil(async () => inFlight(0).test((text = await scrape())), 2000, 50);
+  assert.match(text, inFlight(0));
   // Body sizes by method, status and route template.
   assert.match(text, /^http_server_response_body_size_bytes_count\{http_request_method="GET",http_response_status_code="500",http_route="\/status\/:code"\} 5$/m);
   assert.match(text, /^http_server_response_body_size_bytes_count\{http_request_method="GET",http_response_status_code="500",http_route="\/fail"\} 1$/m);

@@ -51,11 +51,11 @@ export interface ReceivedRequest {
   byteLength: number; decodedByteLength: number; // on the wire, and after gunzip
   itemCount: number; statusCode: number; // statusCode 0: never answered (hang)
   error?: string; // why the receiver rejected the request (bad path, content type, body)
+  receivedAt: number; // Date.now() when the whole request had arrived
 }
 export interface OtlpReceiverOptions {
   status?: number; // answer every export with this status; non-2xx payloads are not recorded
   retryAfter?: number; // seconds, sent as Retry-After
-  delayMs?: number; // wait before answering (the payload is recorded on arrival)
   hang?: boolean; // accept the request and never answer
 }
 export interface OtlpReceiver {
@@ -212,12 +212,16 @@ function flatten(signal: Signal, request: Loose, out: { spans: ReceivedSpan[]; m
 
 const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 
+/** A span's attributes as JSON (bigints as strings), e.g. to check that a value appears nowhere. */
+export function attributesJson(span: ReceivedSpan): string {
+  return JSON.stringify(span.attributes, (_, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
+}
+
 export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   protoRoot(); // fail fast if the vendored protos are missing
   let options = { ...initialOptions };
   const spans: ReceivedSpan[] = [], metrics: ReceivedMetricPoint[] = [], logs: ReceivedLog[] = [], requests: ReceivedRequest[] = [];
   const waiters = new Set<() => void>();
-  const timers = new Set<NodeJS.Timeout>();
   const notify = (): void => { for (const check of [...waiters]) check(); };
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): void => {
@@ -228,7 +232,7 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     const signal = SIGNAL_PATHS[pathname] ?? null;
     const record: ReceivedRequest = {
       method: req.method ?? '', path: pathname, signal, headers: { ...req.headers }, contentType, contentEncoding, encoding,
-      byteLength: raw.length, decodedByteLength: 0, itemCount: 0, statusCode: 0,
+      byteLength: raw.length, decodedByteLength: 0, itemCount: 0, statusCode: 0, receivedAt: Date.now(),
     };
     let status = options.status ?? 200;
     try {
@@ -249,19 +253,12 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     requests.push(record);
     notify();
     if (options.hang) return;
-    const retryAfter = options.retryAfter;
-    const respond = (): void => {
-      if (res.destroyed) return;
-      if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-      if (encoding === 'protobuf' && signal && status < 300) {
-        res.writeHead(status, { 'Content-Type': 'application/x-protobuf' }).end(serviceType(signal, 'Response').encode({}).finish());
-      } else {
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(status < 300 ? '{}' : JSON.stringify({ message: record.error ?? `receiver configured to answer ${status}` }));
-      }
-    };
-    if (!options.delayMs) return respond();
-    const timer = setTimeout(() => { timers.delete(timer); respond(); }, options.delayMs);
-    timers.add(timer);
+    if (options.retryAfter !== undefined) res.setHeader('Retry-After', String(options.retryAfter));
+    if (encoding === 'protobuf' && signal && status < 300) {
+      res.writeHead(status, { 'Content-Type': 'application/x-protobuf' }).end(serviceType(signal, 'Response').encode({}).finish());
+    } else {
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(status < 300 ? '{}' : JSON.stringify({ message: record.error ?? `receiver configured to answer ${status}` }));
+    }
   };
 
   const server = http.createServer((req, res) => {
@@ -292,8 +289,6 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     setOptions(next) { options = { ...next }; },
     reset() { spans.length = metrics.length = logs.length = requests.length = 0; },
     async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections(); // also ends hung requests and exporters' keep-alive sockets

@@ -20,7 +20,7 @@ function binDir(): string {
   return join(root, newest, 'bin');
 }
 
-export async function startPostgres(t: TestContext): Promise<{ port: number; user: string }> {
+export async function startPostgres(t: TestContext): Promise<{ port: number }> {
   const bin = binDir();
   const owner = process.getuid?.() === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres'])), gid: Number(execFileSync('id', ['-g', 'postgres'])) } : {};
   const dir = mkdtempSync(join(tmpdir(), 'beacon-pg-'));
@@ -43,7 +43,7 @@ export async function startPostgres(t: TestContext): Promise<{ port: number; use
   for (const until = Date.now() + 15_000; Date.now() < until; ) {
     try {
       execFileSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q']);
-      return { port, user: 'postgres' };
+      return { port };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
