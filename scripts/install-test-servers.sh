@@ -18,15 +18,15 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || { missing+=(postgres
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing the test servers (missing: ${missing[*]}) from Debian's packages" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # The packages would start their services on install; the tests start their own, on free
+  # ports. Debian's policy-rc.d hook says "don't" (container images usually ship one already).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-  # Debian starts the packaged services where an init system runs; the tests start their own.
-  for service in prometheus prometheus-alertmanager prometheus-node-exporter redis-server postgresql; do
-    (command -v systemctl >/dev/null && systemctl stop "$service") >/dev/null 2>&1 || true
-  done
-  (command -v pg_ctlcluster >/dev/null && for cluster in /etc/postgresql/*/main; do
-    [ -d "$cluster" ] && pg_ctlcluster "$(basename "$(dirname "$cluster")")" main stop
-  done) >/dev/null 2>&1 || true
 else
   echo "the test suite needs ${missing[*]}: sudo apt-get install ${packages[*]}" >&2
 fi

@@ -2,6 +2,7 @@
  * Users and orders: repositories over the in-memory tables and the services that hold
  * the rules (validation, lookups, revenue aggregation).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Instrumented, createLogger } from 'beacon-otel';
 import { Table } from './store.js';
 import { databaseWrites, expensiveAggregations, fullScans, queryRowsReturned } from './telemetry.js';
@@ -26,6 +27,14 @@ export interface Order {
 export class ValidationError extends Error {}
 export class NotFoundError extends Error {}
 
+/** A full scan: counted, and its size recorded, as the seed's repositories do. */
+function fullScan<Row extends { id: number }>(table: Table<Row>, name: string): Row[] {
+  fullScans.inc({ table: name });
+  const rows = table.scan();
+  queryRowsReturned.observe(rows.length, { table: name, query_type: 'full_scan' });
+  return rows;
+}
+
 @Instrumented()
 export class UserRepository {
   private readonly table = new Table<User>();
@@ -39,10 +48,7 @@ export class UserRepository {
     return user;
   }
   findAll(): User[] {
-    fullScans.inc({ table: 'users' });
-    const rows = this.table.scan();
-    queryRowsReturned.observe(rows.length, { table: 'users', query_type: 'full_scan' });
-    return rows;
+    return fullScan(this.table, 'users');
   }
 }
 
@@ -59,10 +65,7 @@ export class OrderRepository {
     return rows;
   }
   findAll(): Order[] {
-    fullScans.inc({ table: 'orders' });
-    const rows = this.table.scan();
-    queryRowsReturned.observe(rows.length, { table: 'orders', query_type: 'full_scan' });
-    return rows;
+    return fullScan(this.table, 'orders');
   }
 }
 
@@ -122,7 +125,7 @@ export class OrderService {
     expensiveAggregations.inc({ operation: 'revenue_by_region' });
     const byRegion: Record<string, number> = {};
     for (const order of all) byRegion[order.region] = (byRegion[order.region] ?? 0) + order.amount;
-    await new Promise((resolve) => setTimeout(resolve, 5 + all.length / 100));
+    await sleep(5 + all.length / 100);
     return { total: all.reduce((sum, order) => sum + order.amount, 0), byRegion, orders: all.length };
   }
 }
@@ -130,7 +133,7 @@ export class OrderService {
 /** A payment provider call: usually quick, now and then slow, rarely failing. */
 async function paymentLatency(): Promise<void> {
   const roll = Math.random();
-  await new Promise((resolve) => setTimeout(resolve, roll < 0.05 ? 80 + Math.random() * 120 : 2 + Math.random() * 10));
+  await sleep(roll < 0.05 ? 80 + Math.random() * 120 : 2 + Math.random() * 10);
   if (roll > 0.995) {
     log.error('payment provider unavailable');
     throw new Error('payment provider unavailable');

@@ -16,23 +16,17 @@ const collector = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() !== '';
 
 export default defineConfig({
   service: { name: 'orders-service', version: '1.0.0' },
+  // Level, format (BEACON_LOG_LEVEL, BEACON_LOG_FORMAT) and metrics (Prometheus on :9464,
+  // OTEL_EXPORTER_PROMETHEUS_PORT moves it) stay on their defaults, so the env can change them.
   logging: {
-    level: 'info',
-    format: 'structured',
     outputs: collector ? ['console', 'otlp'] : ['console'],
-    correlation: true,
     requests: true,
-  },
-  metrics: {
-    collectors: ['http', 'runtime', 'host', 'components'],
-    exporters: ['prometheus'], // :9464 /metrics and /metrics.json (OTEL_EXPORTER_PROMETHEUS_PORT moves it)
   },
   tracing: {
     exporter: 'jaeger',
     sampler: {
       ratio: 0.5,
       rules: [
-        { path: '/health', ratio: 0 },
         { path: '/api/orders/revenue', ratio: 1 },
         { method: 'POST', path: '/api/orders', ratio: 1 },
       ],
