@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RateLimitedReporter, redactSecrets } from '../src/diagnostics.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 
 test('the same failure is reported once per interval, with the count it stood for', () => {
   let now = 0;
@@ -24,8 +24,7 @@ test('credentials in URLs and auth values are redacted', () => {
 });
 
 test('a collector answering 503 neither slows the app nor floods stderr', async (t) => {
-  const receiver = await startOtlpReceiver({ status: 503 });
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, { status: 503 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('http://', 'http://user:pw@') },
     config: { tracing: { timeoutMs: 500 } },

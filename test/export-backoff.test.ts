@@ -9,7 +9,7 @@ import { BackoffExporter } from '../src/common/backoff-exporter.js';
 import { duringExplicitFlush } from '../src/common/explicit-flush.js';
 import { parseRetryAfter } from '../src/common/retry-after.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 import { sleep } from './helpers/timing.js';
 
 function fakeBackend(results: ExportResultCode[]) {
@@ -88,8 +88,7 @@ test('an explicit flush goes through even while backing off', async () => {
 });
 
 test('a collector answering 503 gets one request per backoff step, and the spans buffered at SIGTERM still arrive', async (t) => {
-  const receiver = await startOtlpReceiver({ status: 503 });
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, { status: 503 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     // Batches of 10 spans leave as soon as they fill; no timer-driven exports.
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
@@ -113,8 +112,7 @@ test('a collector answering 503 gets one request per backoff step, and the spans
 test('a collector answering 503 with Retry-After gets no request before that time, then gets one again', async (t) => {
   // Retry-After 3 s is longer than the export timeout, so upstream's exporter gives up on the
   // export at once; without Beacon carrying it over, the next batch would go after the 1 s backoff.
-  const receiver = await startOtlpReceiver({ status: 503, retryAfter: 3 });
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, { status: 503, retryAfter: 3 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
     config: { tracing: { timeoutMs: 300 } },

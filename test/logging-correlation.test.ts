@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 
 type Line = Record<string, unknown>;
 
@@ -16,8 +16,7 @@ function jsonLines(text: string): Line[] {
 }
 
 test('log lines carry the trace and span ids of the spans exported for the same request', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('logging-app.mjs'), {
     env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: {
@@ -75,8 +74,7 @@ test('log lines carry the trace and span ids of the spans exported for the same 
 });
 
 test('lines inside an unsampled trace still carry its ids, with flags 00', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('logging-app.mjs'), {
     env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: { metrics: { enabled: false }, logging: { outputs: ['console'] } },
@@ -99,8 +97,7 @@ test('lines inside an unsampled trace still carry its ids, with flags 00', async
 });
 
 test('ecs: Beacon\'s lines and the app\'s own pino use trace.id / span.id; the request line uses http.* fields', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('logging-app.mjs'), {
     env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: { metrics: { enabled: false }, logging: { format: 'ecs', outputs: ['console'], requests: true } },

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { createLogger, logger } from '../src/logging/logger.js';
 import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from './fixtures/logging-helpers.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 import { freePort } from './helpers/prometheus.js';
 
 /** Collects Beacon's diagnostic warnings for the duration of a test. */
@@ -31,8 +31,7 @@ function captureWarnings(t: { after(fn: () => void): void }): string[] {
 
 /** A port nobody listens on. */
 test('otlp: records carry severity, body, attributes, resource and the trace context', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const logging = await startLoggingFor(t, { outputs: ['otlp'], level: 'debug', otlp: { endpoint: `${receiver.url}/v1/logs` } });
   const log = createLogger({ component: 'billing' });
   const ids = testTracer().startActiveSpan('checkout', (span) => {
@@ -93,8 +92,7 @@ test('an unreachable collector: the file output still gets every line and nothin
 
 test('a file output that cannot open warns once; the otlp output still gets every line', async (t) => {
   const warnings = captureWarnings(t);
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const dir = tempDir(t);
   const notADirectory = join(dir, 'plain-file');
   writeFileSync(notADirectory, '');
@@ -117,8 +115,7 @@ test('a file output that cannot open warns once; the otlp output still gets ever
 });
 
 test('otlp: protocol http/json sends OTLP/JSON with the same content', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const logging = await startLoggingFor(t, { outputs: ['otlp'], otlp: { endpoint: `${receiver.url}/v1/logs`, protocol: 'http/json' } });
   const ids = testTracer().startActiveSpan('json', (span) => {
     logger.warn({ kind: 'json' }, 'as json');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 import { fileLines, tempDir } from './fixtures/logging-helpers.js';
 
 const COUNT = 10_000;
@@ -14,8 +14,7 @@ const COUNT = 10_000;
 // File alone too: with OTLP beside it, the OTLP flush alone gives the file worker time to drain.
 for (const outputs of [['file', 'otlp'], ['file']] as ('file' | 'otlp')[][]) {
   test(`10,000 lines logged just before SIGTERM all arrive (${outputs.join(' + ')})`, async (t) => {
-    const receiver = await startOtlpReceiver();
-    t.after(() => receiver.close());
+    const receiver = await receiverFor(t);
     const dir = tempDir(t);
     const app = await startApp(t, fixture('logging-app.mjs'), {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },

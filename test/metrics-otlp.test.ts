@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
-import { type OtlpReceiverOptions, startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { type OtlpReceiverOptions, receiverFor } from './helpers/otlp-receiver.js';
 import { sleep } from './helpers/timing.js';
 
 /** The metrics fixture pushing to a fresh receiver every 0.5 s, with nothing else exported. */
 async function startPushingApp(t: TestContext, otlp: Record<string, string> = {}, interval = 0.5, receiverOptions: OtlpReceiverOptions = {}) {
-  const receiver = await startOtlpReceiver(receiverOptions);
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, receiverOptions);
   const app = await startApp(t, fixture('metrics-app.mjs'), {
     config: {
       tracing: { exporter: 'none' },

@@ -14,7 +14,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor, startOtlpReceiver } from './helpers/otlp-receiver.js';
 import type { OtlpReceiver } from './helpers/otlp-receiver.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'receiver-test', 'service.version': '9.9.9' });
@@ -86,8 +86,7 @@ async function assertParentAndChild(receiver: OtlpReceiver, ids: { parent: SpanC
 }
 
 test('decodes spans sent by the OTLP/HTTP protobuf trace exporter', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
 
   const ids = await sendParentAndChild(new OTLPTraceExporterProto({ url: `${receiver.url}/v1/traces` }));
 
@@ -105,8 +104,7 @@ test('decodes spans sent by the OTLP/HTTP protobuf trace exporter', async (t) =>
 });
 
 test('decodes spans sent by the OTLP/HTTP JSON trace exporter', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
 
   const ids = await sendParentAndChild(new OTLPTraceExporterJson({ url: `${receiver.url}/v1/traces` }));
 
@@ -119,8 +117,7 @@ test('decodes spans sent by the OTLP/HTTP JSON trace exporter', async (t) => {
 });
 
 test('decodes gzip-compressed protobuf exports', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const compression = 'gzip' as ProtoTraceExporterConfig['compression'];
 
   const ids = await sendParentAndChild(new OTLPTraceExporterProto({ url: `${receiver.url}/v1/traces`, compression }));
@@ -187,8 +184,7 @@ test('decodes counter and histogram points sent by the OTLP/HTTP protobuf metric
 });
 
 test('decodes log records sent by the OTLP/HTTP protobuf log exporter', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const provider = new LoggerProvider({
     resource,
     processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${receiver.url}/v1/logs` }) })],
@@ -243,8 +239,7 @@ const exportWith = (exporter: SpanExporter, spans: ReadableSpan[]): Promise<Expo
   new Promise((resolve) => exporter.export(spans, resolve));
 
 test('status: 503 with Retry-After makes the exporter report a failed export', async (t) => {
-  const receiver = await startOtlpReceiver({ status: 503, retryAfter: 30 });
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, { status: 503, retryAfter: 30 });
   const exporter = new OTLPTraceExporterProto({ url: `${receiver.url}/v1/traces`, timeoutMillis: 2000 });
   t.after(() => exporter.shutdown());
 
@@ -263,8 +258,7 @@ test('status: 503 with Retry-After makes the exporter report a failed export', a
 });
 
 test('hang: true accepts the request, never answers, and close() still returns', async (t) => {
-  const receiver = await startOtlpReceiver({ hang: true });
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, { hang: true });
   const exporter = new OTLPTraceExporterProto({ url: `${receiver.url}/v1/traces`, timeoutMillis: 300 });
   t.after(() => exporter.shutdown());
 
@@ -277,8 +271,7 @@ test('hang: true accepts the request, never answers, and close() still returns',
 });
 
 test('accepts hand-written OTLP/JSON with snake_case field names and enum names', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const body = {
     resource_spans: [{
       resource: { attributes: [{ key: 'service.name', value: { string_value: 'curl' } }] },
@@ -323,8 +316,7 @@ test('accepts hand-written OTLP/JSON with snake_case field names and enum names'
 });
 
 test('rejects unknown paths and content types with a recorded reason', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
 
   const wrongPath = await fetch(`${receiver.url}/v1/profiles`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   const wrongType = await fetch(`${receiver.url}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
@@ -336,8 +328,7 @@ test('rejects unknown paths and content types with a recorded reason', async (t)
 });
 
 test('waitFor rejects with the received counts when the predicate never holds', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
 
   await assert.rejects(
     receiver.waitFor((r) => r.spans.length > 0, { timeoutMs: 50, description: 'any span' }),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { repoRoot, runToEnd } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -46,8 +46,7 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
   assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel')).sort(), ['README.md', 'dist', 'package.json', 'register.ts', 'src']);
   assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel', 'dist')).sort(), ['register.d.ts', 'register.d.ts.map', 'register.js', 'register.js.map', 'src']);
 
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const { exit, stdout, stderr } = await runToEnd(['--import', 'beacon-otel/register', 'app.mjs'], {
     bare: true, // the register entry comes from the installed package, not the repo
     cwd: dir,

@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, startApp } from './helpers/app.js';
-import { attributesJson, startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { attributesJson, receiverFor } from './helpers/otlp-receiver.js';
 import { startPostgres } from './helpers/postgres.js';
 
 test('pg queries are client spans of the request, with the statement but not the parameter values', async (t) => {
   const postgres = await startPostgres(t);
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('pg-app.cjs'), {
     env: { PG_PORT: String(postgres.port), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
   });

@@ -3,13 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, get, startApp } from './helpers/app.js';
-import { type ReceivedSpan, attributesJson, startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { attributesJson, type ReceivedSpan, receiverFor } from './helpers/otlp-receiver.js';
 import { startRedis } from './helpers/redis.js';
 
 test('ioredis commands are client spans of the request, with the key but not the value', async (t) => {
   const redis = await startRedis(t);
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('redis-app.cjs'), {
     env: { REDIS_PORT: String(redis.port), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
   });

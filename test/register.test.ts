@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configFile, fixture, get, runToEnd, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const { exit, stdout, stderr } = await runToEnd(args, { env });
@@ -35,8 +35,7 @@ test('a bad env value warns once and the app runs on the default', async () => {
 });
 
 test('the banner says whether the trace endpoint answers', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const up = await run(['-e', 'setTimeout(() => {}, 500)'], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://user:pw@127.0.0.1:${new URL(receiver.url).port}` });
   assert.match(up.stderr, /trace endpoint http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1\/traces answers/);
   await receiver.close();
@@ -56,8 +55,7 @@ test('worker threads inherit --import but start nothing', async () => {
 });
 
 test('only the enabled signals leave the process, with the configured identity on the resource', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_RESOURCE_ATTRIBUTES: 'team=payments' },
     config: { service: { name: 'orders', version: '1.4.0', environment: 'production' } },

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, get, load, runToEnd, startApp } from './helpers/app.js';
-import { startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 
 // A long schedule delay: spans still buffered at SIGTERM are only delivered by the flush.
 const SLOW_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '60000' };
@@ -19,8 +19,7 @@ async function burstThenSigterm(t: Parameters<typeof startApp>[0], script: strin
 }
 
 test('SIGTERM right after a burst: every span arrives, and the process dies by SIGTERM as it does bare', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const env = { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
 
   const bare = await burstThenSigterm(t, fixture('express-app.cjs'), env, true);
@@ -33,8 +32,7 @@ test('SIGTERM right after a burst: every span arrives, and the process dies by S
 });
 
 test('an app with its own SIGTERM handler keeps control of its exit; one line flushes', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const env = { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
 
   const bare = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), env, true);
@@ -50,8 +48,7 @@ test('an app with its own SIGTERM handler keeps control of its exit; one line fl
 const runInline = (code: string, env: Record<string, string>, config?: object) => runToEnd(['-e', code], { env, ...(config ? { config } : {}) });
 
 test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit code', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const code = `
     const http = require('node:http');
     const server = http.createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1', () => {
@@ -66,8 +63,7 @@ test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit 
 });
 
 test('a collector that never answers cannot hold the process past the shutdown deadline', async (t) => {
-  const receiver = await startOtlpReceiver({ hang: true });
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t, { hang: true });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: { shutdown: { timeoutMs: 1500 }, tracing: { timeoutMs: 60_000 } },

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fixture, get, load, startApp } from './helpers/app.js';
-import { type ReceivedSpan, startOtlpReceiver } from './helpers/otlp-receiver.js';
+import { type ReceivedSpan, receiverFor } from './helpers/otlp-receiver.js';
 
 const FAST_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '100' };
 
@@ -23,8 +23,7 @@ function byTrace(spans: readonly ReceivedSpan[]): Map<string, ReceivedSpan[]> {
 }
 
 test('sampler 0.1: the share of kept traces is binomial around 10 %, and every kept trace is complete', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: { service: { name: 'sampling-e2e' }, tracing: { sampler: 0.1 } },
@@ -53,8 +52,7 @@ test('sampler 0.1: the share of kept traces is binomial around 10 %, and every k
 });
 
 test('with a sampled traceparent every request is kept and continues the caller\'s trace', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: { tracing: { sampler: 0.1 } },
@@ -76,8 +74,7 @@ test('with a sampled traceparent every request is kept and continues the caller\
 });
 
 test('outgoing requests are traced as client spans in the same trace; health checks are not traced', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
   });
@@ -98,8 +95,7 @@ test('outgoing requests are traced as client spans in the same trace; health che
 });
 
 test('Server-Timing carries the traceparent of the response\'s trace when enabled', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     config: { tracing: { serverTiming: true } },
@@ -112,8 +108,7 @@ test('Server-Timing carries the traceparent of the response\'s trace when enable
 });
 
 test('protocol http/json sends OTLP/JSON; http/protobuf is the default', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   for (const protocol of ['http/protobuf', 'http/json']) {
     const app = await startApp(t, fixture('express-app.cjs'), {
       env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...(protocol === 'http/json' ? { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol } : {}) },
@@ -128,8 +123,7 @@ test('protocol http/json sends OTLP/JSON; http/protobuf is the default', async (
 });
 
 test('an ESM app importing express and node:http gets route spans and client spans', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.mjs'), {
     env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
   });
@@ -143,8 +137,7 @@ test('an ESM app importing express and node:http gets route spans and client spa
 });
 
 test('the CJS app is reported as CJS at start and gets express spans too', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), { env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
   await get(`${app.url}/users/1`);
   await receiver.waitFor((r) => r.spans.some((span) => span.scope.name === '@opentelemetry/instrumentation-express'), { timeoutMs: 10_000 });
@@ -152,8 +145,7 @@ test('the CJS app is reported as CJS at start and gets express spans too', async
 });
 
 test('ESM named imports of node:http are instrumented through the loader hook', async (t) => {
-  const receiver = await startOtlpReceiver();
-  t.after(() => receiver.close());
+  const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('esm-named-imports.mjs'), { env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
   await get(`${app.url}/outgoing`);
   await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'SERVER').length >= 2, { timeoutMs: 10_000 });

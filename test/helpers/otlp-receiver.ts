@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import protobuf from 'protobufjs';
@@ -215,6 +216,13 @@ const SIGNAL_PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metr
 /** A span's attributes as JSON (bigints as strings), e.g. to check that a value appears nowhere. */
 export function attributesJson(span: ReceivedSpan): string {
   return JSON.stringify(span.attributes, (_, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
+}
+
+/** A receiver that is closed when the test ends. */
+export async function receiverFor(t: TestContext, options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
+  const receiver = await startOtlpReceiver(options);
+  t.after(() => receiver.close());
+  return receiver;
 }
 
 export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
