@@ -7,6 +7,7 @@ import { format } from 'node:util';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { DiagLevelName } from './config/types.js';
+import { defaultSecrets } from './secrets.js';
 
 const DIAG_LEVELS: Record<DiagLevelName, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -73,11 +74,9 @@ function describeError(error: unknown): string {
   }
 }
 
-/** `https://user:secret@host/…` → `https://***@host/…`, and bearer tokens / api keys masked. */
+/** URL credentials, secret query values and `token=…`-style pairs masked (src/secrets.ts). */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
-    .replace(/\b(authorization|api[-_]?key|x-api-key|token)(["']?\s*[:=]\s*["']?)(bearer\s+|basic\s+)?[^\s"',}]+/gi, '$1$2$3***');
+  return defaultSecrets.redactText(text);
 }
 
 /**

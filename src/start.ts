@@ -11,6 +11,7 @@ import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
 import { probeEndpoint } from './tracing/probe.js';
 import type { RunningSdk } from './sdk.js';
 import { installExitHooks } from './signals.js';
+import { defaultSecrets, REDACTED } from './secrets.js';
 import { BEACON_VERSION } from './version.js';
 
 export interface MonitoringHandle {
@@ -119,7 +120,7 @@ function startLine(config: ResolvedConfig, sdk: RunningSdk, context: StartContex
 function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>, sdk: RunningSdk, context: StartContext): string {
   const lines = [`config file: ${context.configFile ?? 'none (defaults + environment)'}`, 'resolved config (value ← source):'];
   for (const [path, source] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
-    const value = SECRET_PATH.test(path) ? '***' : JSON.stringify(valueAt(config, path));
+    const value = isSecretPath(path) ? REDACTED : JSON.stringify(valueAt(config, path));
     lines.push(`  ${path} = ${value} ← ${source}`);
   }
   lines.push(`instrumentations applied: ${sdk.instrumentation.applied.join(', ') || 'none'}`);
@@ -128,7 +129,9 @@ function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>,
 }
 
 /** Header values and credentials never reach the debug dump. */
-const SECRET_PATH = /(\.headers\.|\.auth\.|password|token|secret)/i;
+function isSecretPath(path: string): boolean {
+  return /\.(headers|auth)\./.test(path) || defaultSecrets.isSecretField(splitPath(path).at(-1) ?? '');
+}
 
 function valueAt(config: ResolvedConfig, path: string): unknown {
   return splitPath(path).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);

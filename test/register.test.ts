@@ -37,7 +37,7 @@ test('a bad env value warns once and the app runs on the default', async () => {
 test('the banner says whether the trace endpoint answers', async (t) => {
   const receiver = await receiverFor(t);
   const up = await run(['-e', 'setTimeout(() => {}, 500)'], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://user:pw@127.0.0.1:${new URL(receiver.url).port}` });
-  assert.match(up.stderr, /trace endpoint http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1\/traces answers/);
+  assert.match(up.stderr, /trace endpoint http:\/\/REDACTED@127\.0\.0\.1:\d+\/v1\/traces answers/);
   await receiver.close();
   const down = await run(['-e', 'setTimeout(() => {}, 500)'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   assert.match(down.stderr, /trace endpoint http:\/\/127\.0\.0\.1:\d+\/v1\/traces does not answer \(ECONNREFUSED\)/);

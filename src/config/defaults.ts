@@ -84,5 +84,6 @@ export function defaultConfig(): MutableResolvedConfig {
     instrumentations: {},
     shutdown: { handleSignals: true, timeoutMs: 5000 },
     diagnostics: { level: 'info' },
+    privacy: { secretKeys: [] },
   };
 }

@@ -45,6 +45,7 @@ export const ENV_VARS = [
   'OTEL_EXPORTER_PROMETHEUS_PORT',
   'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
   'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
+  'BEACON_SECRET_KEYS',
 ] as const;
 
 export type EnvVarName = (typeof ENV_VARS)[number];
@@ -170,6 +171,7 @@ const RULES: [EnvVarName, EnvRule][] = [
     ...instrumentationSwitches(raw, true),
   ]],
   ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', (raw) => instrumentationSwitches(raw, false)],
+  ['BEACON_SECRET_KEYS', (raw) => [['privacy.secretKeys', list(raw)]]],
 ];
 
 /** The check that validates one dotted field path of the config schema. */

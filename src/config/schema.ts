@@ -238,4 +238,7 @@ export const configSchema = obj({
   diagnostics: obj({
     level: oneOf(DIAG_LEVELS),
   }),
+  privacy: obj({
+    secretKeys: arrayOf(str({ pattern: /[A-Za-z0-9]/, what: 'a field or parameter name' })),
+  }),
 });

@@ -144,6 +144,14 @@ export interface BeaconConfig {
     /** Beacon's and OpenTelemetry's own diagnostic output (OTEL_LOG_LEVEL). */
     level?: DiagLevelName;
   };
+  privacy?: {
+    /**
+     * More names whose values are secrets, on top of Beacon's list (password, secret, token,
+     * api key, …): matched case-insensitively anywhere within a log field name, header name or
+     * query parameter name, e.g. `['ssn', 'card_number']`.
+     */
+    secretKeys?: string[];
+  };
 }
 
 type DeepReadonly<T> = T extends (infer E)[]
@@ -222,6 +230,7 @@ interface ResolvedShape {
   instrumentations: Record<string, boolean | Record<string, unknown>>;
   shutdown: { handleSignals: boolean; timeoutMs: number };
   diagnostics: { level: DiagLevelName };
+  privacy: { secretKeys: string[] };
 }
 
 /** The fully defaulted, validated, frozen config every module receives. */

@@ -1,0 +1,104 @@
+/**
+ * What a secret is, in one place: the names of fields, headers and query parameters whose
+ * values never leave the process, and the forms secrets take inside free text (URL
+ * userinfo, `token=…` pairs). Log redaction, span attributes, Beacon's own diagnostics and
+ * the debug dump all ask here, so that one list (extended by `privacy.secretKeys`) rules them all.
+ *
+ * Names are compared case-insensitively with `-`, `_`, `.` and spaces removed, so that
+ * `Password`, `db_password`, `private-key` and `X-Api-Key` are one family each.
+ */
+
+/** A name containing one of these is a secret (`db_password`, `clientSecret`, `x-api-key`). */
+const SECRET_WORDS = [
+  'password', 'passwd', 'passphrase', 'secret', 'credential', 'privatekey', 'apikey', 'accesskey',
+  'authorization', 'cookie', 'jwt', 'signature',
+];
+/** A name ending in these is a secret (`access_token`, `refreshToken`), but not `max_tokens`. */
+const SECRET_ENDINGS = ['token'];
+/** These names, whole, are secrets in any field. */
+const SECRET_NAMES = ['auth', 'pwd', 'sid', 'sessionid'];
+/** Short query-parameter names that carry secrets in URLs (`?code=` of OAuth, `?sig=`, `?key=`). */
+const SECRET_PARAMS = ['key', 'code', 'sig', 'session', 'state', 'ticket', 'otp'];
+
+/** The word Beacon writes in place of a secret in URLs and span attributes (upstream's own). */
+export const REDACTED = 'REDACTED';
+
+export interface SecretMatcher {
+  /** A field, header or attribute name whose value is a secret. */
+  isSecretField(name: string): boolean;
+  /** A query-parameter name whose value is a secret (the fields' names and a few short ones). */
+  isSecretParam(name: string): boolean;
+  /** One URL with its userinfo and secret query values replaced; other text as it was. */
+  redactUrl(url: string): string;
+  /** Free text (a message, an error) with every URL's userinfo and secret query values, and `name=value` secrets, replaced. */
+  redactText(text: string): string;
+}
+
+const normalise = (name: string) => name.toLowerCase().replace(/[-_.\s]/g, '');
+
+/** Names are looked up once; log lines repeat the same few keys millions of times. */
+const MAX_CACHED_NAMES = 10_000;
+
+/** @param extraKeys more names (any case, any separators) treated as secrets wherever they appear within a name */
+export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher {
+  const words = [...SECRET_WORDS, ...extraKeys.map(normalise).filter(Boolean)];
+  const fieldPattern = new RegExp(`${words.join('|')}|(?:${SECRET_ENDINGS.join('|')})$|^(?:${SECRET_NAMES.join('|')})$`);
+  const paramPattern = new RegExp(`^(?:${SECRET_PARAMS.join('|')})$`);
+  const fields = new Map<string, boolean>();
+  const isSecretField = (name: string): boolean => {
+    let secret = fields.get(name);
+    if (secret === undefined) {
+      secret = fieldPattern.test(normalise(name));
+      if (fields.size >= MAX_CACHED_NAMES) fields.clear();
+      fields.set(name, secret);
+    }
+    return secret;
+  };
+  const isSecretParam = (name: string): boolean => isSecretField(name) || paramPattern.test(normalise(name));
+
+  const redactQuery = (query: string): string =>
+    query.replace(/([^?&=#]+)=([^&#]*)/g, (pair, name: string, value: string) => {
+      if (value === '' || value === REDACTED) return pair;
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: judge the raw name
+      }
+      return isSecretParam(decoded) ? `${name}=${REDACTED}` : pair;
+    });
+
+  const redactUrl = (url: string): string => {
+    const withoutUserinfo = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/i, `$1${REDACTED}@`);
+    const queryStart = withoutUserinfo.indexOf('?');
+    if (queryStart === -1) return withoutUserinfo;
+    const hashStart = withoutUserinfo.indexOf('#', queryStart);
+    const end = hashStart === -1 ? withoutUserinfo.length : hashStart;
+    return withoutUserinfo.slice(0, queryStart + 1) + redactQuery(withoutUserinfo.slice(queryStart + 1, end)) + withoutUserinfo.slice(end);
+  };
+
+  /** `password=hunter2`, `"token": "abc"`, `Authorization: Bearer abc` in messages and errors. */
+  const redactPairs = (text: string): string => {
+    const pair = /([A-Za-z][\w.-]*)(["']?\s*[:=]\s*["']?)((?:bearer|basic)\s+)?([^\s"',;&}]+)/gi;
+    let result = '';
+    let copied = 0;
+    for (let match = pair.exec(text); match; match = pair.exec(text)) {
+      const [whole, name = '', separator = '', scheme = '', value = ''] = match;
+      if (!isSecretField(name) || value === REDACTED || /^\w+:\/\//.test(value)) {
+        // Not a secret: look again right after the name (`failed: password=…` holds one).
+        pair.lastIndex = match.index + name.length;
+        continue;
+      }
+      result += text.slice(copied, match.index) + name + separator + scheme + REDACTED;
+      copied = match.index + whole.length;
+    }
+    return copied === 0 ? text : result + text.slice(copied);
+  };
+
+  const redactText = (text: string): string => redactPairs(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, redactUrl));
+
+  return { isSecretField, isSecretParam, redactUrl, redactText };
+}
+
+/** The default list, for code that runs before or without a config (Beacon's own diagnostics). */
+export const defaultSecrets: SecretMatcher = secretMatcher();

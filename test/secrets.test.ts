@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { REDACTED, defaultSecrets, secretMatcher } from '../src/secrets.js';
+
+test('secret field names are recognised in any case and with any separator', () => {
+  const secret = ['password', 'Password', 'PASSWORD', 'db_password', 'dbPassword', 'private_key', 'privateKey', 'X-Api-Key', 'api_key',
+    'access_token', 'refreshToken', 'client_secret', 'authorization', 'Proxy-Authorization', 'cookie', 'Set-Cookie', 'auth', 'jwt',
+    'X-Amz-Signature', 'X-Amz-Credential', 'session_id', 'passphrase'];
+  const plain = ['user', 'email', 'max_tokens', 'prompt_tokens', 'tokenType', 'author', 'keyboard', 'code', 'status', 'path', 'monkey', 'key'];
+  for (const name of secret) assert.equal(defaultSecrets.isSecretField(name), true, name);
+  for (const name of plain) assert.equal(defaultSecrets.isSecretField(name), false, name);
+});
+
+test('short query-parameter names carry secrets in URLs but not in log fields', () => {
+  for (const name of ['key', 'code', 'sig', 'session', 'token', 'Password', 'api_key', 'JWT']) assert.equal(defaultSecrets.isSecretParam(name), true, name);
+  for (const name of ['page', 'q', 'sort', 'id']) assert.equal(defaultSecrets.isSecretParam(name), false, name);
+});
+
+test('extra keys extend the list for fields and parameters', () => {
+  const secrets = secretMatcher(['SSN', 'card-number']);
+  assert.equal(secrets.isSecretField('customer_ssn'), true);
+  assert.equal(secrets.isSecretField('cardNumber'), true);
+  assert.equal(secrets.isSecretParam('card_number'), true);
+  assert.equal(defaultSecrets.isSecretField('cardNumber'), false);
+});
+
+test('URLs lose their userinfo and the values of secret query parameters, nothing else', () => {
+  const { redactUrl } = defaultSecrets;
+  assert.equal(redactUrl('https://user:pa55@db.example:5432/orders?page=2&token=abc&Password=x#frag'),
+    `https://${REDACTED}@db.example:5432/orders?page=2&token=${REDACTED}&Password=${REDACTED}#frag`);
+  assert.equal(redactUrl('/callback?code=oauth-code&state=s1&next=%2Fhome'), `/callback?code=${REDACTED}&state=${REDACTED}&next=%2Fhome`);
+  assert.equal(redactUrl('/search?q=shoes&api%5Fkey=k1'), `/search?q=shoes&api%5Fkey=${REDACTED}`);
+  assert.equal(redactUrl('/plain/path'), '/plain/path');
+  assert.equal(redactUrl('/empty?token='), '/empty?token=');
+});
+
+test('free text loses URL credentials and name=value secrets', () => {
+  const { redactText } = defaultSecrets;
+  assert.equal(redactText('connect to postgres://app:hunter2@10.0.0.5/db failed'), `connect to postgres://${REDACTED}@10.0.0.5/db failed`);
+  assert.equal(redactText('GET http://api.local/v1?access_token=abc123 returned 401'), `GET http://api.local/v1?access_token=${REDACTED} returned 401`);
+  assert.equal(redactText('login failed: password=hunter2 user=bob'), `login failed: password=${REDACTED} user=bob`);
+  assert.equal(redactText('{"db_password": "hunter2", "user": "bob"}'), `{"db_password": "${REDACTED}", "user": "bob"}`);
+  assert.equal(redactText('Authorization: Bearer abc.def'), `Authorization: Bearer ${REDACTED}`);
+  assert.equal(redactText('nothing secret at http://collector:4318/v1/traces'), 'nothing secret at http://collector:4318/v1/traces');
+});
