@@ -9,6 +9,12 @@ import { type BatchExporter, DeadlineExporter } from './deadline-exporter.js';
 import { AccountedExporter, type ExportAccount, batchLength } from './export-accounting.js';
 import { watchRetryAfter } from './retry-after.js';
 
+/**
+ * How much longer than the export's total deadline a batch processor's own timeout is set:
+ * the exporter's failure (counted) then always comes first, not upstream's bare "Timeout".
+ */
+export const PROCESSOR_TIMEOUT_MARGIN_MS = 1000;
+
 export interface GuardOptions {
   /** Names the items in errors: "span", "log". */
   what: string;

@@ -8,7 +8,7 @@ import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentel
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { DeliveryAccounts } from '../common/export-accounting.js';
-import { guardedExporter } from '../common/guarded-exporter.js';
+import { PROCESSOR_TIMEOUT_MARGIN_MS, guardedExporter } from '../common/guarded-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
@@ -52,8 +52,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
         maxQueueSize: MAX_PENDING,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 1000,
-        // Past the export's own total deadline, so that its failure (counted) comes first, not upstream's bare "Timeout".
-        exportTimeoutMillis: logging.otlp.timeoutMs + 1000,
+        exportTimeoutMillis: logging.otlp.timeoutMs + PROCESSOR_TIMEOUT_MARGIN_MS,
       }),
     ],
   });

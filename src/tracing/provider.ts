@@ -5,14 +5,12 @@
 import type { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { DeliveryAccounts } from '../common/export-accounting.js';
+import { PROCESSOR_TIMEOUT_MARGIN_MS } from '../common/guarded-exporter.js';
 import { ActivityProcessor } from './activity-processor.js';
 import { AccountedSpanProcessor } from './accounted-processor.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { createSpanExporter } from './exporter.js';
 import { createSampler } from './sampler.js';
-
-/** Past the export's own total deadline, so that the exporter's failure (counted) comes first, not upstream's bare "Timeout". */
-const PROCESSOR_TIMEOUT_MARGIN_MS = 1000;
 
 export function createTracerProvider(
   tracing: ResolvedConfig['tracing'],
