@@ -64,6 +64,11 @@ export function warn(line: string): void {
   diag.warn(line);
 }
 
+/** A warning from a caller that limits its own rate (the delivery report): not folded by the rate limiter. */
+export function warnAsIs(line: string): void {
+  if (currentLevel >= DiagLogLevel.WARN) writeLine(line);
+}
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   if (typeof error === 'string') return error;

@@ -8,7 +8,10 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from './config/types.js';
 import { settleWithin } from './common/deadline.js';
+import { startDeliveryReport } from './common/delivery-report.js';
+import { DeliveryAccounts } from './common/export-accounting.js';
 import { duringExplicitFlush } from './common/explicit-flush.js';
+import { warnAsIs } from './diagnostics.js';
 import { createInstrumentations, type InstrumentationPlan } from './instrumentations/load.js';
 import { startLogging } from './logging/setup.js';
 import { startMetrics } from './metrics/setup.js';
@@ -35,8 +38,9 @@ interface Flushable {
 export async function startSdk(config: ResolvedConfig, appDirs: readonly string[], onActivity: () => void): Promise<RunningSdk> {
   const resource = await buildResource(config.service);
   const components: Flushable[] = [];
+  const delivery = new DeliveryAccounts();
 
-  const tracerProvider = createTracerProvider(config.tracing, resource, onActivity);
+  const tracerProvider = createTracerProvider(config.tracing, resource, onActivity, delivery);
   if (tracerProvider) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const propagator = await createPropagator(config.tracing.propagators);
@@ -45,9 +49,10 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
     components.push(tracerProvider);
   }
 
-  const metrics = await startMetrics(config, resource);
-  const logging = await startLogging(config, resource);
+  const metrics = await startMetrics(config, resource, delivery);
+  const logging = await startLogging(config, resource, delivery);
   for (const component of [metrics, logging]) if (component) components.push(component);
+  const deliveryReport = startDeliveryReport(delivery.all(), warnAsIs);
 
   const plan = createInstrumentations(config, appDirs);
   const disableInstrumentations = registerInstrumentations({
@@ -76,6 +81,7 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
         deadlineMs,
         () => undefined,
       ).finally(() => {
+        deliveryReport.stop(); // what the last exports lost is said before the process ends
         disableInstrumentations();
         trace.disable();
         propagation.disable();

@@ -1,9 +1,11 @@
 /**
  * The seam between the composition root and each signal module (metrics, logging): a
- * module gets the resolved config and the shared resource, and hands back what it built.
+ * module gets the resolved config, the shared resource and the delivery accounts, and hands
+ * back what it built.
  */
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
+import type { DeliveryAccounts } from './common/export-accounting.js';
 import type { ResolvedConfig } from './config/types.js';
 
 export interface SignalComponent {
@@ -15,4 +17,5 @@ export interface SignalComponent {
   shutdown(): Promise<void>;
 }
 
-export type SignalStarter = (config: ResolvedConfig, resource: Resource) => Promise<SignalComponent | null>;
+/** `delivery` receives the account of every exporter the module builds (a fresh, unreported one when not given). */
+export type SignalStarter = (config: ResolvedConfig, resource: Resource, delivery?: DeliveryAccounts) => Promise<SignalComponent | null>;

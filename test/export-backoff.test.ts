@@ -50,7 +50,7 @@ test("a backend's Retry-After holds batches back for as long as it asked, when t
   let now = 0;
   // Known once the backend has answered: the first export's 503 asks for 10 s.
   let askedUntil = 0;
-  const retryAfter = { remainingMs: () => Math.max(0, askedUntil - now), close: () => undefined };
+  const retryAfter = { remainingMs: () => Math.max(0, askedUntil - now), lastErrorStatus: () => 503, close: () => undefined };
   const failing = fakeBackend([ExportResultCode.FAILED]);
   const backend = {
     ...failing,

@@ -12,6 +12,11 @@ import type { Exporter } from './deadline-exporter.js';
 import { isExplicitFlush } from './explicit-flush.js';
 import type { RetryAfter } from './retry-after.js';
 
+/** The failure of an export skipped without a request: its items are counted as dropped (`held_back`), not failed. */
+export class ExportHeldBackError extends Error {
+  override readonly name = 'ExportHeldBackError';
+}
+
 export interface BackoffOptions {
   initialMs?: number;
   maxMs?: number;
@@ -45,7 +50,7 @@ export class BackoffExporter<Batch> implements Exporter<Batch> {
     // retrying inside the exporter: later exports do not pile up behind it.
     const waitMs = Math.max(this.closedUntil - this.now(), this.retryAfter?.remainingMs() ?? 0);
     if (waitMs > 0 && !isExplicitFlush()) {
-      const error = new Error(`the ${this.what} backend keeps failing or asked to wait; ${this.what} exports are skipped without a request for ${Math.ceil(waitMs / 1000)} s more`);
+      const error = new ExportHeldBackError(`the ${this.what} backend keeps failing or asked to wait; ${this.what} exports are skipped without a request for ${Math.ceil(waitMs / 1000)} s more`);
       resultCallback({ code: ExportResultCode.FAILED, error });
       return;
     }

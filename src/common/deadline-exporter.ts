@@ -13,6 +13,11 @@ export interface Exporter<Batch> {
   shutdown(): Promise<void>;
 }
 
+/** The failure an export settles with when its total deadline passed (counted as `deadline`). */
+export class ExportDeadlineError extends Error {
+  override readonly name = 'ExportDeadlineError';
+}
+
 /** SpanExporter and LogRecordExporter: batches are arrays of items. */
 export type BatchExporter<Item> = Exporter<Item[]>;
 

@@ -14,6 +14,11 @@ const MAX_WAIT_MS = 5 * 60_000;
 export interface RetryAfter {
   /** How long the backend last asked to wait, from now, in ms; 0 once that has passed or if it never asked. */
   remainingMs(): number;
+  /**
+   * The backend's last error status (≥ 400), or null: upstream reports a retryable status
+   * (429, 502-504) that outlasted its retries without the status, so the accounting reads it here.
+   */
+  lastErrorStatus(): number | null;
   close(): void;
 }
 
@@ -21,16 +26,21 @@ export function watchRetryAfter(endpoint: string, now: () => number = Date.now):
   const url = new URL(endpoint);
   const path = url.pathname + url.search;
   let until = 0;
+  let errorStatus: number | null = null;
   const onResponse = (message: unknown) => {
     const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-    if (response.statusCode !== 429 && response.statusCode !== 503) return;
+    const status = response.statusCode ?? 0;
+    if (status < 400) return;
     if (request.path !== path || request.getHeader('host') !== url.host) return;
+    errorStatus = status;
+    if (status !== 429 && status !== 503) return;
     const waitMs = parseRetryAfter(response.headers['retry-after'], now());
     if (waitMs !== null) until = now() + Math.min(waitMs, MAX_WAIT_MS);
   };
   subscribe('http.client.response.finish', onResponse);
   return {
     remainingMs: () => Math.max(0, until - now()),
+    lastErrorStatus: () => errorStatus,
     close: () => unsubscribe('http.client.response.finish', onResponse),
   };
 }

@@ -7,9 +7,9 @@
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { guardedExporter } from '../common/guarded-exporter.js';
+import type { DeliveryAccounts } from '../common/export-accounting.js';
+import { PROCESSOR_TIMEOUT_MARGIN_MS, guardedExporter } from '../common/guarded-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
 import { GuardedStream, type OutputStream } from './guarded-stream.js';
@@ -17,7 +17,7 @@ import { createOtlpLogExporter } from './otlp-exporter.js';
 
 type Attributes = Record<string, AnyValue>;
 
-/** Records emitted but not yet exported, at most; beyond it new records are dropped and counted. */
+/** Records waiting for export, at most; beyond it new records are dropped and counted (`queue_full`). */
 const MAX_PENDING = 20_000;
 
 const SEVERITY: Record<string, SeverityNumber> = {
@@ -36,13 +36,13 @@ const NOT_ATTRIBUTES = new Set([
   'process.pid', 'host.hostname', 'trace.id', 'span.id',
 ]);
 
-export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource): Promise<OutputStream> {
-  let pending = 0;
+export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): Promise<OutputStream> {
+  const account = delivery.open('logs', MAX_PENDING);
   const exporter = guardedExporter<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), {
     what: 'log',
     endpoint: logging.otlp.endpoint,
     deadlineMs: logging.otlp.timeoutMs,
-    onSettled: (count) => (pending -= count),
+    account,
   });
   const provider = new LoggerProvider({
     resource,
@@ -52,7 +52,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
         maxQueueSize: MAX_PENDING,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 1000,
-        exportTimeoutMillis: logging.otlp.timeoutMs,
+        exportTimeoutMillis: logging.otlp.timeoutMs + PROCESSOR_TIMEOUT_MARGIN_MS,
       }),
     ],
   });
@@ -61,18 +61,14 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   const skip = new Set([...NOT_ATTRIBUTES, keys.message, keys.time, keys.level, ...Object.values(logging.fields)]);
 
   const emit = (line: string) => {
-    if (pending >= MAX_PENDING) {
-      // Repeats are folded into one line per 30 s with a count by the diagnostics.
-      warn(`log output 'otlp': queue full (${MAX_PENDING} records), record dropped`);
-      return;
-    }
     let fields: Record<string, unknown>;
     try {
       fields = JSON.parse(line) as Record<string, unknown>;
     } catch {
       return;
     }
-    pending++;
+    // A full queue drops the record, counted (the delivery report says so once a minute).
+    if (!account.admit()) return;
     otelLogger.emit(toLogRecord(fields, keys.message, keys.time, keys.level, skip));
   };
   // A failed export is the backoff's business, not a reason to turn the output off.

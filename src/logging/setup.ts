@@ -5,6 +5,7 @@
  */
 import pino, { type Level, type StreamEntry } from 'pino';
 import type { LogLevel, LogOutputName, ResolvedConfig } from '../config/types.js';
+import { DeliveryAccounts } from '../common/export-accounting.js';
 import { ignoredRequests } from '../common/ignored-requests.js';
 import type { SignalComponent, SignalStarter } from '../signal.js';
 import { pinoOptions } from './formats.js';
@@ -18,12 +19,12 @@ type Logging = ResolvedConfig['logging'];
 
 const LEVEL_ORDER: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-export const startLogging: SignalStarter = async (config, resource) => {
+export const startLogging: SignalStarter = async (config, resource, delivery = new DeliveryAccounts()) => {
   const { logging } = config;
   const outputs: { stream: OutputStream; level: LogLevel; description: string }[] = [];
   for (const { type, level } of logging.outputs) {
     if (level === 'silent') continue;
-    outputs.push({ stream: await openOutput(type, logging, resource), level, description: describe(type, logging) });
+    outputs.push({ stream: await openOutput(type, logging, resource, delivery), level, description: describe(type, logging) });
   }
   const rootLevel = outputs.length ? LEVEL_ORDER[Math.min(...outputs.map(({ level }) => LEVEL_ORDER.indexOf(level)))]! : 'silent';
   const streams: StreamEntry<Level>[] = outputs.map(({ stream, level }) => ({ stream, level: level as Level }));
@@ -59,14 +60,19 @@ function lateRoot(config: ResolvedConfig, configured: Logging['outputs']): pino.
   return pino(pinoOptions(logging, config.service, stdout.level), pino.destination({ dest: 1, sync: true }));
 }
 
-function openOutput(type: LogOutputName, logging: Logging, resource: Parameters<SignalStarter>[1]): Promise<OutputStream> | OutputStream {
+function openOutput(
+  type: LogOutputName,
+  logging: Logging,
+  resource: Parameters<SignalStarter>[1],
+  delivery: DeliveryAccounts,
+): Promise<OutputStream> | OutputStream {
   switch (type) {
     case 'console':
       return consoleOutput(logging, [process.cwd()]);
     case 'file':
       return fileOutput(logging, process.cwd());
     case 'otlp':
-      return otlpOutput(logging, resource);
+      return otlpOutput(logging, resource, delivery);
   }
 }
 

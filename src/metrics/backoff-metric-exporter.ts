@@ -1,9 +1,11 @@
 /**
  * The OTLP metric exporter behind the same backoff as spans and logs (common/backoff-exporter.ts):
  * no push while the collector keeps failing or its Retry-After lasts. Waiting loses nothing
- * with cumulative temporality (the default): the next push carries the totals. The periodic
- * reader also asks the exporter about temporality and aggregation; those are passed through.
+ * with cumulative temporality (the default): the next push carries the totals. Every push's
+ * data points are counted (common/export-accounting.ts). The periodic reader also asks the
+ * exporter about temporality and aggregation; those are passed through.
  */
+import type { ExportResult } from '@opentelemetry/core';
 import {
   type AggregationOption,
   AggregationTemporality,
@@ -13,14 +15,32 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { BackoffExporter } from '../common/backoff-exporter.js';
+import type { Exporter } from '../common/deadline-exporter.js';
+import { AccountedExporter, type ExportAccount } from '../common/export-accounting.js';
 import { watchRetryAfter } from '../common/retry-after.js';
 
-export class BackoffMetricExporter extends BackoffExporter<ResourceMetrics> implements PushMetricExporter {
+export class BackoffMetricExporter implements PushMetricExporter {
+  private readonly guarded: Exporter<ResourceMetrics>;
+
   constructor(
     private readonly otlp: PushMetricExporter,
     endpoint: string,
+    account: ExportAccount,
   ) {
-    super(otlp, 'metric', { retryAfter: watchRetryAfter(endpoint) });
+    const responses = watchRetryAfter(endpoint);
+    this.guarded = new AccountedExporter(new BackoffExporter(otlp, 'metric', { retryAfter: responses }), account, dataPoints, responses.lastErrorStatus);
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.guarded.export(metrics, resultCallback);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.guarded.forceFlush?.() ?? Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return this.guarded.shutdown();
   }
 
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
@@ -30,4 +50,11 @@ export class BackoffMetricExporter extends BackoffExporter<ResourceMetrics> impl
   selectAggregation(instrumentType: InstrumentType): AggregationOption {
     return this.otlp.selectAggregation?.(instrumentType) ?? { type: AggregationType.DEFAULT };
   }
+}
+
+/** A push is counted in data points (what a backend bills and stores), not in metrics. */
+function dataPoints(metrics: ResourceMetrics): number {
+  let count = 0;
+  for (const scope of metrics.scopeMetrics) for (const metric of scope.metrics) count += metric.dataPoints.length;
+  return count;
 }

@@ -11,6 +11,7 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
+import type { DeliveryAccounts, ExportAccount } from '../common/export-accounting.js';
 import { ignoredRequests } from '../common/ignored-requests.js';
 import { stripQuery } from '../common/path-glob.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -24,12 +25,13 @@ import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
 import { startRuntimeCollector } from './collectors/runtime.js';
 import { serveMetrics } from './endpoint.js';
+import { startExporterHealth } from './exporter-health.js';
 import { setActiveEndpoint } from './handler.js';
 import { PullReader } from './pull-reader.js';
 import { type EndpointServer, startEndpointServer } from './server.js';
 import { buildViews } from './views.js';
 
-export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource): Promise<SignalComponent> {
+export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts): Promise<SignalComponent> {
   const settings = config.metrics;
 
   const readers: IMetricReader[] = [];
@@ -37,7 +39,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   const pull = settings.exporters.includes('prometheus') ? new PullReader(settings.cardinalityLimit) : null;
   if (pull) readers.push(pull);
   if (settings.exporters.includes('otlp')) {
-    readers.push(periodic(await otlpExporter(settings.otlp), settings));
+    readers.push(periodic(await otlpExporter(settings.otlp, delivery.open('metrics', null)), settings));
     destinations.push(`otlp ${settings.otlp.endpoint} every ${settings.interval}s`);
   }
   if (settings.exporters.includes('console')) {
@@ -54,6 +56,8 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   if (settings.collectors.includes('runtime')) stops.push(startRuntimeCollector(meter('runtime')));
   if (settings.collectors.includes('host')) stops.push(startHostCollector(meter('host')));
   if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), ignoredRequests(config)));
+  // Always on with metrics: what Beacon itself delivered and lost is never optional.
+  stops.push(startExporterHealth(meter('exporter'), delivery));
 
   let server: EndpointServer | null = null;
   if (pull) {
@@ -101,11 +105,11 @@ function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metric
   });
 }
 
-async function otlpExporter(target: ResolvedConfig['metrics']['otlp']): Promise<PushMetricExporter> {
+async function otlpExporter(target: ResolvedConfig['metrics']['otlp'], account: ExportAccount): Promise<PushMetricExporter> {
   const options = { url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs };
   const exporter =
     target.protocol === 'http/json'
       ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
       : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
-  return new BackoffMetricExporter(exporter, target.endpoint);
+  return new BackoffMetricExporter(exporter, target.endpoint, account);
 }

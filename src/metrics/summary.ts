@@ -5,6 +5,7 @@
  * percentiles are interpolated inside histogram buckets (see histogram-math.ts).
  */
 import { DataPointType, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { EXPORTER_METRICS } from './exporter-health.js';
 import { mergeHistograms, quantile } from './histogram-math.js';
 import { virtualMemoryBytes } from './process-stats.js';
 
@@ -31,10 +32,24 @@ export interface MetricsSummary {
     routes: Record<string, LatencySummary & { errors: number; error_rate: number }>;
   };
   components: Record<string, { calls: number; errors: number; avg_ms: number | null; p95_ms: number | null }>;
+  /** Per signal that leaves the process (spans, logs, metrics pushed over OTLP): what became of its items. */
+  exporters: Record<string, ExporterSummary>;
   process: {
     memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number; external_bytes: number; virtual_bytes: number | null };
     cpu: { user_seconds: number; system_seconds: number; total_seconds: number };
   };
+}
+
+export interface ExporterSummary {
+  /** Items given to Beacon = exported + dropped + failed + queue.size + in_flight. */
+  received: number;
+  exported: number;
+  dropped: Record<string, number>;
+  failed: Record<string, number>;
+  /** Absent for metric pushes, which have no queue of their own. */
+  queue?: { size: number; capacity: number };
+  in_flight: number;
+  export_duration: LatencySummary;
 }
 
 const round = (value: number | null, digits = 3) => (value === null ? null : Number(value.toFixed(digits)));
@@ -49,6 +64,7 @@ export function summarize(resourceMetrics: ResourceMetrics): MetricsSummary {
     uptime_seconds: round(process.uptime())!,
     http: httpSummary(metrics.get('http.server.request.duration') ?? []),
     components: componentSummary(metrics),
+    exporters: exporterSummary(metrics),
     process: {
       memory: {
         rss_bytes: memory.rss,
@@ -154,5 +170,36 @@ function componentSummary(metrics: Map<string, MetricData[]>): MetricsSummary['c
     const stats = latency(durations.get(name) ?? []);
     summary[name] = { calls: count, errors: errors.get(name) ?? 0, avg_ms: stats.avg_ms, p95_ms: stats.p95_ms };
   }
+  return summary;
+}
+
+function exporterSummary(metrics: Map<string, MetricData[]>): MetricsSummary['exporters'] {
+  const summary: MetricsSummary['exporters'] = {};
+  const entry = (signal: unknown) =>
+    (summary[String(signal)] ??= { received: 0, exported: 0, dropped: {}, failed: {}, in_flight: 0, export_duration: latency([]) });
+  const points = (name: string) =>
+    (metrics.get(name) ?? []).flatMap((metric) => (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE ? metric.dataPoints : []));
+  for (const { attributes, value } of points(EXPORTER_METRICS.items)) {
+    const exporter = entry(attributes.signal);
+    if (attributes.outcome === 'exported') exporter.exported = value;
+    else if (attributes.outcome === 'dropped') exporter.dropped[String(attributes.reason)] = value;
+    else exporter.failed[String(attributes.reason)] = value;
+  }
+  for (const { attributes, value } of points(EXPORTER_METRICS.received)) entry(attributes.signal).received = value;
+  for (const { attributes, value } of points(EXPORTER_METRICS.inFlight)) entry(attributes.signal).in_flight = value;
+  for (const { attributes, value } of points(EXPORTER_METRICS.queueSize)) {
+    const exporter = entry(attributes.signal);
+    exporter.queue = { size: value, capacity: exporter.queue?.capacity ?? 0 };
+  }
+  for (const { attributes, value } of points(EXPORTER_METRICS.queueCapacity)) {
+    const exporter = entry(attributes.signal);
+    exporter.queue = { size: exporter.queue?.size ?? 0, capacity: value };
+  }
+  const durations = new Map<string, Histogram[]>();
+  for (const point of histogramPoints(metrics.get(EXPORTER_METRICS.duration) ?? [])) {
+    const signal = String(point.attributes.signal);
+    durations.set(signal, [...(durations.get(signal) ?? []), point.value]);
+  }
+  for (const [signal, histograms] of durations) entry(signal).export_duration = latency(histograms);
   return summary;
 }

@@ -4,7 +4,10 @@
  */
 import type { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { DeliveryAccounts } from '../common/export-accounting.js';
+import { PROCESSOR_TIMEOUT_MARGIN_MS } from '../common/guarded-exporter.js';
 import { ActivityProcessor } from './activity-processor.js';
+import { AccountedSpanProcessor } from './accounted-processor.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { createSpanExporter } from './exporter.js';
 import { createSampler } from './sampler.js';
@@ -13,20 +16,21 @@ export function createTracerProvider(
   tracing: ResolvedConfig['tracing'],
   resource: Resource,
   onSpanEnd: () => void,
+  delivery: DeliveryAccounts,
 ): TracerProvider | null {
   if (!tracing.enabled) return null;
-  const exporter = createSpanExporter(tracing);
+  const spanExport = createSpanExporter(tracing, delivery);
   const spanProcessors: SpanProcessor[] = [new ActivityProcessor(onSpanEnd)];
-  if (exporter) {
-    spanProcessors.push(
-      new BatchSpanProcessor({
-        exporter,
-        maxQueueSize: tracing.batch.maxQueueSize,
-        maxExportBatchSize: Math.min(tracing.batch.maxExportBatchSize, tracing.batch.maxQueueSize),
-        scheduledDelayMillis: tracing.batch.scheduledDelayMs,
-        exportTimeoutMillis: tracing.timeoutMs,
-      }),
-    );
+  if (spanExport) {
+    const { exporter, account } = spanExport;
+    const batch = new BatchSpanProcessor({
+      exporter,
+      maxQueueSize: tracing.batch.maxQueueSize,
+      maxExportBatchSize: Math.min(tracing.batch.maxExportBatchSize, tracing.batch.maxQueueSize),
+      scheduledDelayMillis: tracing.batch.scheduledDelayMs,
+      exportTimeoutMillis: tracing.timeoutMs + PROCESSOR_TIMEOUT_MARGIN_MS,
+    });
+    spanProcessors.push(account ? new AccountedSpanProcessor(batch, account) : batch);
   }
   return new TracerProvider({ resource, sampler: createSampler(tracing.sampler), spanProcessors });
 }

@@ -1,0 +1,127 @@
+/**
+ * Delivery accounting: every item's outcome is counted with its reason, the batch span
+ * processor never drops uncounted, and losses are reported once per interval with counts.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { TracerProvider, BatchSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { ExportHeldBackError } from '../src/common/backoff-exporter.js';
+import { ExportDeadlineError } from '../src/common/deadline-exporter.js';
+import { startDeliveryReport } from '../src/common/delivery-report.js';
+import { AccountedExporter, DeliveryAccounts, batchLength } from '../src/common/export-accounting.js';
+import { AccountedSpanProcessor } from '../src/tracing/accounted-processor.js';
+import { pollUntil, sleepAtLeast } from './helpers/timing.js';
+
+/** upstream's OTLPExporterError, as the OTLP exporters hand it over. */
+class OTLPExporterError extends Error {
+  override readonly name = 'OTLPExporterError';
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message);
+  }
+}
+
+const networkError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4318'), { code: 'ECONNREFUSED' });
+
+test('each export is counted by outcome and reason, and passed up as done', async () => {
+  const results: ExportResult[] = [
+    { code: ExportResultCode.SUCCESS },
+    { code: ExportResultCode.FAILED, error: new ExportHeldBackError('held back') },
+    { code: ExportResultCode.FAILED, error: new ExportDeadlineError('late') },
+    { code: ExportResultCode.FAILED, error: new OTLPExporterError('Bad Request', 400) },
+    { code: ExportResultCode.FAILED, error: new OTLPExporterError('Export failed with retryable status') },
+    { code: ExportResultCode.FAILED, error: networkError },
+    { code: ExportResultCode.FAILED, error: new Error('Request timed out') },
+    { code: ExportResultCode.FAILED, error: new Error('Concurrent export limit reached') },
+  ];
+  const account = new DeliveryAccounts().open('logs', 100);
+  const exporter = new AccountedExporter<number[]>(
+    { export: (_batch, done) => done(results.shift()!), shutdown: async () => undefined },
+    account,
+    batchLength,
+    () => 503, // the status the response watcher saw last
+  );
+  const passedUp: ExportResultCode[] = [];
+  for (const size of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    for (let i = 0; i < size; i++) assert.ok(account.admit());
+    exporter.export(new Array<number>(size).fill(0), (result) => passedUp.push(result.code));
+  }
+  assert.deepEqual(
+    { received: account.received, exported: account.exported, dropped: account.dropped, failed: account.failed, queued: account.queued, inFlight: account.inFlight },
+    { received: 36, exported: 1, dropped: { queue_full: 0, held_back: 2 }, failed: { deadline: 3, rejected: 4 + 5, network: 6 + 7, other: 8 }, queued: 0, inFlight: 0 },
+  );
+  assert.equal(account.lastStatus, 503, 'a retryable status has no code of its own: the watched one');
+  assert.equal(account.lastNetworkError, 'socket timeout');
+  // Counted here and reported once a minute: the processor above must not log each failed batch.
+  assert.deepEqual(new Set(passedUp), new Set([ExportResultCode.SUCCESS]));
+});
+
+test('the batch span processor never drops uncounted: ended == exported + queue_full, exactly', async () => {
+  const capacity = 50;
+  const account = new DeliveryAccounts().open('spans', capacity);
+  let exported = 0;
+  const pending: (() => void)[] = [];
+  // A slow backend: each export is answered only when the test lets it.
+  const exporter = new AccountedExporter<ReadableSpan[]>(
+    {
+      export: (spans, done) => pending.push(() => ((exported += spans.length), done({ code: ExportResultCode.SUCCESS }))),
+      shutdown: async () => undefined,
+    },
+    account,
+    batchLength,
+  );
+  const batch = new BatchSpanProcessor({ exporter, maxQueueSize: capacity, maxExportBatchSize: 10, scheduledDelayMillis: 1 });
+  const provider = new TracerProvider({ spanProcessors: [new AccountedSpanProcessor(batch, account)] });
+  const tracer = provider.getTracer('test');
+  const ended = 500;
+  for (let i = 0; i < ended; i++) {
+    tracer.startSpan(`s${i}`).end();
+    if (i % 100 === 99) pending.splice(0).forEach((answer) => answer()); // the backend answers now and then
+  }
+  const flushed = provider.forceFlush();
+  await pollUntil(() => {
+    pending.splice(0).forEach((answer) => answer());
+    return account.queued === 0 && account.inFlight === 0;
+  });
+  await flushed;
+  assert.ok(account.dropped.queue_full > 0, 'the queue overflowed');
+  assert.equal(account.received, ended);
+  assert.equal(account.exported, exported, 'what the account says left is what the backend got');
+  assert.equal(account.exported + account.dropped.queue_full, ended);
+  await provider.shutdown();
+});
+
+test('losses are reported within a second, then at most once per interval, with counts and reasons', async () => {
+  const delivery = new DeliveryAccounts();
+  const spans = delivery.open('spans', 2);
+  const lines: string[] = [];
+  let now = 0;
+  const report = startDeliveryReport(delivery.all(), (line) => lines.push(line), 60_000, () => now);
+  const exporter = new AccountedExporter<number[]>(
+    { export: (_batch, done) => done({ code: ExportResultCode.FAILED, error: new OTLPExporterError('Export failed with retryable status') }), shutdown: async () => undefined },
+    spans,
+    batchLength,
+    () => 503,
+  );
+  for (let i = 0; i < 5; i++) spans.admit(); // 2 queued, 3 dropped: the queue holds 2
+  exporter.export([0, 0], () => undefined);
+  await pollUntil(() => lines.length > 0, 3000);
+  assert.deepEqual(lines, ['spans: 3 dropped (queue full), 2 failed (HTTP 503) in the last 1 s; 0 exported']);
+
+  now = 10_000; // more losses inside the interval: no line yet
+  spans.handOver(1_000);
+  spans.settle(1_000, { code: ExportResultCode.FAILED, error: new ExportHeldBackError('held back') }, 0, null);
+  spans.handOver(1_000);
+  spans.settle(1_000, { code: ExportResultCode.SUCCESS }, 0.1, null);
+  // Proving that no line comes takes waiting past the first-line delay (1 s).
+  await sleepAtLeast(1500);
+  assert.equal(lines.length, 1);
+  now = 30_000;
+  report.stop(); // shutdown: what is due is said at once
+  assert.deepEqual(lines.slice(1), ['spans: 1,000 dropped (held back) in the last 30 s; 1,000 exported']);
+  report.stop();
+  assert.equal(lines.length, 2, 'nothing new, nothing said');
+});
