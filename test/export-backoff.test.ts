@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BackoffExporter } from '../src/common/backoff-exporter.js';
+import { Backoff } from '../src/common/backoff.js';
 import { duringExplicitFlush } from '../src/common/explicit-flush.js';
 import { parseRetryAfter } from '../src/common/retry-after.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
@@ -30,7 +31,7 @@ const exportNow = (exporter: BackoffExporter<number[]>, items: number[]) =>
 test('after a failure, batches are failed without a request for a doubling backoff, reset by a success', async () => {
   let now = 0;
   const backend = fakeBackend([ExportResultCode.FAILED, ExportResultCode.FAILED]);
-  const exporter = new BackoffExporter(backend, 'span', { initialMs: 1000, maxMs: 30_000, now: () => now });
+  const exporter = new BackoffExporter(backend, 'span', new Backoff({ initialMs: 1000, maxMs: 30_000, now: () => now }));
 
   assert.equal(await exportNow(exporter, [1]), ExportResultCode.FAILED); // real attempt, fails
   assert.equal(await exportNow(exporter, [2]), ExportResultCode.FAILED); // skipped
@@ -59,7 +60,7 @@ test("a backend's Retry-After holds batches back for as long as it asked, when t
       failing.export(items, done);
     },
   };
-  const exporter = new BackoffExporter(backend, 'span', { initialMs: 1000, now: () => now, retryAfter });
+  const exporter = new BackoffExporter(backend, 'span', new Backoff({ initialMs: 1000, now: () => now, retryAfter }));
   assert.equal(await exportNow(exporter, [1]), ExportResultCode.FAILED); // real attempt: 503, Retry-After 10 s
   now = 9_999;
   assert.equal(await exportNow(exporter, [2]), ExportResultCode.FAILED); // skipped, though the 1 s backoff is over
@@ -81,7 +82,7 @@ test('Retry-After: delay-seconds or an HTTP date; anything else is ignored', () 
 
 test('an explicit flush goes through even while backing off', async () => {
   const backend = fakeBackend([ExportResultCode.FAILED]);
-  const exporter = new BackoffExporter(backend, 'span', { now: () => 0 });
+  const exporter = new BackoffExporter(backend, 'span', new Backoff({ now: () => 0 }));
   await exportNow(exporter, [1]);
   assert.equal(await duringExplicitFlush(() => exportNow(exporter, [2])), ExportResultCode.SUCCESS);
   assert.deepEqual(backend.calls, [[1], [2]]);

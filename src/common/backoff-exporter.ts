@@ -2,66 +2,39 @@
  * Stops hammering a failing backend. Upstream retries within one export (honouring
  * Retry-After there) but starts every next batch afresh, so a throttling or dead collector
  * gets requests (and the app pays for them) batch after batch. After a failed export this
- * wrapper fails the following scheduled exports at once, without a request, for a backoff
- * that doubles from 1 s up to 30 s and resets on the first success — or for as long as the
- * backend's Retry-After asked, when that is longer. Exports made during an explicit flush
- * or shutdown always get a real attempt. Spans, log records and metric pushes alike.
+ * wrapper fails the following scheduled exports at once, without a request, while the
+ * backoff (backoff.ts) says to leave the backend alone. Exports made during an explicit
+ * flush or shutdown always get a real attempt. Metric pushes skip (lossless with cumulative
+ * totals); span and log batches are held in the delivery queue instead and never reach the skip.
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { Exporter } from './deadline-exporter.js';
 import { isExplicitFlush } from './explicit-flush.js';
-import type { RetryAfter } from './retry-after.js';
+import { Backoff } from './backoff.js';
 
 /** The failure of an export skipped without a request: its items are counted as dropped (`held_back`), not failed. */
 export class ExportHeldBackError extends Error {
   override readonly name = 'ExportHeldBackError';
 }
 
-export interface BackoffOptions {
-  initialMs?: number;
-  maxMs?: number;
-  now?: () => number;
-  /** The backend's last Retry-After (see retry-after.ts); closed with the exporter. */
-  retryAfter?: RetryAfter;
-}
-
 export class BackoffExporter<Batch> implements Exporter<Batch> {
-  private failures = 0;
-  private closedUntil = 0;
-  private readonly initialMs: number;
-  private readonly maxMs: number;
-  private readonly now: () => number;
-  private readonly retryAfter: RetryAfter | undefined;
-
   /** @param what names what is exported, in the error reported for a skipped export ("span", "log", "metric") */
   constructor(
     private readonly inner: Exporter<Batch>,
     private readonly what: string,
-    options: BackoffOptions = {},
-  ) {
-    this.initialMs = options.initialMs ?? 1000;
-    this.maxMs = options.maxMs ?? 30_000;
-    this.now = options.now ?? Date.now;
-    this.retryAfter = options.retryAfter;
-  }
+    private readonly backoff: Backoff = new Backoff(),
+  ) {}
 
   export(batch: Batch, resultCallback: (result: ExportResult) => void): void {
-    // Retry-After counts from the moment the answer came, even while that export is still
-    // retrying inside the exporter: later exports do not pile up behind it.
-    const waitMs = Math.max(this.closedUntil - this.now(), this.retryAfter?.remainingMs() ?? 0);
+    const waitMs = this.backoff.remainingMs();
     if (waitMs > 0 && !isExplicitFlush()) {
       const error = new ExportHeldBackError(`the ${this.what} backend keeps failing or asked to wait; ${this.what} exports are skipped without a request for ${Math.ceil(waitMs / 1000)} s more`);
       resultCallback({ code: ExportResultCode.FAILED, error });
       return;
     }
     this.inner.export(batch, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.failures = 0;
-        this.closedUntil = 0;
-      } else {
-        this.failures++;
-        this.closedUntil = this.now() + Math.min(this.maxMs, this.initialMs * 2 ** (this.failures - 1));
-      }
+      if (result.code === ExportResultCode.SUCCESS) this.backoff.succeeded();
+      else this.backoff.failed();
       resultCallback(result);
     });
   }
@@ -71,7 +44,7 @@ export class BackoffExporter<Batch> implements Exporter<Batch> {
   }
 
   shutdown(): Promise<void> {
-    this.retryAfter?.close();
+    this.backoff.close();
     return this.inner.shutdown();
   }
 }

@@ -46,11 +46,7 @@ export class ExportAccount {
     readonly signal: DeliverySignal,
     readonly capacity: number | null,
     private readonly durations: { listener: DurationListener | null } = { listener: null },
-  ) {
-    this.limit = capacity ?? Infinity;
-  }
-
-  private readonly limit: number;
+  ) {}
 
   /** Waiting in the batch queue: received, not dropped for a full queue, not yet handed to the exporter. */
   get queued(): number {
@@ -62,16 +58,15 @@ export class ExportAccount {
     return this.handed - this.exported - this.dropped.held_back - deadline - rejected - network - other;
   }
 
-  /**
-   * One item arrives for the queue. False when the queue is at capacity: the item is counted
-   * as dropped and must not be queued (so that the batch processor never drops uncounted).
-   */
-  admit(): boolean {
+  /** One item arrived at the queue (delivery-queue.ts). */
+  arrived(): void {
     this.received++;
-    if (this.received - this.dropped.queue_full - this.handed <= this.limit) return true;
+  }
+
+  /** The queue was at capacity: its oldest item made room for the newest and is never sent. */
+  droppedForRoom(): void {
     this.dropped.queue_full++;
     this.onLoss();
-    return false;
   }
 
   handOver(count: number): void {

@@ -1,19 +1,22 @@
 /**
- * An OTLP exporter the way a batch processor should get it: a total deadline per export
+ * An OTLP exporter the way spans and log records should leave: through the delivery queue
+ * (delivery-queue.ts: newest kept, held while the backend fails), a total deadline per export
  * (deadline-exporter.ts), no request while the backend keeps failing or asked to wait
- * (backoff-exporter.ts, retry-after.ts), every item's outcome counted (export-accounting.ts).
- * Spans and log records both go through here.
+ * (backoff.ts, retry-after.ts), every item's outcome counted (export-accounting.ts).
  */
+import { Backoff } from './backoff.js';
 import { BackoffExporter } from './backoff-exporter.js';
 import { type BatchExporter, DeadlineExporter } from './deadline-exporter.js';
+import { DeliveryQueue } from './delivery-queue.js';
 import { AccountedExporter, type ExportAccount, batchLength } from './export-accounting.js';
 import { watchRetryAfter } from './retry-after.js';
 
 /**
- * How much longer than the export's total deadline a batch processor's own timeout is set:
- * the exporter's failure (counted) then always comes first, not upstream's bare "Timeout".
+ * The longest a queue holds its items between two attempts on a failing backend (unless its
+ * Retry-After asks for longer): also how soon a recovered backend is noticed, so the queue
+ * needs room for this long of items to lose nothing ended after recovery.
  */
-export const PROCESSOR_TIMEOUT_MARGIN_MS = 1000;
+export const MAX_HOLD_MS = 5000;
 
 export interface GuardOptions {
   /** Names the items in errors: "span", "log". */
@@ -21,11 +24,16 @@ export interface GuardOptions {
   /** The exporter's URL, whose Retry-After answers are watched. */
   endpoint: string;
   deadlineMs: number;
+  /** Counts every item; its capacity bounds the queue. */
   account: ExportAccount;
+  batchSize: number;
+  delayMs: number;
 }
 
-export function guardedExporter<Item>(inner: BatchExporter<Item>, { what, endpoint, deadlineMs, account }: GuardOptions): AccountedExporter<Item[]> {
+export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, endpoint, deadlineMs, account, batchSize, delayMs }: GuardOptions): DeliveryQueue<Item> {
   const responses = watchRetryAfter(endpoint);
-  const backoff = new BackoffExporter(inner, what, { retryAfter: responses });
-  return new AccountedExporter(new DeadlineExporter(backoff, deadlineMs, what), account, batchLength, responses.lastErrorStatus);
+  const backoff = new Backoff({ retryAfter: responses, maxMs: MAX_HOLD_MS });
+  const guarded = new DeadlineExporter(new BackoffExporter(inner, what, backoff), deadlineMs, what);
+  const exporter = new AccountedExporter(guarded, account, batchLength, responses.lastErrorStatus);
+  return new DeliveryQueue({ exporter, account, backoff, batchSize, delayMs });
 }

@@ -6,9 +6,10 @@
  */
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { DeliveryQueue } from '../common/delivery-queue.js';
 import type { DeliveryAccounts } from '../common/export-accounting.js';
-import { PROCESSOR_TIMEOUT_MARGIN_MS, guardedExporter } from '../common/guarded-exporter.js';
+import { guardedDelivery } from '../common/guarded-exporter.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
@@ -17,7 +18,7 @@ import { createOtlpLogExporter } from './otlp-exporter.js';
 
 type Attributes = Record<string, AnyValue>;
 
-/** Records waiting for export, at most; beyond it new records are dropped and counted (`queue_full`). */
+/** Records waiting for export, at most; beyond it the oldest make room, counted (`queue_full`). */
 const MAX_PENDING = 20_000;
 
 const SEVERITY: Record<string, SeverityNumber> = {
@@ -37,25 +38,15 @@ const NOT_ATTRIBUTES = new Set([
 ]);
 
 export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): Promise<OutputStream> {
-  const account = delivery.open('logs', MAX_PENDING);
-  const exporter = guardedExporter<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), {
+  const queue = guardedDelivery<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), {
     what: 'log',
     endpoint: logging.otlp.endpoint,
     deadlineMs: logging.otlp.timeoutMs,
-    account,
+    account: delivery.open('logs', MAX_PENDING),
+    batchSize: 512,
+    delayMs: 1000,
   });
-  const provider = new LoggerProvider({
-    resource,
-    processors: [
-      new BatchLogRecordProcessor({
-        exporter,
-        maxQueueSize: MAX_PENDING,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 1000,
-        exportTimeoutMillis: logging.otlp.timeoutMs + PROCESSOR_TIMEOUT_MARGIN_MS,
-      }),
-    ],
-  });
+  const provider = new LoggerProvider({ resource, processors: [new QueuedLogProcessor(queue)] });
   const otelLogger = provider.getLogger('beacon-otel', BEACON_VERSION);
   const keys = lineKeys(logging.format);
   const skip = new Set([...NOT_ATTRIBUTES, keys.message, keys.time, keys.level, ...Object.values(logging.fields)]);
@@ -67,8 +58,6 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
     } catch {
       return;
     }
-    // A full queue drops the record, counted (the delivery report says so once a minute).
-    if (!account.admit()) return;
     otelLogger.emit(toLogRecord(fields, keys.message, keys.time, keys.level, skip));
   };
   // A failed export is the backoff's business, not a reason to turn the output off.
@@ -78,6 +67,23 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
     () => provider.forceFlush().catch(() => undefined),
     () => provider.shutdown().catch(() => undefined),
   );
+}
+
+/** Emitted records into the delivery queue. */
+class QueuedLogProcessor implements LogRecordProcessor {
+  constructor(private readonly queue: DeliveryQueue<ReadableLogRecord>) {}
+
+  onEmit(record: ReadableLogRecord): void {
+    this.queue.add(record);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.queue.shutdown();
+  }
 }
 
 export function describeOtlp(logging: ResolvedConfig['logging']): string {

@@ -14,6 +14,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { Backoff } from '../common/backoff.js';
 import { BackoffExporter } from '../common/backoff-exporter.js';
 import type { Exporter } from '../common/deadline-exporter.js';
 import { AccountedExporter, type ExportAccount } from '../common/export-accounting.js';
@@ -28,7 +29,7 @@ export class BackoffMetricExporter implements PushMetricExporter {
     account: ExportAccount,
   ) {
     const responses = watchRetryAfter(endpoint);
-    this.guarded = new AccountedExporter(new BackoffExporter(otlp, 'metric', { retryAfter: responses }), account, dataPoints, responses.lastErrorStatus);
+    this.guarded = new AccountedExporter(new BackoffExporter(otlp, 'metric', new Backoff({ retryAfter: responses })), account, dataPoints, responses.lastErrorStatus);
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {

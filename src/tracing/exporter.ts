@@ -1,26 +1,24 @@
 /**
- * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen (an
- * app that sends protobuf never loads the JSON exporter) and only when the first batch leaves.
+ * tracing.exporter → the span processor that sends spans on. OTLP (and Jaeger, which ingests
+ * OTLP natively on :4318) goes through Beacon's delivery queue with every span counted;
+ * exporter packages are imported only when chosen and only when the first batch leaves.
  */
-import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { TraceFlags } from '@opentelemetry/api';
+import { BatchSpanProcessor, ConsoleSpanExporter, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
-import type { DeliveryAccounts, ExportAccount } from '../common/export-accounting.js';
-import { guardedExporter } from '../common/guarded-exporter.js';
+import type { DeliveryQueue } from '../common/delivery-queue.js';
+import type { DeliveryAccounts } from '../common/export-accounting.js';
+import { guardedDelivery } from '../common/guarded-exporter.js';
 import { LazySpanExporter } from './lazy-exporter.js';
 
-export interface SpanExport {
-  exporter: SpanExporter;
-  /** What the exporter delivers, counted; null for the console exporter (nothing leaves the process). */
-  account: ExportAccount | null;
-}
-
-export function createSpanExporter(tracing: ResolvedConfig['tracing'], delivery: DeliveryAccounts): SpanExport | null {
+export function createSpanProcessor(tracing: ResolvedConfig['tracing'], delivery: DeliveryAccounts): SpanProcessor | null {
+  const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = tracing.batch;
   switch (tracing.exporter) {
     case 'none':
       return null;
-    case 'console':
-      return { exporter: new ConsoleSpanExporter(), account: null };
-    case 'jaeger': // Jaeger ingests OTLP natively on :4318.
+    case 'console': // nothing leaves the process: nothing to hold back or count
+      return new BatchSpanProcessor({ exporter: new ConsoleSpanExporter(), maxQueueSize, maxExportBatchSize: Math.min(maxExportBatchSize, maxQueueSize), scheduledDelayMillis: scheduledDelayMs });
+    case 'jaeger':
     case 'otlp': {
       const options = {
         url: tracing.endpoint,
@@ -32,9 +30,34 @@ export function createSpanExporter(tracing: ResolvedConfig['tracing'], delivery:
           ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
           : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
       );
-      const account = delivery.open('spans', tracing.batch.maxQueueSize);
-      const guarded = guardedExporter<ReadableSpan>(exporter, { what: 'span', endpoint: tracing.endpoint, deadlineMs: tracing.timeoutMs, account });
-      return { exporter: guarded, account };
+      const queue = guardedDelivery<ReadableSpan>(exporter, {
+        what: 'span',
+        endpoint: tracing.endpoint,
+        deadlineMs: tracing.timeoutMs,
+        account: delivery.open('spans', maxQueueSize),
+        batchSize: maxExportBatchSize,
+        delayMs: scheduledDelayMs,
+      });
+      return new QueuedSpanProcessor(queue);
     }
+  }
+}
+
+/** Sampled spans, once ended, into the delivery queue. */
+class QueuedSpanProcessor implements SpanProcessor {
+  constructor(private readonly queue: DeliveryQueue<ReadableSpan>) {}
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (span.spanContext().traceFlags & TraceFlags.SAMPLED) this.queue.add(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.queue.shutdown();
   }
 }

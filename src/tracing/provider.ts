@@ -1,15 +1,13 @@
 /**
- * tracing → a TracerProvider with Beacon's sampler and a bounded batch processor, or
+ * tracing → a TracerProvider with Beacon's sampler and the processor that sends spans on, or
  * null when tracing is off. Registering it globally is the composition root's job.
  */
 import type { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { DeliveryAccounts } from '../common/export-accounting.js';
-import { PROCESSOR_TIMEOUT_MARGIN_MS } from '../common/guarded-exporter.js';
-import { ActivityProcessor } from './activity-processor.js';
-import { AccountedSpanProcessor } from './accounted-processor.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { createSpanExporter } from './exporter.js';
+import { ActivityProcessor } from './activity-processor.js';
+import { createSpanProcessor } from './exporter.js';
 import { createSampler } from './sampler.js';
 
 export function createTracerProvider(
@@ -19,19 +17,9 @@ export function createTracerProvider(
   delivery: DeliveryAccounts,
 ): TracerProvider | null {
   if (!tracing.enabled) return null;
-  const spanExport = createSpanExporter(tracing, delivery);
   const spanProcessors: SpanProcessor[] = [new ActivityProcessor(onSpanEnd)];
-  if (spanExport) {
-    const { exporter, account } = spanExport;
-    const batch = new BatchSpanProcessor({
-      exporter,
-      maxQueueSize: tracing.batch.maxQueueSize,
-      maxExportBatchSize: Math.min(tracing.batch.maxExportBatchSize, tracing.batch.maxQueueSize),
-      scheduledDelayMillis: tracing.batch.scheduledDelayMs,
-      exportTimeoutMillis: tracing.timeoutMs + PROCESSOR_TIMEOUT_MARGIN_MS,
-    });
-    spanProcessors.push(account ? new AccountedSpanProcessor(batch, account) : batch);
-  }
+  const sending = createSpanProcessor(tracing, delivery);
+  if (sending) spanProcessors.push(sending);
   return new TracerProvider({ resource, sampler: createSampler(tracing.sampler), spanProcessors });
 }
 

@@ -233,7 +233,10 @@ test('case 1: a healthy receiver gets every span at ~2,000 spans/s, with no warn
 test('case 2: 503 for 30 s then recovery: the app keeps its throughput, what ends after recovery arrives, every item is accounted with its reason', async (t) => {
   const receiver = await receiverFor(t, { status: 503 });
   const metricsPort = await freePort();
-  const running = await startApp(t, app, { config: configFor(receiver, metricsPort, { logs: true }) });
+  // The queue holds the newest spans while the collector fails and notices recovery within
+  // MAX_HOLD_MS (5 s): room for 10 s of spans at this rate loses nothing ended after recovery.
+  const config = configFor(receiver, metricsPort, { logs: true });
+  const running = await startApp(t, app, { config: { ...config, tracing: { ...config.tracing, batch: { maxQueueSize: 20_000 } } } });
   const LOGS_PER_REQUEST = 2;
   const failing = rateLoad(running.url, REQUESTS_PER_SECOND, 30_000, workPath(SPANS_PER_REQUEST, LOGS_PER_REQUEST));
   const failingResult = await failing;
@@ -278,7 +281,7 @@ test('case 2: 503 for 30 s then recovery: the app keeps its throughput, what end
   recordCase({
     id: '2',
     title: '503 for 30 s, then recovery',
-    setup: `delivery-app under register, 100 % sampling, ${REQUESTS_PER_SECOND} requests/s × (${SPANS_PER_REQUEST} spans + ${LOGS_PER_REQUEST} OTLP log records); receiver answers 503 for 30 s, then 200 for 5 s more load`,
+    setup: `delivery-app under register, 100 % sampling, tracing.batch.maxQueueSize 20,000 (10 s of spans), ${REQUESTS_PER_SECOND} requests/s × (${SPANS_PER_REQUEST} spans + ${LOGS_PER_REQUEST} OTLP log records); receiver answers 503 for 30 s, then 200 for 5 s more load`,
     criterion: 'every 5 s window ≥ 90 % of the offered rate (what the app achieves without Beacon, case 1); every span ended after recovery arrives; exported + dropped + failed == ended for spans and log records once settled, each with its reason, read from /metrics (and /metrics.json); ≤ 1 warning line per signal in the minute, carrying the counts',
     measured: `worst 5 s window ${(worstWindow * 100).toFixed(1)} % (${windows.join(', ')} requests per window); spans ended ${number(ended.spans)} = exported ${number(spans.exported)} + ${reasonsSeen(spans)} (settled ${number(settledOf(spans))}); received ${number(receiver.spans.length)}; ended after recovery ${number(endedAfterRecovery)}, arrived ${number(arrivedAfterRecovery())}; log records ended ${number(ended.logs)} = exported ${number(logs.exported)} + ${reasonsSeen(logs)} (settled ${number(settledOf(logs))}); warning lines: ${lines.map((line) => `"${line}"`).join(' ')}`,
     passed,

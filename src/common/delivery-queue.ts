@@ -1,0 +1,138 @@
+/**
+ * The batch queue in front of span and log record exports. Upstream's batch processors drop
+ * the *newest* item when their queue is full and discard a batch whose export failed or was
+ * skipped, so after an outage the items ended once the backend is back are the ones lost.
+ * This queue keeps the newest instead: while the backend is failing (backoff.ts) it holds
+ * its items — at capacity the oldest makes room, counted as `queue_full` — and tries again
+ * when the backoff says so; everything ended after the backend recovers is delivered as long
+ * as the queue holds what arrives until then. Two exports may be in flight, so one slow
+ * export (the first one loads the exporter) does not stall the queue.
+ */
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { Backoff } from './backoff.js';
+import type { Exporter } from './deadline-exporter.js';
+import type { ExportAccount } from './export-accounting.js';
+
+const MAX_EXPORTS_IN_FLIGHT = 2;
+
+/** Spans and log records carry their resource, whose detectors may still be settling. */
+interface WithResource {
+  readonly resource?: { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
+}
+
+export interface DeliveryQueueOptions<Item> {
+  /** Counts the outcome of every export (AccountedExporter); never rejects. */
+  exporter: Exporter<Item[]>;
+  /** Counts arrivals and drops; its capacity bounds the queue. */
+  account: ExportAccount;
+  /** Shared with the exporter chain: while it runs, items wait here. */
+  backoff: Backoff;
+  batchSize: number;
+  /** The longest an item waits for a full batch. */
+  delayMs: number;
+}
+
+export class DeliveryQueue<Item> {
+  private items: Item[] = [];
+  /** Items before this index have left the queue (a cheap shift). */
+  private head = 0;
+  private exporting = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly exporter: Exporter<Item[]>;
+  private readonly account: ExportAccount;
+  private readonly backoff: Backoff;
+  private readonly capacity: number;
+  private readonly batchSize: number;
+  private readonly delayMs: number;
+
+  constructor(options: DeliveryQueueOptions<Item>) {
+    ({ exporter: this.exporter, account: this.account, backoff: this.backoff, delayMs: this.delayMs } = options);
+    this.capacity = options.account.capacity ?? Infinity;
+    this.batchSize = Math.min(options.batchSize, this.capacity);
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  add(item: Item): void {
+    if (this.stopped) return;
+    this.account.arrived();
+    if (this.length >= this.capacity) {
+      this.head++; // the oldest makes room
+      this.account.droppedForRoom();
+    }
+    this.items.push(item);
+    if (this.length >= this.batchSize) this.pump();
+    else this.arm(this.delayMs);
+  }
+
+  /** Exports everything queued now, backoff or not (an explicit flush gets a real attempt); never rejects. */
+  async flush(): Promise<void> {
+    this.disarm();
+    const batches: Promise<void>[] = [...this.inFlight];
+    // All at once, like upstream's flush: a bounded flush that runs out of time ends them together.
+    while (this.length > 0) batches.push(this.exportBatch());
+    await Promise.all(batches);
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    await this.flush();
+    await this.exporter.shutdown().catch(() => undefined);
+  }
+
+  /** Starts what may start now; otherwise waits for the backoff or the next batch. */
+  private pump(): void {
+    if (this.stopped) return;
+    const waitMs = this.backoff.remainingMs();
+    if (waitMs > 0) return this.arm(waitMs);
+    while (this.length >= this.batchSize && this.exporting < MAX_EXPORTS_IN_FLIGHT) void this.exportBatch();
+    if (this.length > 0 && this.exporting < MAX_EXPORTS_IN_FLIGHT) this.arm(this.delayMs);
+  }
+
+  private arm(ms: number): void {
+    if (this.timer !== undefined || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.backoff.remainingMs() > 0 || this.exporting >= MAX_EXPORTS_IN_FLIGHT) return this.pump();
+      if (this.length > 0) void this.exportBatch();
+      this.pump();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private exportBatch(): Promise<void> {
+    const batch = this.items.slice(this.head, this.head + this.batchSize);
+    this.head += batch.length;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    this.exporting++;
+    const exported = this.send(batch).finally(() => {
+      this.exporting--;
+      this.inFlight.delete(exported);
+      this.pump();
+    });
+    this.inFlight.add(exported);
+    return exported;
+  }
+
+  private async send(batch: Item[]): Promise<void> {
+    const resource = (batch[0] as WithResource | undefined)?.resource;
+    if (resource?.asyncAttributesPending) await resource.waitForAsyncAttributes?.().catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      // The export's own HTTP request is not the app's traffic: never traced.
+      context.with(suppressTracing(context.active()), () => this.exporter.export(batch, () => resolve()));
+    });
+  }
+}

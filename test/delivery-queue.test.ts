@@ -1,0 +1,97 @@
+/**
+ * The delivery queue in front of span and log exports: bounded, newest kept, held (not
+ * discarded) while the backend fails, every item counted.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { Backoff } from '../src/common/backoff.js';
+import { BackoffExporter } from '../src/common/backoff-exporter.js';
+import { DeliveryQueue } from '../src/common/delivery-queue.js';
+import { AccountedExporter, DeliveryAccounts, batchLength } from '../src/common/export-accounting.js';
+import { pollUntil } from './helpers/timing.js';
+
+interface Item {
+  n: number;
+}
+
+/** A backend the test answers by hand: `answer(ok)` settles every export waiting. */
+function manualBackend() {
+  const received: number[] = [];
+  const waiting: { batch: Item[]; done: (result: ExportResult) => void }[] = [];
+  return {
+    received,
+    requests: () => waiting.length,
+    exporter: {
+      export: (batch: Item[], done: (result: ExportResult) => void) => waiting.push({ batch, done }),
+      shutdown: async () => undefined,
+    },
+    answer(ok: boolean) {
+      for (const { batch, done } of waiting.splice(0)) {
+        if (ok) received.push(...batch.map(({ n }) => n));
+        done(ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error('HTTP 503') });
+      }
+    },
+  };
+}
+
+function queueFor(backend: ReturnType<typeof manualBackend>, capacity: number, backoff = new Backoff({ initialMs: 50, maxMs: 50 })) {
+  const account = new DeliveryAccounts().open('spans', capacity);
+  const exporter = new AccountedExporter<Item[]>(new BackoffExporter(backend.exporter, 'span', backoff), account, batchLength);
+  return { account, queue: new DeliveryQueue<Item>({ exporter, account, backoff, batchSize: 10, delayMs: 5 }) };
+}
+
+test('a full queue keeps the newest items; every item is exported or counted as dropped, exactly', async () => {
+  const backend = manualBackend();
+  const { account, queue } = queueFor(backend, 50);
+  for (let n = 0; n < 500; n++) {
+    queue.add({ n });
+    if (n % 100 === 99) backend.answer(true); // the backend answers now and then
+  }
+  const flushed = queue.flush();
+  await pollUntil(() => (backend.answer(true), account.queued === 0 && account.inFlight === 0));
+  await flushed;
+  assert.ok(account.dropped.queue_full > 0, 'the queue overflowed');
+  assert.equal(account.received, 500);
+  assert.equal(account.exported, backend.received.length);
+  assert.equal(account.exported + account.dropped.queue_full, 500);
+  assert.ok(backend.received.includes(499) && backend.received.slice(-50).every((n) => n >= 450), 'the newest items left last');
+});
+
+test('at most two exports are in flight while the backend is slow', () => {
+  const backend = manualBackend();
+  const { queue } = queueFor(backend, 1000);
+  for (let n = 0; n < 100; n++) queue.add({ n });
+  assert.equal(backend.requests(), 2);
+});
+
+test('while the backend fails the queue holds its items, and everything added after it recovers is delivered', async () => {
+  const backend = manualBackend();
+  const backoff = new Backoff({ initialMs: 100, maxMs: 100 });
+  const { account, queue } = queueFor(backend, 40, backoff);
+  for (let n = 0; n < 20; n++) queue.add({ n });
+  await pollUntil(() => backend.requests() > 0);
+  backend.answer(false); // the backend is down: the backoff starts
+  for (let n = 20; n < 200; n++) queue.add({ n }); // held: no request, oldest make room
+  assert.equal(backend.requests(), 0, 'no request while backing off');
+  assert.equal(account.dropped.held_back, 0, 'held, not discarded');
+  const recoveredAt = 200;
+  for (let n = recoveredAt; n < 230; n++) queue.add({ n });
+  await pollUntil(() => (backend.answer(true), account.queued === 0 && account.inFlight === 0), 5000);
+  for (let n = recoveredAt; n < 230; n++) assert.ok(backend.received.includes(n), `item ${n} added after recovery was delivered`);
+  assert.equal(account.exported + account.dropped.queue_full + account.failed.other, 230);
+});
+
+test('an explicit flush sends what is queued even while backing off', async () => {
+  const backend = manualBackend();
+  const backoff = new Backoff({ initialMs: 60_000, maxMs: 60_000 });
+  const { queue } = queueFor(backend, 100, backoff);
+  backoff.failed(); // a minute of backoff
+  for (let n = 0; n < 5; n++) queue.add({ n });
+  const { duringExplicitFlush } = await import('../src/common/explicit-flush.js');
+  const flushed = duringExplicitFlush(() => queue.flush());
+  assert.equal(backend.requests(), 1);
+  backend.answer(true);
+  await flushed;
+  assert.deepEqual(backend.received, [0, 1, 2, 3, 4]);
+});
