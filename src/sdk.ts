@@ -14,6 +14,7 @@ import { startLogging } from './logging/setup.js';
 import { startMetrics } from './metrics/setup.js';
 import { createPropagator } from './propagation.js';
 import { buildResource } from './resource.js';
+import { secretMatcher } from './secrets.js';
 import { createTracerProvider, describeTracing } from './tracing/provider.js';
 
 /** What the rest of Beacon needs from a started SDK. */
@@ -34,9 +35,10 @@ interface Flushable {
 /** `onActivity` is called when telemetry is recorded (see the exit hooks' rearm). */
 export async function startSdk(config: ResolvedConfig, appDirs: readonly string[], onActivity: () => void): Promise<RunningSdk> {
   const resource = await buildResource(config.service);
+  const secrets = secretMatcher(config.privacy.secretKeys);
   const components: Flushable[] = [];
 
-  const tracerProvider = createTracerProvider(config.tracing, resource, onActivity);
+  const tracerProvider = createTracerProvider(config.tracing, resource, secrets, onActivity);
   if (tracerProvider) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const propagator = await createPropagator(config.tracing.propagators);
@@ -49,7 +51,7 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
   const logging = await startLogging(config, resource);
   for (const component of [metrics, logging]) if (component) components.push(component);
 
-  const plan = createInstrumentations(config, appDirs);
+  const plan = createInstrumentations(config, appDirs, secrets);
   const disableInstrumentations = registerInstrumentations({
     instrumentations: plan.instrumentations,
     ...(metrics?.meterProvider ? { meterProvider: metrics.meterProvider } : {}),

@@ -30,6 +30,8 @@ export interface SecretMatcher {
   isSecretParam(name: string): boolean;
   /** One URL with its userinfo and secret query values replaced; other text as it was. */
   redactUrl(url: string): string;
+  /** A query string (`a=1&token=x`, with or without its `?`) with secret values replaced. */
+  redactQuery(query: string): string;
   /** Free text (a message, an error) with every URL's userinfo and secret query values, and `name=value` secrets, replaced. */
   redactText(text: string): string;
 }
@@ -97,7 +99,7 @@ export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher 
 
   const redactText = (text: string): string => redactPairs(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, redactUrl));
 
-  return { isSecretField, isSecretParam, redactUrl, redactText };
+  return { isSecretField, isSecretParam, redactUrl, redactQuery, redactText };
 }
 
 /** The default list, for code that runs before or without a config (Beacon's own diagnostics). */

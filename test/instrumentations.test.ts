@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { type BeaconConfig, resolveConfig } from '../src/index.js';
 import { INSTRUMENTATION_CATALOG } from '../src/instrumentations/catalog.js';
 import { createInstrumentations } from '../src/instrumentations/load.js';
+import { defaultSecrets } from '../src/secrets.js';
 
 // Resolved the way the loader resolves them: from auto-instrumentations-node's location.
 const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));
@@ -24,7 +25,7 @@ test('mysql2 statements are masked by default; an explicit option still wins', (
   mkdirSync(join(appDir, 'node_modules', 'mysql2'), { recursive: true });
   writeFileSync(join(appDir, 'node_modules', 'mysql2', 'package.json'), '{"name":"mysql2","version":"3.0.0"}');
   const maskStatement = (options: BeaconConfig) => {
-    const plan = createInstrumentations(resolveConfig(options).config, [appDir]);
+    const plan = createInstrumentations(resolveConfig(options).config, [appDir], defaultSecrets);
     t.after(() => plan.instrumentations.forEach((instrumentation) => instrumentation.disable()));
     const mysql2 = plan.instrumentations.find((instrumentation) => instrumentation.instrumentationName.endsWith('mysql2'));
     assert.ok(mysql2, `mysql2 not applied: ${JSON.stringify(plan.skipped.find((skip) => skip.name === 'mysql2'))}`);
@@ -35,7 +36,7 @@ test('mysql2 statements are masked by default; an explicit option still wins', (
 });
 
 test('disabled and off-by-default instrumentations are skipped with their reason', () => {
-  const plan = createInstrumentations(resolveConfig({ instrumentations: { http: false } }).config, [process.cwd()]);
+  const plan = createInstrumentations(resolveConfig({ instrumentations: { http: false } }).config, [process.cwd()], defaultSecrets);
   assert.ok(!plan.applied.includes('http'));
   assert.deepEqual(plan.skipped.find((skip) => skip.name === 'http'), { name: 'http', reason: 'disabled in config' });
   assert.deepEqual(plan.skipped.find((skip) => skip.name === 'fs'), { name: 'fs', reason: 'off by default' });

@@ -1,22 +1,26 @@
 /**
- * tracing → a TracerProvider with Beacon's sampler and a bounded batch processor, or
- * null when tracing is off. Registering it globally is the composition root's job.
+ * tracing → a TracerProvider with Beacon's sampler, span limits, secret redaction and a
+ * bounded batch processor, or null when tracing is off. Registering it globally is the
+ * composition root's job.
  */
 import type { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ActivityProcessor } from './activity-processor.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { SecretMatcher } from '../secrets.js';
 import { createSpanExporter } from './exporter.js';
+import { PrivacyProcessor } from './privacy-processor.js';
 import { createSampler } from './sampler.js';
 
 export function createTracerProvider(
   tracing: ResolvedConfig['tracing'],
   resource: Resource,
+  secrets: SecretMatcher,
   onSpanEnd: () => void,
 ): TracerProvider | null {
   if (!tracing.enabled) return null;
   const exporter = createSpanExporter(tracing);
-  const spanProcessors: SpanProcessor[] = [new ActivityProcessor(onSpanEnd)];
+  const spanProcessors: SpanProcessor[] = [new PrivacyProcessor(secrets), new ActivityProcessor(onSpanEnd)];
   if (exporter) {
     spanProcessors.push(
       new BatchSpanProcessor({
@@ -28,7 +32,18 @@ export function createTracerProvider(
       }),
     );
   }
-  return new TracerProvider({ resource, sampler: createSampler(tracing.sampler), spanProcessors });
+  const { attributeValueLength, attributeCount, eventCount, linkCount } = tracing.limits;
+  return new TracerProvider({
+    resource,
+    sampler: createSampler(tracing.sampler),
+    spanProcessors,
+    spanLimits: {
+      attributeValueLengthLimit: attributeValueLength,
+      attributeCountLimit: attributeCount,
+      eventCountLimit: eventCount,
+      linkCountLimit: linkCount,
+    },
+  });
 }
 
 /** Where traces go, for the start-up line. */
