@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { type BeaconConfig, resolveConfig } from '../src/index.js';
 import { INSTRUMENTATION_CATALOG } from '../src/instrumentations/catalog.js';
 import { createInstrumentations } from '../src/instrumentations/load.js';
-import { defaultSecrets } from '../src/secrets.js';
+import { defaultSecrets, secretMatcher } from '../src/secrets.js';
 
 // Resolved the way the loader resolves them: from auto-instrumentations-node's location.
 const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));
@@ -42,4 +42,19 @@ test('disabled and off-by-default instrumentations are skipped with their reason
   assert.deepEqual(plan.skipped.find((skip) => skip.name === 'fs'), { name: 'fs', reason: 'off by default' });
   assert.ok(plan.applied.includes('express'), 'express is installed in this repo');
   for (const instrumentation of plan.instrumentations) instrumentation.disable();
+});
+
+test('header capture never takes secret headers, in the http and undici option shapes', (t) => {
+  const plan = createInstrumentations(resolveConfig({
+    privacy: { secretKeys: ['x-tenant'] },
+    instrumentations: {
+      http: { headersToSpanAttributes: { server: { requestHeaders: ['Authorization', 'user-agent', 'Cookie', 'X-Tenant'] }, client: { responseHeaders: ['set-cookie', 'content-type'] } } },
+      undici: { headersToSpanAttributes: { requestHeaders: ['x-api-key', 'accept'], responseHeaders: ['Set-Cookie'] } },
+    },
+  }).config, [process.cwd()], secretMatcher(['x-tenant']));
+  t.after(() => plan.instrumentations.forEach((instrumentation) => instrumentation.disable()));
+  const captured = (suffix: string) =>
+    (plan.instrumentations.find((instrumentation) => instrumentation.instrumentationName.endsWith(suffix))!.getConfig() as { headersToSpanAttributes: unknown }).headersToSpanAttributes;
+  assert.deepEqual(captured('-http'), { server: { requestHeaders: ['user-agent'] }, client: { responseHeaders: ['content-type'] } });
+  assert.deepEqual(captured('-undici'), { requestHeaders: ['accept'], responseHeaders: [] });
 });
