@@ -5,12 +5,15 @@
  * fetch, a log object and a log message, an error message holding a `user:pass@` URL thrown
  * inside spans — then every sink is grepped for them: OTLP traces, logs and metrics at the
  * receiver, /metrics, /metrics.json, stdout and stderr, at the default diagnostics level and
- * at OTEL_LOG_LEVEL=debug.
+ * at OTEL_LOG_LEVEL=debug. Case 13b does the same for the values an app writes to PostgreSQL
+ * (pg) and Redis (ioredis), against the real servers.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, get, type RunningApp, startApp } from '../helpers/app.js';
 import { type OtlpReceiver, receiverFor } from '../helpers/otlp-receiver.js';
+import { startPostgres } from '../helpers/postgres.js';
+import { startRedis } from '../helpers/redis.js';
 import { pollUntil } from '../helpers/timing.js';
 import { recordCase } from './report.js';
 
@@ -44,7 +47,7 @@ const CONFIG = {
 };
 
 const json = (value: unknown) => JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? String(item) : item));
-const canariesIn = (text: string) => [...new Set(text.match(CANARY) ?? [])].sort();
+const found = (text: string, pattern: RegExp) => [...new Set(text.match(pattern) ?? [])].sort();
 
 /** The metrics port, from the start-up line `metrics → prometheus http://127.0.0.1:<port>/metrics`. */
 async function metricsUrl(app: RunningApp): Promise<string> {
@@ -53,6 +56,8 @@ async function metricsUrl(app: RunningApp): Promise<string> {
   return `http://127.0.0.1:${port()}`;
 }
 
+type TestContext = Parameters<typeof startApp>[0];
+
 interface Run {
   /** sink → the canaries found in it. */
   leaks: Record<string, string[]>;
@@ -60,7 +65,28 @@ interface Run {
   stdout: string;
 }
 
-async function canaryRun(t: Parameters<typeof startApp>[0], diagnostics: Record<string, string>): Promise<Run> {
+/**
+ * Scrapes the app's metrics endpoints, stops it with SIGTERM (which flushes every signal),
+ * then greps every sink for `pattern`.
+ */
+async function grepSinks(app: RunningApp, receiver: OtlpReceiver, pattern: RegExp): Promise<Run> {
+  const metrics = await metricsUrl(app);
+  const scraped = { '/metrics': (await get(`${metrics}/metrics`)).body, '/metrics.json': (await get(`${metrics}/metrics.json`)).body };
+  app.child.kill('SIGTERM');
+  await app.exited;
+  const sinks: Record<string, string> = {
+    'OTLP traces': json(receiver.spans),
+    'OTLP logs': json(receiver.logs),
+    'OTLP metrics': json(receiver.metrics),
+    ...scraped,
+    stdout: app.stdout(),
+    stderr: app.stderr(),
+  };
+  const leaks = Object.fromEntries(Object.entries(sinks).map(([sink, text]) => [sink, found(text, pattern)]));
+  return { leaks, receiver, stdout: app.stdout() };
+}
+
+async function canaryRun(t: TestContext, diagnostics: Record<string, string>): Promise<Run> {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('privacy-app.mjs'), {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', ...diagnostics },
@@ -70,22 +96,7 @@ async function canaryRun(t: Parameters<typeof startApp>[0], diagnostics: Record<
   assert.equal((await get(`${app.url}/outgoing`)).status, 200);
   assert.equal((await get(`${app.url}/log`)).status, 200);
   assert.equal((await get(`${app.url}/fail`)).status, 500);
-  const metrics = await metricsUrl(app);
-  const scraped = { '/metrics': (await get(`${metrics}/metrics`)).body, '/metrics.json': (await get(`${metrics}/metrics.json`)).body };
-  // SIGTERM flushes every signal before the process ends.
-  app.child.kill('SIGTERM');
-  await app.exited;
-
-  const sinks: Record<string, string> = {
-    'OTLP traces': json(receiver.spans),
-    'OTLP logs': json(receiver.logs),
-    'OTLP metrics': json(receiver.metrics),
-    ...scraped,
-    stdout: app.stdout(),
-    stderr: app.stderr(),
-  };
-  const leaks = Object.fromEntries(Object.entries(sinks).map(([sink, text]) => [sink, canariesIn(text)]));
-  return { leaks, receiver, stdout: app.stdout() };
+  return grepSinks(app, receiver, CANARY);
 }
 
 /** What each run must have seen, so that an empty sink cannot pass for a clean one. */
@@ -127,4 +138,35 @@ test('case 13: no canary secret reaches any sink, at the default diagnostics lev
     assert.equal(describe(outsideLogs), 'none', `${level}: secrets outside the log sinks`);
   }
   for (const [level, run] of Object.entries(runs)) assert.equal(describe(run.leaks), 'none', `${level}: secrets in the log sinks`);
+});
+
+/** The values the pg and redis fixtures write: a card number and a session token. */
+const STORED_VALUES = /4111|token-s3cr3t-value/g;
+
+test('case 13b: values written to PostgreSQL and Redis reach no sink', async (t) => {
+  const [postgres, redis] = await Promise.all([startPostgres(t), startRedis(t)]);
+  const runs: Record<string, Run> = {};
+  for (const [name, script, port, call] of [
+    ['pg', 'pg-app.cjs', { PG_PORT: String(postgres.port) }, (url: string) => fetch(`${url}/orders/7`, { method: 'POST' })],
+    ['ioredis', 'redis-app.cjs', { REDIS_PORT: String(redis.port) }, (url: string) => fetch(`${url}/sessions/42`)],
+  ] as const) {
+    const receiver = await receiverFor(t);
+    const app = await startApp(t, fixture(script), {
+      env: { ...port, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_LOG_LEVEL: 'debug' },
+      config: { logging: { outputs: ['console', 'otlp'], requests: true }, metrics: { exporters: ['prometheus', 'otlp'] } },
+    });
+    assert.ok((await call(app.url)).ok);
+    runs[name] = await grepSinks(app, receiver, STORED_VALUES);
+  }
+  const leaked = Object.values(runs).some((run) => Object.values(run.leaks).some((values) => values.length > 0));
+  recordCase({
+    id: '13b',
+    title: 'SQL parameter and Redis values in every sink',
+    setup: 'real PostgreSQL and Redis; express apps that INSERT a card number with pg ($1, $2 parameters) and SET a session token with ioredis; OTEL_LOG_LEVEL=debug, request log lines, logs and metrics also over OTLP',
+    criterion: 'the card number and the token in no sink: OTLP traces, logs or metrics, /metrics, /metrics.json, stdout, stderr',
+    measured: Object.entries(runs).map(([name, run]) => `${name}: leaks ${describe(run.leaks)}`).join('. '),
+    passed: !leaked,
+  });
+  for (const run of Object.values(runs)) assert.ok(run.receiver.spans.some((span) => span.kindName === 'CLIENT'), 'the database client spans arrived');
+  for (const [name, run] of Object.entries(runs)) assert.equal(describe(run.leaks), 'none', name);
 });
