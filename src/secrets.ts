@@ -40,6 +40,8 @@ const normalise = (name: string) => name.toLowerCase().replace(/[-_.\s]/g, '');
 
 /** Names are looked up once; log lines repeat the same few keys millions of times. */
 const MAX_CACHED_NAMES = 10_000;
+/** Query-parameter names come from clients: longer ones are judged each time, never kept. */
+const MAX_CACHED_NAME_LENGTH = 128;
 
 /** `test` behind a bounded cache: a name is judged once, then it costs one Map lookup. */
 function cached(test: (name: string) => boolean): (name: string) => boolean {
@@ -48,6 +50,7 @@ function cached(test: (name: string) => boolean): (name: string) => boolean {
     let result = seen.get(name);
     if (result === undefined) {
       result = test(name);
+      if (name.length > MAX_CACHED_NAME_LENGTH) return result;
       if (seen.size >= MAX_CACHED_NAMES) seen.clear();
       seen.set(name, result);
     }

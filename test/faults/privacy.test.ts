@@ -63,6 +63,7 @@ interface Run {
   leaks: Record<string, string[]>;
   receiver: OtlpReceiver;
   stdout: string;
+  stderr: string;
 }
 
 /**
@@ -83,7 +84,7 @@ async function grepSinks(app: RunningApp, receiver: OtlpReceiver, pattern: RegEx
     stderr: app.stderr(),
   };
   const leaks = Object.fromEntries(Object.entries(sinks).map(([sink, text]) => [sink, found(text, pattern)]));
-  return { leaks, receiver, stdout: app.stdout() };
+  return { leaks, receiver, stdout: app.stdout(), stderr: app.stderr() };
 }
 
 async function canaryRun(t: TestContext, diagnostics: Record<string, string>): Promise<Run> {
@@ -100,7 +101,7 @@ async function canaryRun(t: TestContext, diagnostics: Record<string, string>): P
 }
 
 /** What each run must have seen, so that an empty sink cannot pass for a clean one. */
-function assertSignalsArrived({ receiver, stdout }: Run): void {
+function assertSignalsArrived({ receiver, stdout, stderr }: Run): void {
   const server = receiver.spans.find((span) => span.kindName === 'SERVER' && String(span.attributes['url.query'] ?? '').includes('page=2'));
   assert.ok(server, 'the incoming request with the query canaries has its span');
   for (const key of INCOMING_KEYS) assert.ok(String(server.attributes['url.query']).includes(`${key}=REDACTED`), `url.query keeps ${key} as REDACTED`);
@@ -113,6 +114,7 @@ function assertSignalsArrived({ receiver, stdout }: Run): void {
   assert.ok(receiver.logs.some((log) => String(log.body).startsWith('signed in')), 'the log record reached the receiver');
   assert.match(stdout, /signed in/, 'the log line reached stdout');
   assert.ok(receiver.metrics.length > 0, 'metrics reached the receiver');
+  assert.match(stderr, /instrumentations\.http\.headersToSpanAttributes: Authorization, cookie, x-api-key, authorization never captured/);
 }
 
 const LOG_SINKS = new Set(['OTLP logs', 'stdout']);
