@@ -134,6 +134,7 @@ test('case 13: no canary secret reaches any sink, at the default diagnostics lev
     upstream: 'issue 8 (2026-12): token, password, api_key, access_token, code, secret, session, jwt, key query values reach the spans (only sig/X-Amz-Signature-like exact names redacted); outgoing url.full keeps ?token=; undici redacts nothing',
   });
   for (const run of Object.values(runs)) assertSignalsArrived(run);
+  assert.match(runs.debug.stderr, /tracing\.limits\.attributeValueLength = 4096/, 'the debug run printed the debug dump');
   // Traces, metrics and diagnostics first: the log sinks are redacted by the logging module.
   for (const [level, run] of Object.entries(runs)) {
     const outsideLogs = Object.fromEntries(Object.entries(run.leaks).filter(([sink]) => !LOG_SINKS.has(sink)));
