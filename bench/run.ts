@@ -17,6 +17,7 @@ import { cleanEnv, fixture, registerPath, repoRoot } from '../test/helpers/app.j
 import { firstMessage } from './child.js';
 import { benchLogging } from './logging.js';
 import { benchScrape } from './scrape.js';
+import { benchSpanPrivacy } from './span-privacy.js';
 import { median, quantile } from './stats.js';
 
 const app = fixture('express-app.cjs');
@@ -169,6 +170,9 @@ async function main(): Promise<void> {
   const [barePino] = logging;
   console.log(`\nlog lines inside an active span, to stdout and OTLP, app-thread cost (medians of ${rounds} rounds, ratios to bare pino):`);
   for (const row of logging) console.log(`  ${row.name.padEnd(32)} ${Math.round(row.linesPerSecond).toLocaleString('en-US').padStart(9)} lines/s (${ratio(row.linesPerSecond, barePino!.linesPerSecond)})`);
+
+  console.log(`\nsecret redaction in spans (PrivacyProcessor.onEnding), per span, medians of ${rounds} rounds:`);
+  for (const row of await benchSpanPrivacy(rounds)) console.log(`  ${row.shape.padEnd(32)} ${row.nsPerSpan.toFixed(0).padStart(6)} ns`);
 }
 
 await main();

@@ -17,6 +17,7 @@ import { startLogging } from './logging/setup.js';
 import { startMetrics } from './metrics/setup.js';
 import { createPropagator } from './propagation.js';
 import { buildResource } from './resource.js';
+import { secretMatcher } from './secrets.js';
 import { createTracerProvider, describeTracing } from './tracing/provider.js';
 
 /** What the rest of Beacon needs from a started SDK. */
@@ -37,10 +38,11 @@ interface Flushable {
 /** `onActivity` is called when telemetry is recorded (see the exit hooks' rearm). */
 export async function startSdk(config: ResolvedConfig, appDirs: readonly string[], onActivity: () => void): Promise<RunningSdk> {
   const resource = await buildResource(config.service);
+  const secrets = secretMatcher(config.privacy.secretKeys);
   const components: Flushable[] = [];
   const delivery = new DeliveryAccounts();
 
-  const tracerProvider = createTracerProvider(config.tracing, resource, onActivity, delivery);
+  const tracerProvider = createTracerProvider(config.tracing, resource, secrets, onActivity, delivery);
   if (tracerProvider) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const propagator = await createPropagator(config.tracing.propagators);
@@ -54,7 +56,7 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
   for (const component of [metrics, logging]) if (component) components.push(component);
   const deliveryReport = startDeliveryReport(delivery.all(), warnAsIs);
 
-  const plan = createInstrumentations(config, appDirs);
+  const plan = createInstrumentations(config, appDirs, secrets);
   const disableInstrumentations = registerInstrumentations({
     instrumentations: plan.instrumentations,
     ...(metrics?.meterProvider ? { meterProvider: metrics.meterProvider } : {}),

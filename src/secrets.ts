@@ -30,6 +30,8 @@ export interface SecretMatcher {
   isSecretParam(name: string): boolean;
   /** One URL with its userinfo and secret query values replaced; other text as it was. */
   redactUrl(url: string): string;
+  /** A query string (`a=1&token=x`, with or without its `?`) with secret values replaced. */
+  redactQuery(query: string): string;
   /** Free text (a message, an error) with every URL's userinfo and secret query values, and `name=value` secrets, replaced. */
   redactText(text: string): string;
 }
@@ -38,38 +40,65 @@ const normalise = (name: string) => name.toLowerCase().replace(/[-_.\s]/g, '');
 
 /** Names are looked up once; log lines repeat the same few keys millions of times. */
 const MAX_CACHED_NAMES = 10_000;
+/** Query-parameter names come from clients: longer ones are judged each time, never kept. */
+const MAX_CACHED_NAME_LENGTH = 128;
+
+/** `test` behind a bounded cache: a name is judged once, then it costs one Map lookup. */
+function cached(test: (name: string) => boolean): (name: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (name) => {
+    let result = seen.get(name);
+    if (result === undefined) {
+      result = test(name);
+      if (name.length > MAX_CACHED_NAME_LENGTH) return result;
+      if (seen.size >= MAX_CACHED_NAMES) seen.clear();
+      seen.set(name, result);
+    }
+    return result;
+  };
+}
+
+/** A query-parameter name as written in a URL (`api%5Fkey`, `user+token`), decoded. */
+function decodeParamName(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw; // a malformed escape: judge the raw name
+  }
+}
 
 /** @param extraKeys more names (any case, any separators) treated as secrets wherever they appear within a name */
 export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher {
   const words = [...SECRET_WORDS, ...extraKeys.map(normalise).filter(Boolean)];
   const fieldPattern = new RegExp(`${words.join('|')}|(?:${SECRET_ENDINGS.join('|')})$|^(?:${SECRET_NAMES.join('|')})$`);
   const paramPattern = new RegExp(`^(?:${SECRET_PARAMS.join('|')})$`);
-  const fields = new Map<string, boolean>();
-  const isSecretField = (name: string): boolean => {
-    let secret = fields.get(name);
-    if (secret === undefined) {
-      secret = fieldPattern.test(normalise(name));
-      if (fields.size >= MAX_CACHED_NAMES) fields.clear();
-      fields.set(name, secret);
-    }
-    return secret;
-  };
-  const isSecretParam = (name: string): boolean => isSecretField(name) || paramPattern.test(normalise(name));
+  const isSecretField = cached((name) => fieldPattern.test(normalise(name)));
+  const isSecretParam = cached((name) => isSecretField(name) || paramPattern.test(normalise(name)));
+  // Keyed by the name as written in the URL: spans repeat the same few parameters.
+  const isSecretRawParam = cached((raw) => isSecretParam(decodeParamName(raw)));
 
-  const redactQuery = (query: string): string =>
-    query.replace(/([^?&=#]+)=([^&#]*)/g, (pair, name: string, value: string) => {
-      if (value === '' || value === REDACTED) return pair;
-      let decoded = name;
-      try {
-        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-      } catch {
-        // a malformed escape: judge the raw name
+  /** A scan with indexOf, not a regex: spans with a query string pay for this on every request. */
+  const redactQuery = (query: string): string => {
+    const hash = query.indexOf('#');
+    const end = hash === -1 ? query.length : hash;
+    let result = '';
+    let copied = 0;
+    for (let start = query.startsWith('?') ? 1 : 0; start < end; ) {
+      const amp = query.indexOf('&', start);
+      const pairEnd = amp === -1 || amp > end ? end : amp;
+      const eq = query.indexOf('=', start);
+      if (eq !== -1 && eq < pairEnd - 1 && eq > start && isSecretRawParam(query.slice(start, eq)) && query.slice(eq + 1, pairEnd) !== REDACTED) {
+        result += `${query.slice(copied, eq + 1)}${REDACTED}`;
+        copied = pairEnd;
       }
-      return isSecretParam(decoded) ? `${name}=${REDACTED}` : pair;
-    });
+      start = pairEnd + 1;
+    }
+    return copied === 0 ? query : result + query.slice(copied);
+  };
 
   const redactUrl = (url: string): string => {
-    const withoutUserinfo = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/i, `$1${REDACTED}@`);
+    const withoutUserinfo = url.includes('@') ? url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]*@/i, `$1${REDACTED}@`) : url;
     const queryStart = withoutUserinfo.indexOf('?');
     if (queryStart === -1) return withoutUserinfo;
     const hashStart = withoutUserinfo.indexOf('#', queryStart);
@@ -79,7 +108,7 @@ export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher 
 
   /** `password=hunter2`, `"token": "abc"`, `Authorization: Bearer abc` in messages and errors. */
   const redactPairs = (text: string): string => {
-    const pair = /([A-Za-z][\w.-]*)(["']?\s*[:=]\s*["']?)((?:bearer|basic)\s+)?([^\s"',;&}]+)/gi;
+    const pair = /([A-Za-z][\w.-]*)(["']?\s*[:=]\s*["']?)((?:bearer|basic)\s+)?([^\s"',;&})\]]+)/gi;
     let result = '';
     let copied = 0;
     for (let match = pair.exec(text); match; match = pair.exec(text)) {
@@ -97,7 +126,7 @@ export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher 
 
   const redactText = (text: string): string => redactPairs(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, redactUrl));
 
-  return { isSecretField, isSecretParam, redactUrl, redactText };
+  return { isSecretField, isSecretParam, redactUrl, redactQuery, redactText };
 }
 
 /** The default list, for code that runs before or without a config (Beacon's own diagnostics). */

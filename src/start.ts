@@ -130,6 +130,8 @@ function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>,
 
 /** Header values and credentials never reach the debug dump. */
 function isSecretPath(path: string): boolean {
+  // privacy.secretKeys lists names, not secrets.
+  if (path === 'privacy.secretKeys') return false;
   return /\.(headers|auth)\./.test(path) || defaultSecrets.isSecretField(splitPath(path).at(-1) ?? '');
 }
 

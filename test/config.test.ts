@@ -27,6 +27,8 @@ const invalidRows: Row[] = [
   { name: 'batch size', options: { tracing: { batch: { maxQueueSize: 1.5 } } }, field: 'tracing.batch.maxQueueSize', error: /integer >= 1/ },
   { name: 'propagator', options: { tracing: { propagators: ['w3c'] } }, field: 'tracing.propagators[0]', error: /'tracecontext'/ },
   { name: 'ignore path', options: { tracing: { ignorePaths: ['health'] } }, field: 'tracing.ignorePaths[0]', error: /starting with '\/'/ },
+  { name: 'attribute value length 0', options: { tracing: { limits: { attributeValueLength: 0 } } }, field: 'tracing.limits.attributeValueLength', error: /positive integer \(characters\), got 0/ },
+  { name: 'event count', options: { tracing: { limits: { eventCount: -1 } } }, field: 'tracing.limits.eventCount', error: /integer >= 0, got -1/ },
   { name: 'tracing enabled', options: { tracing: { enabled: 'yes' } }, field: 'tracing.enabled', error: /true or false, got "yes"/ },
   { name: 'service name blank', options: { service: { name: '   ' } }, field: 'service.name', error: /non-empty string/ },
   { name: 'service attribute', options: { service: { attributes: { team: {} } } }, field: 'service.attributes.team', error: /string, number or boolean/ },
@@ -90,6 +92,7 @@ test('{} resolves to the documented defaults, frozen', () => {
   assert.equal(config.tracing.exporter, 'otlp');
   assert.equal(config.tracing.endpoint, 'http://localhost:4318/v1/traces');
   assert.equal(config.tracing.protocol, 'http/protobuf');
+  assert.deepEqual(config.tracing.limits, { attributeValueLength: 4096, attributeCount: 128, eventCount: 128, linkCount: 128 });
   assert.deepEqual(config.logging.outputs, [{ type: 'console', level: 'info' }]);
   assert.equal(config.metrics.prometheus.port, 9464);
   assert.deepEqual(config.service.detectors, ['host', 'os', 'process', 'container']);
@@ -163,6 +166,15 @@ const envRows: EnvRow[] = [
     check: ({ config }) => assert.equal(config.diagnostics.level, 'debug') },
   { name: 'batch settings', env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_SCHEDULE_DELAY: '250' },
     check: ({ config }) => { assert.equal(config.tracing.batch.maxQueueSize, 100); assert.equal(config.tracing.batch.scheduledDelayMs, 250); } },
+  { name: 'span limits from the spec variables; the span-specific ones beat the general ones',
+    env: { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '1000', OTEL_ATTRIBUTE_COUNT_LIMIT: '10', OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '64',
+      OTEL_SPAN_EVENT_COUNT_LIMIT: '5', OTEL_SPAN_LINK_COUNT_LIMIT: '0' },
+    check: ({ config, sources }) => {
+      assert.deepEqual(config.tracing.limits, { attributeValueLength: 1000, attributeCount: 64, eventCount: 5, linkCount: 0 });
+      assert.equal(sources.get('tracing.limits.attributeValueLength'), 'env:OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+    } },
+  { name: 'the general attribute limits apply to spans when the span ones are unset', env: { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '100', OTEL_ATTRIBUTE_COUNT_LIMIT: '10' },
+    check: ({ config }) => { assert.equal(config.tracing.limits.attributeValueLength, 100); assert.equal(config.tracing.limits.attributeCount, 10); } },
   { name: 'enabled-instrumentations list turns others off', env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express' },
     check: ({ config }) => { assert.equal(config.instrumentations.http, true); assert.equal(config.instrumentations.pg, false); } },
   { name: 'metric export interval is read in milliseconds', env: { OTEL_METRIC_EXPORT_INTERVAL: '15000' },
@@ -186,6 +198,8 @@ const badEnvRows: [string, string, string, (config: ReturnType<typeof resolveCon
   ['OTEL_SDK_DISABLED', 'maybe', 'enabled', (c) => assert.equal(c.enabled, true)],
   ['OTEL_LOG_LEVEL', 'chatty', 'diagnostics.level', (c) => assert.equal(c.diagnostics.level, 'info')],
   ['OTEL_BSP_MAX_QUEUE_SIZE', '12abc', 'tracing.batch.maxQueueSize', (c) => assert.equal(c.tracing.batch.maxQueueSize, 2048)],
+  ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', '4k', 'tracing.limits.attributeValueLength', (c) => assert.equal(c.tracing.limits.attributeValueLength, 4096)],
+  ['OTEL_SPAN_EVENT_COUNT_LIMIT', '-3', 'tracing.limits.eventCount', (c) => assert.equal(c.tracing.limits.eventCount, 128)],
   ['OTEL_EXPORTER_PROMETHEUS_PORT', '-1', 'metrics.prometheus.port', (c) => assert.equal(c.metrics.prometheus.port, 9464)],
   ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', 'htttp', 'instrumentations.htttp', (c) => assert.deepEqual(c.instrumentations, {})],
 ];

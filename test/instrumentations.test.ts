@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { type BeaconConfig, resolveConfig } from '../src/index.js';
 import { INSTRUMENTATION_CATALOG } from '../src/instrumentations/catalog.js';
 import { createInstrumentations } from '../src/instrumentations/load.js';
+import { defaultSecrets, secretMatcher } from '../src/secrets.js';
 
 // Resolved the way the loader resolves them: from auto-instrumentations-node's location.
 const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));
@@ -24,7 +25,7 @@ test('mysql2 statements are masked by default; an explicit option still wins', (
   mkdirSync(join(appDir, 'node_modules', 'mysql2'), { recursive: true });
   writeFileSync(join(appDir, 'node_modules', 'mysql2', 'package.json'), '{"name":"mysql2","version":"3.0.0"}');
   const maskStatement = (options: BeaconConfig) => {
-    const plan = createInstrumentations(resolveConfig(options).config, [appDir]);
+    const plan = createInstrumentations(resolveConfig(options).config, [appDir], defaultSecrets);
     t.after(() => plan.instrumentations.forEach((instrumentation) => instrumentation.disable()));
     const mysql2 = plan.instrumentations.find((instrumentation) => instrumentation.instrumentationName.endsWith('mysql2'));
     assert.ok(mysql2, `mysql2 not applied: ${JSON.stringify(plan.skipped.find((skip) => skip.name === 'mysql2'))}`);
@@ -35,10 +36,25 @@ test('mysql2 statements are masked by default; an explicit option still wins', (
 });
 
 test('disabled and off-by-default instrumentations are skipped with their reason', () => {
-  const plan = createInstrumentations(resolveConfig({ instrumentations: { http: false } }).config, [process.cwd()]);
+  const plan = createInstrumentations(resolveConfig({ instrumentations: { http: false } }).config, [process.cwd()], defaultSecrets);
   assert.ok(!plan.applied.includes('http'));
   assert.deepEqual(plan.skipped.find((skip) => skip.name === 'http'), { name: 'http', reason: 'disabled in config' });
   assert.deepEqual(plan.skipped.find((skip) => skip.name === 'fs'), { name: 'fs', reason: 'off by default' });
   assert.ok(plan.applied.includes('express'), 'express is installed in this repo');
   for (const instrumentation of plan.instrumentations) instrumentation.disable();
+});
+
+test('header capture never takes secret headers, in the http and undici option shapes', (t) => {
+  const plan = createInstrumentations(resolveConfig({
+    privacy: { secretKeys: ['x-tenant'] },
+    instrumentations: {
+      http: { headersToSpanAttributes: { server: { requestHeaders: ['Authorization', 'user-agent', 'Cookie', 'X-Tenant'] }, client: { responseHeaders: ['set-cookie', 'content-type'] } } },
+      undici: { headersToSpanAttributes: { requestHeaders: ['x-api-key', 'accept'], responseHeaders: ['Set-Cookie'] } },
+    },
+  }).config, [process.cwd()], secretMatcher(['x-tenant']));
+  t.after(() => plan.instrumentations.forEach((instrumentation) => instrumentation.disable()));
+  const captured = (suffix: string) =>
+    (plan.instrumentations.find((instrumentation) => instrumentation.instrumentationName.endsWith(suffix))!.getConfig() as { headersToSpanAttributes: unknown }).headersToSpanAttributes;
+  assert.deepEqual(captured('-http'), { server: { requestHeaders: ['user-agent'] }, client: { responseHeaders: ['content-type'] } });
+  assert.deepEqual(captured('-undici'), { requestHeaders: ['accept'], responseHeaders: [] });
 });

@@ -39,7 +39,16 @@ test('free text loses URL credentials and name=value secrets', () => {
   assert.equal(redactText('connect to postgres://app:hunter2@10.0.0.5/db failed'), `connect to postgres://${REDACTED}@10.0.0.5/db failed`);
   assert.equal(redactText('GET http://api.local/v1?access_token=abc123 returned 401'), `GET http://api.local/v1?access_token=${REDACTED} returned 401`);
   assert.equal(redactText('login failed: password=hunter2 user=bob'), `login failed: password=${REDACTED} user=bob`);
+  assert.equal(redactText('(password=hunter2) [token: abc]'), `(password=${REDACTED}) [token: ${REDACTED}]`);
   assert.equal(redactText('{"db_password": "hunter2", "user": "bob"}'), `{"db_password": "${REDACTED}", "user": "bob"}`);
   assert.equal(redactText('Authorization: Bearer abc.def'), `Authorization: Bearer ${REDACTED}`);
   assert.equal(redactText('nothing secret at http://collector:4318/v1/traces'), 'nothing secret at http://collector:4318/v1/traces');
+});
+
+test('query strings lose secret values with or without their question mark, names in any case', () => {
+  const { redactQuery } = defaultSecrets;
+  assert.equal(redactQuery('page=2&ToKeN=t&Api_Key=k&KEY=x&q=shoes'), `page=2&ToKeN=${REDACTED}&Api_Key=${REDACTED}&KEY=${REDACTED}&q=shoes`);
+  assert.equal(redactQuery('?Access_Token=a&lang=en'), `?Access_Token=${REDACTED}&lang=en`);
+  assert.equal(redactQuery('lang=en'), 'lang=en');
+  assert.equal(secretMatcher(['ssn']).redactQuery('customer_ssn=123&id=7'), `customer_ssn=${REDACTED}&id=7`);
 });

@@ -80,6 +80,9 @@ export function defaultConfig(): MutableResolvedConfig {
       propagators: ['tracecontext', 'baggage'],
       ignorePaths: [...DEFAULT_IGNORED_PATHS],
       serverTiming: false,
+      // 4 KiB keeps any real URL or user agent whole and a 16 KB one out of every span; the
+      // counts are the SDK's own defaults, stated so that the README and the env vars agree.
+      limits: { attributeValueLength: 4096, attributeCount: 128, eventCount: 128, linkCount: 128 },
     },
     instrumentations: {},
     shutdown: { handleSignals: true, timeoutMs: 5000 },

@@ -38,6 +38,12 @@ export const ENV_VARS = [
   'OTEL_BSP_MAX_QUEUE_SIZE',
   'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
   'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+  'OTEL_ATTRIBUTE_COUNT_LIMIT',
+  'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT',
+  'OTEL_SPAN_EVENT_COUNT_LIMIT',
+  'OTEL_SPAN_LINK_COUNT_LIMIT',
   'OTEL_PROPAGATORS',
   'OTEL_METRICS_EXPORTER',
   'OTEL_METRIC_EXPORT_INTERVAL',
@@ -154,6 +160,13 @@ const RULES: [EnvVarName, EnvRule][] = [
   ['OTEL_BSP_MAX_QUEUE_SIZE', (raw) => [['tracing.batch.maxQueueSize', parseNumber(raw)]]],
   ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', (raw) => [['tracing.batch.maxExportBatchSize', parseNumber(raw)]]],
   ['OTEL_BSP_SCHEDULE_DELAY', (raw) => [['tracing.batch.scheduledDelayMs', parseNumber(raw)]]],
+  // The general OTEL_ATTRIBUTE_* limits first: the span-specific ones win (OTel spec).
+  ['OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', (raw) => [['tracing.limits.attributeValueLength', parseNumber(raw)]]],
+  ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', (raw) => [['tracing.limits.attributeValueLength', parseNumber(raw)]]],
+  ['OTEL_ATTRIBUTE_COUNT_LIMIT', (raw) => [['tracing.limits.attributeCount', parseNumber(raw)]]],
+  ['OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', (raw) => [['tracing.limits.attributeCount', parseNumber(raw)]]],
+  ['OTEL_SPAN_EVENT_COUNT_LIMIT', (raw) => [['tracing.limits.eventCount', parseNumber(raw)]]],
+  ['OTEL_SPAN_LINK_COUNT_LIMIT', (raw) => [['tracing.limits.linkCount', parseNumber(raw)]]],
   ['OTEL_PROPAGATORS', (raw) => [['tracing.propagators', list(raw.toLowerCase())]]],
   ['OTEL_METRICS_EXPORTER', (raw) => {
     const names = list(raw.toLowerCase());

@@ -36,6 +36,7 @@ export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 const ratio = num({ min: 0, max: 1, what: 'a number between 0 and 1' });
 const positiveMs = num({ min: 1, integer: true, what: 'a positive integer (milliseconds)' });
 const port = num({ min: 0, max: 65535, integer: true, what: 'a port number 0..65535' });
+const count = num({ min: 0, integer: true, what: 'an integer >= 0' });
 const urlPath = str({ pattern: /^\/\S*$/, what: "a path starting with '/'" });
 
 export const httpUrl: Check<string> = (value, path) => {
@@ -229,6 +230,12 @@ export const configSchema = obj({
     propagators: arrayOf(oneOf(['tracecontext', 'baggage', 'b3', 'b3multi', 'none'] as const), { unique: true }),
     ignorePaths: arrayOf(urlPath),
     serverTiming: bool,
+    limits: obj({
+      attributeValueLength: num({ min: 1, integer: true, what: 'a positive integer (characters)' }),
+      attributeCount: count,
+      eventCount: count,
+      linkCount: count,
+    }),
   }),
   instrumentations: instrumentationOptions,
   shutdown: obj({

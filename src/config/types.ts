@@ -131,6 +131,14 @@ export interface BeaconConfig {
     ignorePaths?: string[];
     /** Add `Server-Timing: traceparent;desc=…` to responses. */
     serverTiming?: boolean;
+    /** What one span may hold (the SDK's span limits); longer values are truncated, extra items dropped. */
+    limits?: {
+      /** Characters of one attribute value (URLs, user agents, exception stacks). */
+      attributeValueLength?: number;
+      attributeCount?: number;
+      eventCount?: number;
+      linkCount?: number;
+    };
   };
   /** Turn instrumentations on (true), off (false) or on with options, by name. */
   instrumentations?: Record<string, boolean | Record<string, unknown>>;
@@ -226,6 +234,7 @@ interface ResolvedShape {
     propagators: Propagator[];
     ignorePaths: string[];
     serverTiming: boolean;
+    limits: { attributeValueLength: number; attributeCount: number; eventCount: number; linkCount: number };
   };
   instrumentations: Record<string, boolean | Record<string, unknown>>;
   shutdown: { handleSignals: boolean; timeoutMs: number };

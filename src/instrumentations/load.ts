@@ -6,9 +6,11 @@
 import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
+import type { SecretMatcher } from '../secrets.js';
 import { INSTRUMENTATION_CATALOG } from './catalog.js';
 import { beaconDefaults } from './defaults.js';
 import { isInstalled } from './installed.js';
+import { withoutSecretHeaders } from './secret-headers.js';
 
 // The instrumentation packages are dependencies of auto-instrumentations-node; resolve them
 // from there so that they are found however npm laid out node_modules.
@@ -22,7 +24,7 @@ export interface InstrumentationPlan {
   skipped: { name: string; reason: string }[];
 }
 
-export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[]): InstrumentationPlan {
+export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[], secrets: SecretMatcher): InstrumentationPlan {
   const plan: InstrumentationPlan = { instrumentations: [], applied: [], skipped: [] };
   for (const [name, entry] of INSTRUMENTATION_CATALOG) {
     const setting = config.instrumentations[name];
@@ -37,7 +39,8 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
     try {
       const module = requireInstrumentation(entry.package) as Record<string, new (options: object) => Instrumentation>;
       const userOptions = typeof setting === 'object' ? setting : {};
-      plan.instrumentations.push(new module[entry.className]!({ ...beaconDefaults(name, config), ...userOptions }));
+      const options = withoutSecretHeaders(name, { ...beaconDefaults(name, config), ...userOptions }, secrets);
+      plan.instrumentations.push(new module[entry.className]!(options));
       plan.applied.push(name);
     } catch (error) {
       plan.skipped.push({ name, reason: `failed to load: ${(error as Error).message}` });
