@@ -1,0 +1,131 @@
+/**
+ * The soak (`npm run soak`, not in CI: it takes 10 minutes). One app under the register
+ * entry at a steady rate while its OTLP receiver cycles ok / 503 / black hole / 1 byte/s
+ * drip every minute. Passes when, after a 2-minute warm-up, RSS grows by less than 1 MB a
+ * minute (least-squares slope), open fds stay flat, no request fails, and every span and log
+ * record is accounted for exactly. SOAK_MINUTES and SOAK_PHASE_SECONDS shorten it for a try.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { test } from 'node:test';
+import { fixture, get, startApp } from '../helpers/app.js';
+import { freePort } from '../helpers/prometheus.js';
+import { type OtlpReceiverOptions, receiverFor } from '../helpers/otlp-receiver.js';
+import { rateLoad } from '../helpers/rate-load.js';
+import { pollUntil } from '../helpers/timing.js';
+
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const PHASE_MS = Number(process.env.SOAK_PHASE_SECONDS ?? 60) * 1000;
+const WARM_UP_MS = Math.min(2 * 60_000, (MINUTES * 60_000) / 5);
+const SAMPLE_MS = 5000;
+const REQUESTS_PER_SECOND = 100;
+const SPANS_PER_REQUEST = 5;
+const LOGS_PER_REQUEST = 1;
+
+const PHASES: [string, OtlpReceiverOptions][] = [
+  ['ok', {}],
+  ['503', { status: 503 }],
+  ['black hole', { hang: true }],
+  ['drip 1 byte/s', { dripMs: 1000 }],
+];
+
+interface Sample {
+  atMs: number;
+  rssMb: number;
+  fds: number;
+}
+
+function sampleOf(pid: number, atMs: number): Sample {
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return { atMs, rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+/** The delivery accounting of one signal on the app's /metrics. */
+function accounting(text: string, signal: string) {
+  let received = 0;
+  let settled = 0;
+  let exported = 0;
+  let pending = 0;
+  for (const [, name, labels = '', value] of text.matchAll(/^(beacon_exporter_\w+)\{([^}]*)\} (\S+)$/gm)) {
+    if (!labels.includes(`signal="${signal}"`)) continue;
+    if (name === 'beacon_exporter_items_received_total') received += Number(value);
+    if (name === 'beacon_exporter_items_total') settled += Number(value);
+    if (name === 'beacon_exporter_items_total' && labels.includes('outcome="exported"')) exported += Number(value);
+    if (name === 'beacon_exporter_queue_size' || name === 'beacon_exporter_in_flight') pending += Number(value);
+  }
+  return { received, settled, exported, pending };
+}
+
+test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receiver cycling ok / 503 / black hole / drip every ${PHASE_MS / 1000} s`, { timeout: MINUTES * 60_000 + 120_000 }, async (t) => {
+  const receiver = await receiverFor(t);
+  const metricsPort = await freePort();
+  const app = await startApp(t, fixture('delivery-app.mjs'), {
+    config: {
+      service: { name: 'soak', detectors: [] },
+      tracing: { endpoint: `${receiver.url}/v1/traces`, sampler: { ratio: 1 }, timeoutMs: 5000 },
+      logging: { outputs: [{ type: 'console', level: 'warn' }, 'otlp'], otlp: { endpoint: `${receiver.url}/v1/logs`, timeoutMs: 5000 } },
+      metrics: { collectors: ['runtime', 'http'], prometheus: { host: '127.0.0.1', port: metricsPort } },
+    },
+  });
+  const pid = app.child.pid!;
+  const samples: Sample[] = [];
+  const started = Date.now();
+  let seq = 0;
+  let ok = 0;
+  let failed = 0;
+  const phasesSeen: string[] = [];
+  while (Date.now() - started < MINUTES * 60_000) {
+    const [name, options] = PHASES[Math.floor((Date.now() - started) / PHASE_MS) % PHASES.length]!;
+    if (phasesSeen.at(-1) !== name) {
+      phasesSeen.push(name);
+      receiver.setOptions(options);
+    }
+    const result = await rateLoad(app.url, REQUESTS_PER_SECOND, SAMPLE_MS, (n) => `/work?seq=${n}&spans=${SPANS_PER_REQUEST}&logs=${LOGS_PER_REQUEST}`, seq);
+    seq += result.sent;
+    ok += result.ok;
+    failed += result.failed;
+    samples.push(sampleOf(pid, Date.now() - started));
+  }
+  // The end: the receiver answers again and everything settles.
+  receiver.setOptions({});
+  let spans = accounting('', 'spans');
+  let logs = accounting('', 'logs');
+  await pollUntil(async () => {
+    const text = (await get(`http://127.0.0.1:${metricsPort}/metrics`)).body;
+    [spans, logs] = [accounting(text, 'spans'), accounting(text, 'logs')];
+    return spans.pending === 0 && logs.pending === 0;
+  }, 60_000, 500);
+
+  const afterWarmUp = samples.filter((sample) => sample.atMs >= WARM_UP_MS);
+  const rssSlope = slope(afterWarmUp.map(({ atMs, rssMb }) => ({ x: atMs / 60_000, y: rssMb })));
+  const fdsSlope = slope(afterWarmUp.map(({ atMs, fds }) => ({ x: atMs / 60_000, y: fds })));
+  const fds = afterWarmUp.map((sample) => sample.fds);
+  console.log(
+    [
+      `phases: ${phasesSeen.join(' → ')}`,
+      `requests ok ${ok}, failed ${failed}`,
+      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB, slope ${rssSlope.toFixed(2)} MB/min`,
+      `fds ${Math.min(...fds)}..${Math.max(...fds)}, slope ${fdsSlope.toFixed(2)}/min`,
+      `spans received ${spans.received} = settled ${spans.settled} (exported ${spans.exported}; receiver got ${receiver.spans.length})`,
+      `logs received ${logs.received} = settled ${logs.settled} (exported ${logs.exported}; receiver got ${receiver.logs.length})`,
+    ].join('\n'),
+  );
+  assert.equal(failed, 0, 'app requests failed');
+  assert.ok(rssSlope < 1, `RSS grows ${rssSlope.toFixed(2)} MB/min after warm-up`);
+  assert.ok(Math.abs(fdsSlope) < 1 && Math.max(...fds) - Math.min(...fds) <= 8, `fds ${fds.join(', ')}`);
+  assert.equal(spans.received, ok * SPANS_PER_REQUEST);
+  assert.equal(spans.settled, spans.received);
+  assert.equal(logs.settled, logs.received);
+  assert.equal(receiver.spans.length, spans.exported);
+  assert.equal(receiver.logs.length, logs.exported);
+});
