@@ -16,7 +16,7 @@ import { BEACON_VERSION } from './version.js';
 export interface MonitoringHandle {
   /** The resolved, frozen config in force. */
   readonly config: ResolvedConfig;
-  /** Exports everything buffered so far; never rejects. */
+  /** Exports everything buffered so far, within `shutdown.timeoutMs`; never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes and stops, within `shutdown.timeoutMs`; never rejects; safe to call twice. */
   shutdown(): Promise<void>;
@@ -79,8 +79,10 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   const { startSdk } = await import('./sdk.js');
   let rearmExitFlush = () => {};
   const sdk = await startSdk(config, appDirs, () => rearmExitFlush());
+  // Both bounded by shutdown.timeoutMs, including the flush when the loop runs dry.
+  const forceFlush = () => sdk.forceFlush(config.shutdown.timeoutMs);
   const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);
-  const hooks = installExitHooks(sdk.forceFlush, shutdown, config.shutdown.handleSignals);
+  const hooks = installExitHooks(forceFlush, shutdown, config.shutdown.handleSignals);
   rearmExitFlush = hooks.rearm;
 
   info(startLine(config, sdk, context));
@@ -89,7 +91,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
 
   return {
     config,
-    forceFlush: sdk.forceFlush,
+    forceFlush,
     shutdown: async () => {
       hooks.remove();
       await shutdown();

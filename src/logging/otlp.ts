@@ -8,12 +8,12 @@ import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentel
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { guardedExporter } from '../common/guarded-exporter.js';
+import { OtlpHttpExporter } from '../common/otlp-http.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
 import { GuardedStream, type OutputStream } from './guarded-stream.js';
-import { createOtlpLogExporter } from './otlp-exporter.js';
 
 type Attributes = Record<string, AnyValue>;
 
@@ -36,9 +36,9 @@ const NOT_ATTRIBUTES = new Set([
   'process.pid', 'host.hostname', 'trace.id', 'span.id',
 ]);
 
-export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource): Promise<OutputStream> {
+export function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource): OutputStream {
   let pending = 0;
-  const exporter = guardedExporter<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), {
+  const exporter = guardedExporter<ReadableLogRecord>(new OtlpHttpExporter('log', logging.otlp), {
     what: 'log',
     endpoint: logging.otlp.endpoint,
     deadlineMs: logging.otlp.timeoutMs,

@@ -1,11 +1,11 @@
 /**
- * tracing.exporter → a SpanExporter. Exporter packages are imported only when chosen (an
- * app that sends protobuf never loads the JSON exporter) and only when the first batch leaves.
+ * tracing.exporter → a SpanExporter. The OTLP payload code is imported only when the
+ * first batch leaves (otlp-http.ts), and only for the chosen protocol.
  */
 import { ConsoleSpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
 import { guardedExporter } from '../common/guarded-exporter.js';
-import { LazySpanExporter } from './lazy-exporter.js';
+import { OtlpHttpExporter } from '../common/otlp-http.js';
 
 export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExporter | null {
   switch (tracing.exporter) {
@@ -14,18 +14,7 @@ export function createSpanExporter(tracing: ResolvedConfig['tracing']): SpanExpo
     case 'console':
       return new ConsoleSpanExporter();
     case 'jaeger': // Jaeger ingests OTLP natively on :4318.
-    case 'otlp': {
-      const options = {
-        url: tracing.endpoint,
-        headers: { ...tracing.headers },
-        timeoutMillis: tracing.timeoutMs,
-      };
-      const exporter = new LazySpanExporter(async () =>
-        tracing.protocol === 'http/json'
-          ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
-          : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
-      );
-      return guardedExporter<ReadableSpan>(exporter, { what: 'span', endpoint: tracing.endpoint, deadlineMs: tracing.timeoutMs });
-    }
+    case 'otlp':
+      return guardedExporter<ReadableSpan>(new OtlpHttpExporter('span', tracing), { what: 'span', endpoint: tracing.endpoint, deadlineMs: tracing.timeoutMs });
   }
 }
