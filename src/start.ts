@@ -8,6 +8,7 @@ import { type Env, splitPath } from './config/env.js';
 import { type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
+import { plainCredentialWarnings } from './common/plain-credentials.js';
 import { probeEndpoint } from './tracing/probe.js';
 import type { RunningSdk } from './sdk.js';
 import { installExitHooks } from './signals.js';
@@ -87,6 +88,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
 
   info(startLine(config, sdk, context));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
+  for (const line of plainCredentialWarnings(config)) warn(line);
   reportTraceEndpoint(config.tracing);
 
   return {

@@ -5,7 +5,8 @@
 // common, resource and trace as of release v1.7.0; logs (with event_name) and metrics from a later main.
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -56,15 +57,24 @@ export interface ReceivedRequest {
 }
 export interface OtlpReceiverOptions {
   status?: number; // answer every export with this status; non-2xx payloads are not recorded
-  retryAfter?: number; // seconds, sent as Retry-After
-  hang?: boolean; // accept the request and never answer
+  retryAfter?: number | string; // sent as Retry-After: seconds, an HTTP date, or anything else
+  hang?: boolean; // black hole: accept the request and never answer
+  // Fault modes, applied once the whole request has arrived (and been recorded):
+  reset?: boolean; // destroy the connection instead of answering
+  dripMs?: number; // write the raw response one byte every dripMs
+  delayMs?: number; // answer normally after delayMs
+  body?: string; // the response body for non-2xx answers (default: a short JSON message)
+  responseBytes?: number; // answer with a body of this many bytes
 }
+/** Connections as the receiver saw them: opened, still open, and ended by the client (not by the receiver). */
+export interface ConnectionCounts { opened: number; open: number; closedByClient: number }
 export interface OtlpReceiver {
   readonly url: string;
   readonly spans: readonly ReceivedSpan[];
   readonly metrics: readonly ReceivedMetricPoint[];
   readonly logs: readonly ReceivedLog[];
   readonly requests: readonly ReceivedRequest[];
+  connections(): ConnectionCounts;
   waitFor(predicate: (receiver: OtlpReceiver) => boolean, options?: { timeoutMs?: number; description?: string }): Promise<void>;
   setOptions(options: OtlpReceiverOptions): void;
   reset(): void;
@@ -219,13 +229,25 @@ export function attributesJson(span: ReceivedSpan): string {
 }
 
 /** A receiver that is closed when the test ends. */
-export async function receiverFor(t: TestContext, options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
-  const receiver = await startOtlpReceiver(options);
+export async function receiverFor(t: TestContext, options: OtlpReceiverOptions = {}, tls?: TlsIdentity): Promise<OtlpReceiver> {
+  const receiver = await startOtlpReceiver(options, tls);
   t.after(() => receiver.close());
   return receiver;
 }
 
-export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
+/** A key and certificate: with one, the receiver speaks HTTPS (see tls.ts for a self-signed one). */
+export interface TlsIdentity { key: string; cert: string }
+
+/** A URL on 127.0.0.1 where nothing listens (a port bound, then released). */
+export async function refusedUrl(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}, tls?: TlsIdentity): Promise<OtlpReceiver> {
   protoRoot(); // fail fast if the vendored protos are missing
   let options = { ...initialOptions };
   const spans: ReceivedSpan[] = [], metrics: ReceivedMetricPoint[] = [], logs: ReceivedLog[] = [], requests: ReceivedRequest[] = [];
@@ -257,28 +279,68 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     } catch (error) {
       [status, record.error] = [400, `cannot decode ${encoding} ${signal ?? ''} request: ${(error as Error).message}`];
     }
-    record.statusCode = options.hang ? 0 : status;
+    const answers = !options.hang && !options.reset && options.dripMs === undefined;
+    record.statusCode = answers ? status : 0;
     requests.push(record);
     notify();
     if (options.hang) return;
-    if (options.retryAfter !== undefined) res.setHeader('Retry-After', String(options.retryAfter));
-    if (encoding === 'protobuf' && signal && status < 300) {
-      res.writeHead(status, { 'Content-Type': 'application/x-protobuf' }).end(serviceType(signal, 'Response').encode({}).finish());
-    } else {
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(status < 300 ? '{}' : JSON.stringify({ message: record.error ?? `receiver configured to answer ${status}` }));
+    if (options.reset) {
+      closedByReceiver.add(req.socket);
+      req.socket.destroy();
+      return;
     }
+    const headers: Record<string, string> = {};
+    if (options.retryAfter !== undefined) headers['Retry-After'] = String(options.retryAfter);
+    let body: Uint8Array | string;
+    if (options.responseBytes !== undefined) [headers['Content-Type'], body] = ['application/octet-stream', Buffer.alloc(options.responseBytes, 'x')];
+    else if (encoding === 'protobuf' && signal && status < 300) [headers['Content-Type'], body] = ['application/x-protobuf', serviceType(signal, 'Response').encode({}).finish()];
+    else [headers['Content-Type'], body] = ['application/json', status < 300 ? '{}' : options.body ?? JSON.stringify({ message: record.error ?? `receiver configured to answer ${status}` })];
+    if (options.dripMs !== undefined) return drip(req.socket, status, headers, body, options.dripMs);
+    const answer = (): void => void res.writeHead(status, headers).end(body);
+    if (options.delayMs) setTimeout(answer, options.delayMs);
+    else answer();
   };
 
-  const server = http.createServer((req, res) => {
+  // The whole response, status line included, one byte per tick: every byte restarts a client's idle timer.
+  const drip = (socket: net.Socket, status: number, headers: Record<string, string>, body: Uint8Array | string, everyMs: number): void => {
+    const head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    const bytes = Buffer.concat([Buffer.from(head), Buffer.from(body)]);
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (sent < bytes.length && !socket.destroyed) socket.write(bytes.subarray(sent, ++sent));
+      else clearInterval(timer);
+    }, everyMs);
+    socket.once('close', () => clearInterval(timer));
+  };
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => handle(req, res, Buffer.concat(chunks)));
+  };
+  const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
+  const connections: ConnectionCounts = { opened: 0, open: 0, closedByClient: 0 };
+  const closedByReceiver = new WeakSet<net.Socket>();
+  let closing = false;
+  server.on('connection', (socket: net.Socket) => {
+    connections.opened++;
+    connections.open++;
+    // The client ended it when its FIN (or RST) came before the receiver ended its side.
+    let byClient = false;
+    socket.once('end', () => (byClient ||= !socket.writableEnded && !closing));
+    socket.once('error', () => (byClient ||= !closing));
+    socket.once('close', () => {
+      connections.open--;
+      if (byClient && !closedByReceiver.has(socket)) connections.closedByClient++;
+      notify();
+    });
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
 
   const receiver: OtlpReceiver = {
-    url: `http://127.0.0.1:${port}`, spans, metrics, logs, requests,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, spans, metrics, logs, requests,
+    connections: () => ({ ...connections }),
     waitFor(predicate, { timeoutMs = 5000, description } = {}) {
       return new Promise<void>((resolve, reject) => {
         const finish = (error?: Error): void => { waiters.delete(check); clearTimeout(timer); if (error) reject(error); else resolve(); };
@@ -298,6 +360,7 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     reset() { spans.length = metrics.length = logs.length = requests.length = 0; },
     async close() {
       if (!server.listening) return;
+      closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections(); // also ends hung requests and exporters' keep-alive sockets
       await closed;
