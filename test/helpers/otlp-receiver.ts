@@ -54,6 +54,9 @@ export interface ReceivedRequest {
   itemCount: number; statusCode: number; // statusCode 0: never answered (hang)
   error?: string; // why the receiver rejected the request (bad path, content type, body)
   receivedAt: number; // Date.now() when the whole request had arrived
+  startedAt: number; // Date.now() when its headers arrived
+  closedAt?: number; // Date.now() when its connection closed, if it has
+  closedBy?: 'client' | 'receiver'; // who ended that connection
 }
 export interface OtlpReceiverOptions {
   status?: number; // answer every export with this status; non-2xx payloads are not recorded
@@ -254,7 +257,7 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
   const waiters = new Set<() => void>();
   const notify = (): void => { for (const check of [...waiters]) check(); };
 
-  const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): void => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, startedAt: number): void => {
     const pathname = new URL(req.url ?? '/', 'http://receiver').pathname;
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const contentEncoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
@@ -262,8 +265,12 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     const signal = SIGNAL_PATHS[pathname] ?? null;
     const record: ReceivedRequest = {
       method: req.method ?? '', path: pathname, signal, headers: { ...req.headers }, contentType, contentEncoding, encoding,
-      byteLength: raw.length, decodedByteLength: 0, itemCount: 0, statusCode: 0, receivedAt: Date.now(),
+      byteLength: raw.length, decodedByteLength: 0, itemCount: 0, statusCode: 0, receivedAt: Date.now(), startedAt,
     };
+    req.socket.once('close', () => {
+      [record.closedAt, record.closedBy] = [Date.now(), closedByClient.has(req.socket) ? 'client' : 'receiver'];
+      notify();
+    });
     let status = options.status ?? 200;
     try {
       if (req.method !== 'POST') [status, record.error] = [405, `method ${req.method} not allowed`];
@@ -314,24 +321,30 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
   };
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const startedAt = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks)));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks), startedAt));
   };
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
   const connections: ConnectionCounts = { opened: 0, open: 0, closedByClient: 0 };
   const closedByReceiver = new WeakSet<net.Socket>();
+  const closedByClient = new WeakSet<net.Socket>();
   let closing = false;
   server.on('connection', (socket: net.Socket) => {
     connections.opened++;
     connections.open++;
-    // The client ended it when its FIN (or RST) came before the receiver ended its side.
+    // The client ended it when its FIN (or RST) came before the receiver ended its side
+    // (prepended: the HTTP server's own 'end' listener ends our side at once).
     let byClient = false;
-    socket.once('end', () => (byClient ||= !socket.writableEnded && !closing));
-    socket.once('error', () => (byClient ||= !closing));
+    socket.prependOnceListener('end', () => (byClient ||= !socket.writableEnded && !closing));
+    socket.prependOnceListener('error', () => (byClient ||= !closing));
     socket.once('close', () => {
       connections.open--;
-      if (byClient && !closedByReceiver.has(socket)) connections.closedByClient++;
+      if (byClient && !closedByReceiver.has(socket)) {
+        connections.closedByClient++;
+        closedByClient.add(socket);
+      }
       notify();
     });
   });
