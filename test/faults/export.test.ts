@@ -46,8 +46,8 @@ async function sigtermExit(t: TestContext, endpoint: string): Promise<number> {
 }
 
 /** Time from the app's last piece of work to its exit when its loop runs dry (killed past `giveUpMs`). */
-async function normalEndExit(endpoint: string, giveUpMs = SHUTDOWN_MS + 10_000): Promise<number> {
-  const child = spawnApp(fixture('fault-app-ends.cjs'), { env: envFor(endpoint), config: CONFIG });
+async function normalEndExit(endpoint: string, config: object = CONFIG, giveUpMs = SHUTDOWN_MS + 10_000): Promise<number> {
+  const child = spawnApp(fixture('fault-app-ends.cjs'), { env: envFor(endpoint), config });
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
   const killer = setTimeout(() => child.kill('SIGKILL'), giveUpMs);
@@ -194,6 +194,22 @@ test('case 5b: refused, reset, > 4 MiB response, 400/401/413 — no start-up del
     passed: slow.length === 0,
   });
   assert.deepEqual(slow, []);
+});
+
+test('case 4c: a normal end with the trace and log endpoints refused, default deadlines — exit within shutdown.timeoutMs + 1 s', async () => {
+  // Defaults: export deadlines 10 s, shutdown.timeoutMs 5 s; only the log output is added.
+  const limit = 5000 + 1000;
+  const ms = await normalEndExit(await refusedUrl(), { logging: { outputs: ['console', 'otlp'] } }, 20_000);
+  recordCase({
+    id: '4c',
+    title: 'Normal end with a refused backend (default deadlines)',
+    setup: 'fault-app-ends under --import: 20 requests to itself, then its loop runs dry; traces and OTLP logs to a port nobody listens on; tracing/logging timeoutMs 10 s, shutdown.timeoutMs 5 s (defaults)',
+    criterion: `exit within shutdown.timeoutMs + 1 s (${limit} ms) of the app's last piece of work`,
+    measured: `exited ${Math.round(ms)} ms after the app's work was done`,
+    passed: ms <= limit,
+    upstream: 'before this fix (issue 8): 8.4 s with the trace endpoint refused, ~5.4 s more with a dead log receiver (0.75 s healthy)',
+  });
+  assert.ok(ms <= limit, `exited ${Math.round(ms)} ms after the work was done`);
 });
 
 /** A fresh receiver in `mode`, closed with the test. */
