@@ -78,6 +78,8 @@ export interface OtlpReceiver {
   readonly logs: readonly ReceivedLog[];
   readonly requests: readonly ReceivedRequest[];
   connections(): ConnectionCounts;
+  /** TLS receivers: the error code of every failed handshake (e.g. the client's "unknown CA" alert). */
+  tlsClientErrors(): string[];
   waitFor(predicate: (receiver: OtlpReceiver) => boolean, options?: { timeoutMs?: number; description?: string }): Promise<void>;
   setOptions(options: OtlpReceiverOptions): void;
   reset(): void;
@@ -331,6 +333,8 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
   const closedByReceiver = new WeakSet<net.Socket>();
   const closedByClient = new WeakSet<net.Socket>();
   let closing = false;
+  const tlsErrors: string[] = [];
+  server.on('tlsClientError', (error: NodeJS.ErrnoException) => tlsErrors.push(error.code ?? error.message));
   server.on('connection', (socket: net.Socket) => {
     connections.opened++;
     connections.open++;
@@ -354,6 +358,7 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
   const receiver: OtlpReceiver = {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, spans, metrics, logs, requests,
     connections: () => ({ ...connections }),
+    tlsClientErrors: () => [...tlsErrors],
     waitFor(predicate, { timeoutMs = 5000, description } = {}) {
       return new Promise<void>((resolve, reject) => {
         const finish = (error?: Error): void => { waiters.delete(check); clearTimeout(timer); if (error) reject(error); else resolve(); };
