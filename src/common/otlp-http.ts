@@ -13,7 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ResolvedOtlpTarget } from '../config/types.js';
+import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import type { BatchExporter } from './deadline-exporter.js';
 import { exportSignal } from './export-scope.js';
@@ -32,6 +32,8 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export type OtlpItemKind = 'span' | 'log';
+/** Where and how to send: `logging.otlp`, or the same fields of `tracing`. */
+type Target = ResolvedConfig['logging']['otlp'];
 
 interface Serializer<Item> {
   serializeRequest(items: Item[]): Uint8Array | undefined;
@@ -57,7 +59,7 @@ export class OtlpHttpExporter<Item> implements BatchExporter<Item> {
 
   constructor(
     private readonly what: OtlpItemKind,
-    private readonly target: Readonly<Omit<ResolvedOtlpTarget, 'headers'>> & { headers: Readonly<Record<string, string>> },
+    private readonly target: Target,
   ) {}
 
   export(items: Item[], resultCallback: (result: ExportResult) => void): void {
@@ -108,7 +110,7 @@ function failed(error: unknown): ExportResult {
 
 const SIGNALS = { span: ['TRACES', 'v1/traces'], log: ['LOGS', 'v1/logs'] } as const;
 
-async function loadSender<Item>(what: OtlpItemKind, target: OtlpHttpExporter<Item>['target']): Promise<Sender<Item>> {
+async function loadSender<Item>(what: OtlpItemKind, target: Target): Promise<Sender<Item>> {
   const [{ convertLegacyHttpOptions }, transformer] = await Promise.all([
     import('@opentelemetry/otlp-exporter-base/node-http'),
     import('@opentelemetry/otlp-transformer'),

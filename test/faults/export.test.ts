@@ -35,8 +35,8 @@ async function traffic(app: RunningApp, ms: number): Promise<void> {
 const exportRequests = (requests: readonly ReceivedRequest[]) => requests.filter((request) => request.signal === 'traces' || request.signal === 'logs');
 
 /** Time from SIGTERM to exit, the receiver in its fault mode and spans buffered. */
-async function sigtermExit(t: TestContext, endpoint: string): Promise<number> {
-  const app = await startApp(t, fixture('fault-app.cjs'), { env: envFor(endpoint), config: CONFIG });
+async function sigtermExit(t: TestContext, endpoint: string, config: object = CONFIG): Promise<number> {
+  const app = await startApp(t, fixture('fault-app.cjs'), { env: envFor(endpoint), config });
   await traffic(app, 600);
   const started = performance.now();
   app.child.kill('SIGTERM');
@@ -196,24 +196,26 @@ test('case 5b: refused, reset, > 4 MiB response, 400/401/413 — no start-up del
   assert.deepEqual(slow, []);
 });
 
-test('case 4c: a normal end with a dead, black-hole or drip backend for traces and logs, default deadlines — exit within shutdown.timeoutMs + 1 s', async (t) => {
+test('case 4c: SIGTERM and a normal end with a dead, black-hole or drip backend for traces and logs, default deadlines — exit within shutdown.timeoutMs + 1 s', async (t) => {
   // Defaults: export deadlines 10 s, shutdown.timeoutMs 5 s; only the OTLP log output is added.
   const limit = 5000 + 1000;
+  const config = { logging: { outputs: ['console', 'otlp'] } };
   const exits: [string, number][] = [];
   for (const [name, endpoint] of [
     ['refused', await refusedUrl()],
     ['black hole', await faultyEndpoint(t, { hang: true })],
     ['1 byte/s drip', await faultyEndpoint(t, { dripMs: 1000 })],
   ] as const) {
-    exits.push([name, await normalEndExit(endpoint, { logging: { outputs: ['console', 'otlp'] } }, 20_000)]);
+    exits.push([`${name}, normal end`, await normalEndExit(endpoint, config, 20_000)]);
+    exits.push([`${name}, SIGTERM`, await sigtermExit(t, endpoint, config)]);
   }
   const slow = exits.filter(([, ms]) => ms > limit);
   recordCase({
     id: '4c',
-    title: 'Normal end with a dead / black-hole / drip backend (default deadlines)',
-    setup: 'fault-app-ends under --import: 20 requests to itself, then its loop runs dry; traces and OTLP logs to the faulty backend; tracing/logging timeoutMs 10 s, shutdown.timeoutMs 5 s (defaults)',
-    criterion: `exit within shutdown.timeoutMs + 1 s (${limit} ms) of the app's last piece of work`,
-    measured: exits.map(([name, ms]) => `${name}: exited ${Math.round(ms)} ms after the work was done`).join('; '),
+    title: 'SIGTERM and normal end with a dead / black-hole / drip backend (default deadlines)',
+    setup: 'fault-app-ends under --import (20 requests to itself, then its loop runs dry) and fault-app (0.6 s of requests, then SIGTERM); traces and OTLP logs to the faulty backend; tracing/logging timeoutMs 10 s, shutdown.timeoutMs 5 s (defaults)',
+    criterion: `exit within shutdown.timeoutMs + 1 s (${limit} ms) of the app's last piece of work, or of SIGTERM`,
+    measured: exits.map(([name, ms]) => `${name}: ${Math.round(ms)} ms`).join('; '),
     passed: slow.length === 0,
     upstream: 'before this fix (issue 8): 8.4 s with the trace endpoint refused, ~5.4 s more with a dead log receiver (0.75 s healthy)',
   });

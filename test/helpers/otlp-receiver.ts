@@ -69,8 +69,8 @@ export interface OtlpReceiverOptions {
   body?: string; // the response body for non-2xx answers (default: a short JSON message)
   responseBytes?: number; // answer with a body of this many bytes
 }
-/** Connections as the receiver saw them: opened, still open, and ended by the client (not by the receiver). */
-export interface ConnectionCounts { opened: number; open: number; closedByClient: number }
+/** Connections as the receiver saw them: opened, and ended by the client (its FIN or RST came first). */
+export interface ConnectionCounts { opened: number; closedByClient: number }
 export interface OtlpReceiver {
   readonly url: string;
   readonly spans: readonly ReceivedSpan[];
@@ -294,7 +294,6 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     notify();
     if (options.hang) return;
     if (options.reset) {
-      closedByReceiver.add(req.socket);
       req.socket.destroy();
       return;
     }
@@ -329,23 +328,20 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     req.on('end', () => handle(req, res, Buffer.concat(chunks), startedAt));
   };
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
-  const connections: ConnectionCounts = { opened: 0, open: 0, closedByClient: 0 };
-  const closedByReceiver = new WeakSet<net.Socket>();
+  const connections: ConnectionCounts = { opened: 0, closedByClient: 0 };
   const closedByClient = new WeakSet<net.Socket>();
   let closing = false;
   const tlsErrors: string[] = [];
   server.on('tlsClientError', (error: NodeJS.ErrnoException) => tlsErrors.push(error.code ?? error.message));
   server.on('connection', (socket: net.Socket) => {
     connections.opened++;
-    connections.open++;
     // The client ended it when its FIN (or RST) came before the receiver ended its side
     // (prepended: the HTTP server's own 'end' listener ends our side at once).
     let byClient = false;
     socket.prependOnceListener('end', () => (byClient ||= !socket.writableEnded && !closing));
     socket.prependOnceListener('error', () => (byClient ||= !closing));
     socket.once('close', () => {
-      connections.open--;
-      if (byClient && !closedByReceiver.has(socket)) {
+      if (byClient) {
         connections.closedByClient++;
         closedByClient.add(socket);
       }
