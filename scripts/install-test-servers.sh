@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The real servers and tools the test suite runs itself: prometheus and promtool, amtool
-# (from Debian's prometheus-alertmanager), redis-server and the PostgreSQL server. Installs
+# (from Debian's prometheus-alertmanager), redis-server, the PostgreSQL server and openssl
+# (the fault suite's TLS receiver gets a self-signed certificate made at test time). Installs
 # them when missing and this user can (root with apt-get); otherwise says what to install
 # and leaves the decision to the caller.
 set -euo pipefail
@@ -13,6 +14,7 @@ done
 [ ${#missing[@]} -gt 0 ] && packages+=(prometheus prometheus-alertmanager)
 command -v redis-server >/dev/null || { missing+=(redis-server); packages+=(redis-server); }
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || { missing+=(postgres); packages+=(postgresql); }
+command -v openssl >/dev/null || { missing+=(openssl); packages+=(openssl); }
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from './config/types.js';
 import { settleWithin } from './common/deadline.js';
 import { startDeliveryReport } from './common/delivery-report.js';
 import { DeliveryAccounts } from './common/export-accounting.js';
+import { ExportDeadlineError, abortExportsInFlight } from './common/deadline-exporter.js';
 import { duringExplicitFlush } from './common/explicit-flush.js';
 import { warnAsIs } from './diagnostics.js';
 import { createInstrumentations, type InstrumentationPlan } from './instrumentations/load.js';
@@ -25,8 +26,9 @@ export interface RunningSdk {
   /** signal → where it goes, for the start-up line. */
   readonly destinations: Readonly<Record<string, string>>;
   readonly instrumentation: InstrumentationPlan;
-  forceFlush(): Promise<void>;
-  /** Flushes and stops everything within `deadlineMs`; never rejects. */
+  /** Exports what is buffered within `deadlineMs`, then ends any export still under way; never rejects. */
+  forceFlush(deadlineMs: number): Promise<void>;
+  /** Flushes and stops everything within `deadlineMs`, ending what is still under way; never rejects. */
   shutdown(deadlineMs: number): Promise<void>;
 }
 
@@ -62,10 +64,8 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
     ...(metrics?.meterProvider ? { meterProvider: metrics.meterProvider } : {}),
   });
 
-  const forceFlush = () =>
-    duringExplicitFlush(async () => {
-      await Promise.all(components.map((component) => component.forceFlush().catch(() => undefined)));
-    });
+  const forceFlush = (deadlineMs: number) =>
+    withinDeadline('flush', deadlineMs, () => Promise.all(components.map((component) => component.forceFlush().catch(() => undefined))));
   let stopped: Promise<void> | null = null;
   return {
     destinations: {
@@ -76,12 +76,8 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
     instrumentation: plan,
     forceFlush,
     shutdown(deadlineMs) {
-      stopped ??= settleWithin(
-        duringExplicitFlush(async () => {
-          await Promise.all(components.map((component) => component.shutdown().catch(() => undefined)));
-        }),
-        deadlineMs,
-        () => undefined,
+      stopped ??= withinDeadline('shutdown', deadlineMs, () =>
+        Promise.all(components.map((component) => component.shutdown().catch(() => undefined))),
       ).finally(() => {
         deliveryReport.stop(); // what the last exports lost is said before the process ends
         disableInstrumentations();
@@ -92,4 +88,16 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
       return stopped;
     },
   };
+}
+
+/**
+ * Runs an explicit flush or shutdown for at most `deadlineMs`. Its timer holds the process
+ * open meanwhile (an app awaiting it, or the beforeExit flush, must not see the loop run dry
+ * under a batch still on its way); at the deadline every export still in flight is ended,
+ * so nothing Beacon started keeps the process alive after it.
+ */
+async function withinDeadline(what: string, deadlineMs: number, run: () => Promise<unknown>): Promise<void> {
+  let timedOut = false;
+  await settleWithin(duringExplicitFlush(run), deadlineMs, () => (timedOut = true), { holdProcess: true });
+  if (timedOut) abortExportsInFlight(new ExportDeadlineError(`${what} did not finish within ${deadlineMs} ms`));
 }

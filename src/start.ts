@@ -8,6 +8,7 @@ import { type Env, splitPath } from './config/env.js';
 import { type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
+import { plainCredentialWarnings } from './common/plain-credentials.js';
 import { probeEndpoint } from './tracing/probe.js';
 import type { RunningSdk } from './sdk.js';
 import { installExitHooks } from './signals.js';
@@ -17,7 +18,7 @@ import { BEACON_VERSION } from './version.js';
 export interface MonitoringHandle {
   /** The resolved, frozen config in force. */
   readonly config: ResolvedConfig;
-  /** Exports everything buffered so far; never rejects. */
+  /** Exports everything buffered so far, within `shutdown.timeoutMs`; never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes and stops, within `shutdown.timeoutMs`; never rejects; safe to call twice. */
   shutdown(): Promise<void>;
@@ -80,17 +81,20 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   const { startSdk } = await import('./sdk.js');
   let rearmExitFlush = () => {};
   const sdk = await startSdk(config, appDirs, () => rearmExitFlush());
+  // Both bounded by shutdown.timeoutMs, including the flush when the loop runs dry.
+  const forceFlush = () => sdk.forceFlush(config.shutdown.timeoutMs);
   const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);
-  const hooks = installExitHooks(sdk.forceFlush, shutdown, config.shutdown.handleSignals);
+  const hooks = installExitHooks(forceFlush, shutdown, config.shutdown.handleSignals);
   rearmExitFlush = hooks.rearm;
 
   info(startLine(config, sdk, context));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
+  for (const line of plainCredentialWarnings(config)) warn(line);
   reportTraceEndpoint(config.tracing);
 
   return {
     config,
-    forceFlush: sdk.forceFlush,
+    forceFlush,
     shutdown: async () => {
       hooks.remove();
       await shutdown();

@@ -4,12 +4,15 @@
  * every export and every shutdown by wall-clock time instead.
  */
 
-/** Resolves with the promise's value, or with `onTimeout()` after `ms`; never rejects. */
-export async function settleWithin<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+/**
+ * Resolves with the promise's value, or with `onTimeout()` after `ms`; never rejects. The
+ * timer keeps the process alive only with `holdProcess` (and never past `ms`).
+ */
+export async function settleWithin<T>(promise: Promise<T>, ms: number, onTimeout: () => T, { holdProcess = false } = {}): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<T>((resolve) => {
     timer = setTimeout(() => resolve(onTimeout()), ms);
-    timer.unref();
+    if (!holdProcess) timer.unref();
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -10,11 +10,11 @@ import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from 
 import type { DeliveryQueue } from '../common/delivery-queue.js';
 import type { DeliveryAccounts } from '../common/export-accounting.js';
 import { guardedDelivery } from '../common/guarded-exporter.js';
+import { OtlpHttpExporter } from '../common/otlp-http.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
 import { GuardedStream, type OutputStream } from './guarded-stream.js';
-import { createOtlpLogExporter } from './otlp-exporter.js';
 
 type Attributes = Record<string, AnyValue>;
 
@@ -37,8 +37,8 @@ const NOT_ATTRIBUTES = new Set([
   'process.pid', 'host.hostname', 'trace.id', 'span.id',
 ]);
 
-export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): Promise<OutputStream> {
-  const queue = guardedDelivery<ReadableLogRecord>(await createOtlpLogExporter(logging.otlp), {
+export function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): OutputStream {
+  const queue = guardedDelivery<ReadableLogRecord>(new OtlpHttpExporter('log', logging.otlp), {
     what: 'log',
     endpoint: logging.otlp.endpoint,
     deadlineMs: logging.otlp.timeoutMs,

@@ -1,7 +1,8 @@
 /**
  * tracing.exporter → the span processor that sends spans on. OTLP (and Jaeger, which ingests
- * OTLP natively on :4318) goes through Beacon's delivery queue with every span counted;
- * exporter packages are imported only when chosen and only when the first batch leaves.
+ * OTLP natively on :4318) goes through Beacon's delivery queue with every span counted; the
+ * OTLP payload code is imported only when the first batch leaves (otlp-http.ts), and only for
+ * the chosen protocol.
  */
 import { TraceFlags } from '@opentelemetry/api';
 import { BatchSpanProcessor, ConsoleSpanExporter, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
@@ -9,7 +10,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { DeliveryQueue } from '../common/delivery-queue.js';
 import type { DeliveryAccounts } from '../common/export-accounting.js';
 import { guardedDelivery } from '../common/guarded-exporter.js';
-import { LazySpanExporter } from './lazy-exporter.js';
+import { OtlpHttpExporter } from '../common/otlp-http.js';
 
 export function createSpanProcessor(tracing: ResolvedConfig['tracing'], delivery: DeliveryAccounts): SpanProcessor | null {
   const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = tracing.batch;
@@ -20,17 +21,7 @@ export function createSpanProcessor(tracing: ResolvedConfig['tracing'], delivery
       return new BatchSpanProcessor({ exporter: new ConsoleSpanExporter(), maxQueueSize, maxExportBatchSize: Math.min(maxExportBatchSize, maxQueueSize), scheduledDelayMillis: scheduledDelayMs });
     case 'jaeger':
     case 'otlp': {
-      const options = {
-        url: tracing.endpoint,
-        headers: { ...tracing.headers },
-        timeoutMillis: tracing.timeoutMs,
-      };
-      const exporter = new LazySpanExporter(async () =>
-        tracing.protocol === 'http/json'
-          ? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(options)
-          : new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(options),
-      );
-      const queue = guardedDelivery<ReadableSpan>(exporter, {
+      const queue = guardedDelivery<ReadableSpan>(new OtlpHttpExporter('span', tracing), {
         what: 'span',
         endpoint: tracing.endpoint,
         deadlineMs: tracing.timeoutMs,

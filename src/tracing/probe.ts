@@ -1,10 +1,12 @@
 /**
- * Whether the trace endpoint accepts connections, for the start-up banner: a TCP connect
- * with a short deadline that never holds the process open and never throws.
+ * Whether the trace endpoint can be reached, for the start-up banner: a TCP connect — and
+ * for https:// endpoints the TLS handshake too, against the default CAs (plus
+ * NODE_EXTRA_CA_CERTS) — with a short deadline, never holding the process open, never throwing.
  */
-import { connect } from 'node:net';
+import { connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
-/** Resolves to null when the endpoint's host:port accepts a connection, else the reason. */
+/** Resolves to null when the endpoint accepts a connection (and the TLS handshake), else the reason. */
 export function probeEndpoint(endpoint: string, timeoutMs = 1000): Promise<string | null> {
   return new Promise((resolve) => {
     let url: URL;
@@ -14,15 +16,21 @@ export function probeEndpoint(endpoint: string, timeoutMs = 1000): Promise<strin
       resolve('not a URL');
       return;
     }
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port });
+    const tls = url.protocol === 'https:';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (tls ? 443 : 80));
+    // A certificate for a name is checked against that name; an IP address is not a server name (SNI).
+    const socket = tls ? connectTls({ host, port, ...(/^[\d.]+$|:/.test(host) ? {} : { servername: host }) }) : connectTcp({ host, port });
     socket.unref();
     const done = (problem: string | null) => {
       socket.destroy();
       resolve(problem);
     };
     socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs} ms`));
-    socket.once('connect', () => done(null));
-    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    socket.once(tls ? 'secureConnect' : 'connect', () => done(null));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code ?? error.message;
+      done(tls && !error.syscall ? `TLS handshake failed: ${reason}` : reason);
+    });
   });
 }

@@ -1,0 +1,183 @@
+/**
+ * OTLP/HTTP for span and log record batches. Upstream's exporter transport retries on
+ * timers nobody can cancel (with a refused collector, a finished process waited 8 s for
+ * them) and its requests outlive an export that timed out (a 1 byte/s collector collected
+ * one open socket per batch). Here every request and every wait between retries belongs to
+ * the export it serves (export-scope.ts): when the export ends they end. Everything else —
+ * URL, headers, TLS files and compression from the OTEL_EXPORTER_OTLP_* variables — is
+ * upstream's, merged by its public convertLegacyHttpOptions, and means what it meant before.
+ * The payload code is imported on the first export, not at start-up (~60 ms).
+ */
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ResolvedConfig } from '../config/types.js';
+import { BEACON_VERSION } from '../version.js';
+import type { BatchExporter } from './deadline-exporter.js';
+import { exportSignal } from './export-scope.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Upstream's retry schedule: up to 5 retries, 1 s × 1.5ⁿ ± 20 %, at most 5 s apart, all within the deadline. */
+const MAX_RETRIES = 5;
+const INITIAL_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 5000;
+/** An OTLP answer is a few bytes; past this the response is cut off (its status still counts). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+/** How much of a rejecting backend's body an error message quotes (characters; bytes read for it). */
+const QUOTED_BODY_CHARS = 120;
+const QUOTED_BODY_BYTES = 4 * QUOTED_BODY_CHARS;
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+export type OtlpItemKind = 'span' | 'log';
+/** Where and how to send: `logging.otlp`, or the same fields of `tracing`. */
+type Target = ResolvedConfig['logging']['otlp'];
+
+interface Serializer<Item> {
+  serializeRequest(items: Item[]): Uint8Array | undefined;
+}
+
+interface Sender<Item> {
+  serializer: Serializer<Item>;
+  url: URL;
+  agent: Agent;
+  request: (url: URL, options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest;
+  headers: Record<string, string>;
+  gzip: boolean;
+}
+
+type Attempt =
+  | { kind: 'success' }
+  | { kind: 'retryable'; error: Error; retryAfterMs: number | null }
+  | { kind: 'failure'; error: Error };
+
+export class OtlpHttpExporter<Item> implements BatchExporter<Item> {
+  private loaded: Promise<Sender<Item>> | null = null;
+  private readonly sends = new Set<Promise<void>>();
+
+  constructor(
+    private readonly what: OtlpItemKind,
+    private readonly target: Target,
+  ) {}
+
+  export(items: Item[], resultCallback: (result: ExportResult) => void): void {
+    // Read now, while the caller's export scope is active; without one, the target's timeout bounds it.
+    const signal = exportSignal() ?? AbortSignal.timeout(this.target.timeoutMs);
+    const send = this.send(items, signal).then(resultCallback, (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }));
+    this.sends.add(send);
+    void send.finally(() => this.sends.delete(send));
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.sends);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    // Keep-alive sockets would otherwise linger (unref'd) until the backend closes them.
+    (await this.loaded?.catch(() => null))?.agent.destroy();
+  }
+
+  private async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
+    const sender = await (this.loaded ??= loadSender<Item>(this.what, this.target));
+    const serialized = sender.serializer.serializeRequest(items);
+    if (!serialized) return { code: ExportResultCode.FAILED, error: new Error(`${this.what} batch could not be serialised`) };
+    const body = sender.gzip ? await promisify(gzip)(serialized) : serialized;
+    const deadline = Date.now() + this.target.timeoutMs;
+    let backoffMs = INITIAL_BACKOFF_MS;
+    for (let retries = 0; ; retries++) {
+      if (signal.aborted) return failed(signal.reason);
+      const attempt = await post(sender, body, signal, this.what);
+      if (attempt.kind === 'success') return { code: ExportResultCode.SUCCESS };
+      if (attempt.kind === 'failure' || retries === MAX_RETRIES) return failed(attempt.error);
+      const waitMs = attempt.retryAfterMs ?? backoffMs * (0.8 + Math.random() * 0.4);
+      backoffMs = Math.min(backoffMs * 1.5, MAX_BACKOFF_MS);
+      if (Date.now() + waitMs >= deadline) return failed(attempt.error);
+      try {
+        await delay(waitMs, undefined, { signal });
+      } catch {
+        return failed(signal.reason);
+      }
+    }
+  }
+}
+
+function failed(error: unknown): ExportResult {
+  return { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) };
+}
+
+const SIGNALS = { span: ['TRACES', 'v1/traces'], log: ['LOGS', 'v1/logs'] } as const;
+
+async function loadSender<Item>(what: OtlpItemKind, target: Target): Promise<Sender<Item>> {
+  const [{ convertLegacyHttpOptions }, transformer] = await Promise.all([
+    import('@opentelemetry/otlp-exporter-base/node-http'),
+    import('@opentelemetry/otlp-transformer'),
+  ]);
+  const json = target.protocol === 'http/json';
+  const serializers = what === 'span'
+    ? (json ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer)
+    : (json ? transformer.JsonLogsSerializer : transformer.ProtobufLogsSerializer);
+  const [signal, path] = SIGNALS[what];
+  const settings = convertLegacyHttpOptions(
+    { url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs },
+    signal,
+    path,
+    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
+  );
+  const url = new URL(settings.url);
+  const [agent, { request }, headers] = await Promise.all([
+    settings.agentFactory(url.protocol),
+    url.protocol === 'https:' ? import('node:https') : import('node:http'),
+    settings.headers(),
+  ]);
+  return {
+    serializer: serializers as Serializer<Item>,
+    url,
+    agent,
+    request,
+    headers: { ...headers, 'User-Agent': `beacon-otel/${BEACON_VERSION}`, ...(settings.compression === 'gzip' ? { 'Content-Encoding': 'gzip' } : {}) },
+    gzip: settings.compression === 'gzip',
+  };
+}
+
+/** One request; resolves (never rejects) with what it means for the export. */
+function post<Item>(sender: Sender<Item>, body: Uint8Array, signal: AbortSignal, what: OtlpItemKind): Promise<Attempt> {
+  return new Promise((resolve) => {
+    // `signal` destroys the request, whatever state it is in, when the export ends.
+    const request = sender.request(sender.url, { method: 'POST', headers: sender.headers, agent: sender.agent, signal }, (response) => {
+      let received = 0;
+      const quoted: Buffer[] = [];
+      const answer = () =>
+        resolve(signal.aborted ? { kind: 'failure', error: signal.reason as Error } : outcome(response.statusCode ?? 0, response.headers, Buffer.concat(quoted), what));
+      response.on('data', (chunk: Buffer) => {
+        if (received < QUOTED_BODY_BYTES) quoted.push(chunk.subarray(0, QUOTED_BODY_BYTES - received));
+        received += chunk.length;
+        if (received > MAX_RESPONSE_BYTES) {
+          response.destroy();
+          answer();
+        }
+      });
+      response.on('end', answer);
+      response.on('error', answer);
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (signal.aborted) resolve({ kind: 'failure', error: signal.reason as Error });
+      else if (RETRYABLE_NETWORK_ERRORS.has(error.code ?? '')) resolve({ kind: 'retryable', error, retryAfterMs: null });
+      else resolve({ kind: 'failure', error });
+    });
+    request.end(body);
+  });
+}
+
+function outcome(status: number, headers: IncomingHttpHeaders, body: Buffer, what: OtlpItemKind): Attempt {
+  if (status >= 200 && status < 300) return { kind: 'success' };
+  if (RETRYABLE_STATUS.has(status)) {
+    return { kind: 'retryable', error: new Error(`${what} export: HTTP ${status}`), retryAfterMs: parseRetryAfter(headers['retry-after'], Date.now()) };
+  }
+  // A backend's error page may be large, or echo what it was sent: quote only its start.
+  const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
+  const quote = text.length > QUOTED_BODY_CHARS ? `${text.slice(0, QUOTED_BODY_CHARS)}…` : text;
+  return { kind: 'failure', error: new Error(`${what} export rejected: HTTP ${status}${quote ? ` (${quote})` : ''}`) };
+}

@@ -1,0 +1,37 @@
+/**
+ * Credentials sent in clear: an OTLP endpoint on plain http:// to a host other than this
+ * machine, with userinfo in its URL or an auth-like header. Said once at start-up per
+ * signal, naming the signal, the host and the header — never the secret.
+ */
+import type { ResolvedConfig } from '../config/types.js';
+
+const AUTH_HEADER = /authorization|api[-_]?key|token|secret|password|cookie|credential/i;
+
+export function plainCredentialWarnings(config: ResolvedConfig): string[] {
+  const targets: [string, string, Readonly<Record<string, string>>][] = [];
+  const { tracing, logging, metrics } = config;
+  if (tracing.enabled && (tracing.exporter === 'otlp' || tracing.exporter === 'jaeger')) targets.push(['traces', tracing.endpoint, tracing.headers]);
+  if (logging.outputs.some(({ type }) => type === 'otlp')) targets.push(['logs', logging.otlp.endpoint, logging.otlp.headers]);
+  if (metrics.enabled && metrics.exporters.includes('otlp')) targets.push(['metrics', metrics.otlp.endpoint, metrics.otlp.headers]);
+  return targets.flatMap(([signal, endpoint, headers]) => {
+    const problem = inClear(endpoint, headers);
+    return problem ? [`${signal}: ${problem} sent over plain http to ${new URL(endpoint).hostname}; use https:// for a collector on another host`] : [];
+  });
+}
+
+function inClear(endpoint: string, headers: Readonly<Record<string, string>>): string | null {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return null;
+  const sent = Object.keys(headers).filter((name) => AUTH_HEADER.test(name)).map((name) => `header ${name}`);
+  if (url.username || url.password) sent.unshift('credentials in the URL');
+  return sent.length ? sent.join(', ') : null;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
+}
