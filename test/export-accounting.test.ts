@@ -9,6 +9,7 @@ import { ExportHeldBackError } from '../src/common/backoff-exporter.js';
 import { ExportDeadlineError } from '../src/common/deadline-exporter.js';
 import { startDeliveryReport } from '../src/common/delivery-report.js';
 import { AccountedExporter, DeliveryAccounts, batchLength } from '../src/common/export-accounting.js';
+import { ExportRejectedError } from '../src/common/otlp-http.js';
 import { pollUntil, sleepAtLeast } from './helpers/timing.js';
 
 /** upstream's OTLPExporterError, as the OTLP exporters hand it over. */
@@ -34,6 +35,7 @@ test('each export is counted by outcome and reason, and passed up as done', asyn
     { code: ExportResultCode.FAILED, error: networkError },
     { code: ExportResultCode.FAILED, error: new Error('Request timed out') },
     { code: ExportResultCode.FAILED, error: new Error('Concurrent export limit reached') },
+    { code: ExportResultCode.FAILED, error: new ExportRejectedError('span export rejected: HTTP 413', 413) },
   ];
   const account = new DeliveryAccounts().open('logs', 100);
   const exporter = new AccountedExporter<number[]>(
@@ -43,15 +45,15 @@ test('each export is counted by outcome and reason, and passed up as done', asyn
     () => 503, // the status the response watcher saw last
   );
   const passedUp: ExportResultCode[] = [];
-  for (const size of [1, 2, 3, 4, 5, 6, 7, 8]) {
+  for (const size of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
     for (let i = 0; i < size; i++) account.arrived();
     exporter.export(new Array<number>(size).fill(0), (result) => passedUp.push(result.code));
   }
   assert.deepEqual(
     { received: account.received, exported: account.exported, dropped: account.dropped, failed: account.failed, queued: account.queued, inFlight: account.inFlight },
-    { received: 36, exported: 1, dropped: { queue_full: 0, held_back: 2 }, failed: { deadline: 3, rejected: 4 + 5, network: 6 + 7, other: 8 }, queued: 0, inFlight: 0 },
+    { received: 45, exported: 1, dropped: { queue_full: 0, held_back: 2 }, failed: { deadline: 3, rejected: 4 + 5 + 9, network: 6 + 7, other: 8 }, queued: 0, inFlight: 0 },
   );
-  assert.equal(account.lastStatus, 503, 'a retryable status has no code of its own: the watched one');
+  assert.equal(account.lastStatus, 413, "Beacon's sender names the status of every rejection");
   assert.equal(account.lastNetworkError, 'socket timeout');
   // Counted here and reported once a minute: the processor above must not log each failed batch.
   assert.deepEqual(new Set(passedUp), new Set([ExportResultCode.SUCCESS]));

@@ -10,6 +10,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { ExportHeldBackError } from './backoff-exporter.js';
 import { type Exporter, ExportDeadlineError } from './deadline-exporter.js';
+import { ExportRejectedError } from './otlp-http.js';
 
 export type DeliverySignal = 'spans' | 'logs' | 'metrics';
 
@@ -171,6 +172,7 @@ function networkError(error: unknown): string | null {
 
 /** upstream's OTLPExporterError carries the status of a non-retryable answer; a retryable one outlasting its retries has none. */
 function httpStatus(error: unknown): number | null {
+  if (error instanceof ExportRejectedError) return error.status;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' && code >= 400 ? code : null;
 }

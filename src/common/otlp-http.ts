@@ -32,6 +32,17 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export type OtlpItemKind = 'span' | 'log';
+
+/** The backend answered with an HTTP error status (counted as `rejected`, with the status). */
+export class ExportRejectedError extends Error {
+  override readonly name = 'ExportRejectedError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
 /** Where and how to send: `logging.otlp`, or the same fields of `tracing`. */
 type Target = ResolvedConfig['logging']['otlp'];
 
@@ -174,10 +185,10 @@ function post<Item>(sender: Sender<Item>, body: Uint8Array, signal: AbortSignal,
 function outcome(status: number, headers: IncomingHttpHeaders, body: Buffer, what: OtlpItemKind): Attempt {
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (RETRYABLE_STATUS.has(status)) {
-    return { kind: 'retryable', error: new Error(`${what} export: HTTP ${status}`), retryAfterMs: parseRetryAfter(headers['retry-after'], Date.now()) };
+    return { kind: 'retryable', error: new ExportRejectedError(`${what} export: HTTP ${status}`, status), retryAfterMs: parseRetryAfter(headers['retry-after'], Date.now()) };
   }
   // A backend's error page may be large, or echo what it was sent: quote only its start.
   const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
   const quote = text.length > QUOTED_BODY_CHARS ? `${text.slice(0, QUOTED_BODY_CHARS)}…` : text;
-  return { kind: 'failure', error: new Error(`${what} export rejected: HTTP ${status}${quote ? ` (${quote})` : ''}`) };
+  return { kind: 'failure', error: new ExportRejectedError(`${what} export rejected: HTTP ${status}${quote ? ` (${quote})` : ''}`, status) };
 }
