@@ -108,7 +108,9 @@ export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher 
 
   /** `password=hunter2`, `"token": "abc"`, `Authorization: Bearer abc` in messages and errors. */
   const redactPairs = (text: string): string => {
-    const pair = /([A-Za-z][\w.-]*)(["']?\s*[:=]\s*["']?)((?:bearer|basic)\s+)?([^\s"',;&})\]]+)/gi;
+    // Starts a match only where a name can start (the lookbehind): without it a long run of
+    // name characters is rescanned from each of its positions (quadratic), and this runs on log messages.
+    const pair = /(?<![\w.-])([A-Za-z][\w.-]*)(["']?\s*[:=]\s*["']?)((?:bearer|basic)\s+)?([^\s"',;&})\]]+)/gi;
     let result = '';
     let copied = 0;
     for (let match = pair.exec(text); match; match = pair.exec(text)) {
@@ -124,7 +126,7 @@ export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher 
     return copied === 0 ? text : result + text.slice(copied);
   };
 
-  const redactText = (text: string): string => redactPairs(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, redactUrl));
+  const redactText = (text: string): string => redactPairs(text.replace(/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, redactUrl));
 
   return { isSecretField, isSecretParam, redactUrl, redactQuery, redactText };
 }

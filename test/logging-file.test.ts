@@ -3,13 +3,14 @@
  * `logging.file.keep` rotated files (plus the current one).
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { logger } from '../src/logging/logger.js';
 import { fileLines, startLoggingFor, tempDir } from './fixtures/logging-helpers.js';
-import { pollUntil } from './helpers/timing.js';
+import { pollUntil, sleepAtLeast } from './helpers/timing.js';
 
 test('rotation by size creates numbered files and prunes all but `keep` old ones', async (t) => {
   const dir = tempDir(t);
@@ -36,4 +37,29 @@ test('rotation by size creates numbered files and prunes all but `keep` old ones
   const seqs = fileLines(dir).map((line) => line.seq as number);
   assert.equal(seqs.at(-1), seq - 1);
   assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+});
+
+test('a file output that keeps failing warns once per fault class while it retries, then comes back by itself', async (t) => {
+  const warnings: string[] = [];
+  // Straight to the test, without Beacon's 30 s rate limiter: the output itself must not repeat.
+  diag.setLogger({ error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => undefined, debug: () => undefined, verbose: () => undefined }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  t.after(() => diag.disable());
+  const dir = tempDir(t);
+  const blocker = join(dir, 'logs');
+  writeFileSync(blocker, ''); // a plain file where the log directory should be
+  const logging = await startLoggingFor(t, { outputs: ['file'], file: { path: join(blocker, 'app.log'), size: null, frequency: null } });
+  logger.info('while off');
+  // Retries come after 1 s and 2 s more: measured over an interval, so no poll can stand in.
+  await sleepAtLeast(3500);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0]!, /log output 'file' failed.*ENOTDIR/);
+  rmSync(blocker);
+  // The next retry (4 s after the last) makes the directory and opens the file.
+  assert.ok(await pollUntil(() => {
+    logger.info({ seq: 1 }, 'after');
+    return readdirSync(dir).includes('logs') && readdirSync(join(dir, 'logs')).length > 0;
+  }, 10_000, 200), 'the output came back');
+  await logging.shutdown();
+  assert.ok(fileLines(join(dir, 'logs')).some((line) => line.msg === 'after'));
+  assert.equal(warnings.filter((line) => line.includes('failed')).length, 1, warnings.join('\n'));
 });

@@ -193,3 +193,23 @@ test('a message with newlines or forged JSON stays one record; odd objects do no
   assert.match(fourth.log_error as string, /getter threw/);
   assert.equal(lines.filter((line) => line.includes('"level":"error"') || line.includes('"level":"fatal"')).length, 0);
 });
+
+test('secrets are found 10 levels down; deeper objects and cycles are cut, never written unchecked', async (t) => {
+  const dir = tempDir(t);
+  const logging = await startLoggingFor(t, fileOnly(dir));
+  const nest = (levels: number, leaf: Record<string, unknown>): Record<string, unknown> => (levels === 0 ? leaf : { n: nest(levels - 1, leaf) });
+  const loop: Record<string, unknown> = { name: 'loop', password: 'pw-loop' };
+  loop.self = { back: loop };
+  logger.info({ ten: nest(8, { password: 'pw-level-10' }), twelve: nest(11, { password: 'pw-level-12' }), loop }, 'deep');
+  await logging.shutdown();
+  const text = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8')).join('');
+  for (const value of ['pw-level-10', 'pw-level-12', 'pw-loop']) assert.equal(text.includes(value), false, `${value} leaked: ${text}`);
+  const [line] = fileLines(dir) as [Line];
+  let ten = line.ten as Line;
+  for (let level = 2; level <= 9; level++) ten = ten.n as Line;
+  assert.equal(ten.password, '[Redacted]', 'a key at level 10 is checked');
+  let twelve = line.twelve as Line;
+  for (let level = 2; level <= 9; level++) twelve = twelve.n as Line;
+  assert.equal(twelve.n, '[Too deep]', 'the object at level 11 is cut');
+  assert.equal(((line.loop as Line).self as Line).back, '[Circular]');
+});

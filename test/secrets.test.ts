@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { REDACTED, defaultSecrets, secretMatcher } from '../src/secrets.js';
+import { repoRoot } from './helpers/app.js';
 
 test('secret field names are recognised in any case and with any separator', () => {
   const secret = ['password', 'Password', 'PASSWORD', 'db_password', 'dbPassword', 'private_key', 'privateKey', 'X-Api-Key', 'api_key',
@@ -51,4 +55,20 @@ test('query strings lose secret values with or without their question mark, name
   assert.equal(redactQuery('?Access_Token=a&lang=en'), `?Access_Token=${REDACTED}&lang=en`);
   assert.equal(redactQuery('lang=en'), 'lang=en');
   assert.equal(secretMatcher(['ssn']).redactQuery('customer_ssn=123&id=7'), `customer_ssn=${REDACTED}&id=7`);
+});
+
+test('free text is scanned in linear time: long runs of name, URL-scheme or query characters', () => {
+  // Unanchored, each pattern rescanned a run of name characters from each of its positions:
+  // 16 KiB of letters took ~0.5 s, 1 MiB would take half an hour. Linear, 1 MiB takes ~20 ms.
+  // A regex cannot be interrupted in-process, so a child runs it under a 20 s kill.
+  const code = `
+    const { defaultSecrets } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'src', 'secrets.js')).href)});
+    const run = 1024 * 1024;
+    for (const text of ['a'.repeat(run), 'a.'.repeat(run / 2), 'http://h/?' + 'a'.repeat(run), 'x ' + 'a'.repeat(run) + ' password=hunter2']) {
+      const redacted = defaultSecrets.redactText(text);
+      if (redacted.includes('hunter2') || redacted.length < run) process.exit(2);
+    }`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], { timeout: 20_000, encoding: 'utf8' });
+  assert.equal(child.signal, null, 'redacting 1 MiB did not finish within 20 s');
+  assert.equal(child.status, 0, child.stderr);
 });

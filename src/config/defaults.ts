@@ -47,6 +47,7 @@ export function defaultConfig(): MutableResolvedConfig {
       otlp: { endpoint: DEFAULT_LOGS_ENDPOINT, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 },
       redact: [],
       requests: false,
+      maxStringLength: 16_384,
     },
     metrics: {
       enabled: true,

@@ -193,6 +193,8 @@ export const configSchema = obj({
     otlp: otlpTarget,
     redact: arrayOf(str({ nonEmpty: true })),
     requests: bool,
+    // Room for the truncation marker (up to 37 characters) and some text.
+    maxStringLength: num({ min: 64, integer: true, what: 'an integer >= 64 (characters)' }),
   }),
   metrics: obj({
     enabled: bool,

@@ -87,6 +87,8 @@ export interface BeaconConfig {
     redact?: string[];
     /** One log line per HTTP request. */
     requests?: boolean;
+    /** Longest string value written (message included), in characters; longer ones are cut with a marker. */
+    maxStringLength?: number;
   };
   metrics?: {
     enabled?: boolean;
@@ -201,6 +203,7 @@ interface ResolvedShape {
     otlp: ResolvedOtlpTarget;
     redact: string[];
     requests: boolean;
+    maxStringLength: number;
   };
   metrics: {
     enabled: boolean;

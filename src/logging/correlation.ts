@@ -1,31 +1,32 @@
 /**
- * Trace correlation: a pino mixin that reads the active span from the OpenTelemetry API
- * at log time. Ids are written for unsampled spans too (they still identify the request
- * in logs); nothing is written outside a span.
+ * Trace correlation: the ids of the active span, read from the OpenTelemetry API at log
+ * time. Ids are written for unsampled spans too (they still identify the request in logs);
+ * nothing is written outside a span. Added by the line formatter after the logged object
+ * was checked, so that a logged `trace_id` can never stand in for the real one.
  */
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { LogFormat, ResolvedConfig } from '../config/types.js';
 
-export type Mixin = () => Record<string, unknown>;
+/** The correlation fields for the active span, as a fresh object; null outside a span. */
+export type Correlation = () => Record<string, unknown> | null;
 
 /** `01` / `00`, as W3C traceparent writes flags (and as the pino instrumentation does). */
 function flagsText(flags: number): string {
   return flags.toString(16).padStart(2, '0');
 }
 
-export function correlationMixin(format: LogFormat, fields: ResolvedConfig['logging']['fields']): Mixin {
+export function correlationFields(format: LogFormat, fields: ResolvedConfig['logging']['fields']): Correlation {
   const { traceId, spanId, traceFlags } = fields;
-  // pino merges the mixin's result into a new object it owns, so a fresh object per call.
   if (format === 'ecs') {
     return () => {
       const span = trace.getSpan(context.active())?.spanContext();
-      if (!span || !isSpanContextValid(span)) return {};
+      if (!span || !isSpanContextValid(span)) return null;
       return { 'trace.id': span.traceId, 'span.id': span.spanId };
     };
   }
   return () => {
     const span = trace.getSpan(context.active())?.spanContext();
-    if (!span || !isSpanContextValid(span)) return {};
+    if (!span || !isSpanContextValid(span)) return null;
     return { [traceId]: span.traceId, [spanId]: span.spanId, [traceFlags]: flagsText(span.traceFlags) };
   };
 }

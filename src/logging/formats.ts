@@ -7,13 +7,15 @@
  */
 import { hostname } from 'node:os';
 import { ecsFormat } from '@elastic/ecs-pino-format';
-import pino, { type LogFn, type Logger, type LoggerOptions } from 'pino';
+import pino, { type Bindings, type DestinationStream, type LogFn, type Logger, type LoggerOptions } from 'pino';
 import type { ResolvedConfig } from '../config/types.js';
-import { correlationMixin } from './correlation.js';
-import { CENSOR, censorSecrets } from './redaction.js';
+import { secretMatcher } from '../secrets.js';
+import { correlationFields } from './correlation.js';
+import { reservedFields } from './reserved.js';
+import { CENSOR, type Sanitizer, sanitizer } from './sanitize.js';
 
 type Logging = ResolvedConfig['logging'];
-type Service = ResolvedConfig['service'];
+export type LoggingConfig = Pick<ResolvedConfig, 'logging' | 'service' | 'privacy'>;
 
 /** The JSON keys that hold the message and the time, per format (read back by the OTLP output). */
 export interface LineKeys {
@@ -29,41 +31,96 @@ export function lineKeys(format: Logging['format']): LineKeys {
   return format === 'ecs' ? ECS_KEYS : STRUCTURED_KEYS;
 }
 
-/**
- * Serializers run after the formatters: a live request/response is reduced to pino's
- * usual fields and censored there; plain objects were already censored by the formatter.
- */
+/** A root pino logger and how the bindings of its children are checked (pino formats only the root's). */
+export interface Root {
+  readonly logger: Logger;
+  readonly bindings: (bindings: Bindings) => Bindings;
+}
+
 type StdRequest = Parameters<typeof pino.stdSerializers.req>[0];
 type StdResponse = Parameters<typeof pino.stdSerializers.res>[0];
 const isLive = (value: unknown): boolean => typeof (value as { on?: unknown } | null)?.on === 'function';
-const SERIALIZERS = {
-  err: pino.stdSerializers.err,
-  error: pino.stdSerializers.err,
-  req: (value: StdRequest) => (isLive(value) ? censorSecrets({ ...pino.stdSerializers.req(value) }) : value),
-  res: (value: StdResponse) => (isLive(value) ? censorSecrets({ ...pino.stdSerializers.res(value) }) : value),
-};
 
 /**
- * A log call never throws into the app: pino reads every property of the object logged,
- * so a throwing getter would. The call is retried with the message and the reason only.
+ * Serializers run after the line formatter: a live request/response is reduced to pino's
+ * usual fields and an error to type/message/stack, and the result is checked here (plain
+ * objects were checked by the formatter). The message is checked by its own serializer,
+ * which pino runs on the final, interpolated message.
  */
-function neverThrow(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
-  try {
-    method.apply(this, args);
-  } catch (error) {
-    const message = args.find((arg): arg is string => typeof arg === 'string') ?? '';
-    method.call(this, { log_error: `the logged object could not be serialised: ${String((error as Error)?.message ?? error)}` }, message);
-  }
+function objectSerializers(sanitize: Sanitizer) {
+  const error = (value: Error) => {
+    const serialized: unknown = pino.stdSerializers.err(value);
+    return sanitize.value(serialized === value ? value : plainError(serialized as object, Object.getPrototypeOf(serialized) as object));
+  };
+  return {
+    err: error,
+    error,
+    req: (value: StdRequest) => (isLive(value) ? sanitize.value({ ...pino.stdSerializers.req(value) }) : value),
+    res: (value: StdResponse) => (isLive(value) ? sanitize.value({ ...pino.stdSerializers.res(value) }) : value),
+  };
 }
 
-export function pinoOptions(logging: Logging, service: Service, level: string): LoggerOptions {
+/**
+ * pino's serialised error, and the errors it holds (`aggregateErrors`, error-valued fields),
+ * have a prototype of their own, which the walk leaves alone: plain copies are walked.
+ */
+function plainError(serialized: object, errorPrototype: object): Record<string, unknown> {
+  const isError = (value: unknown): value is object =>
+    value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === errorPrototype;
+  const plain: Record<string, unknown> = { ...serialized };
+  for (const key of Object.keys(plain)) {
+    const value = plain[key];
+    if (isError(value)) plain[key] = plainError(value, errorPrototype);
+    else if (Array.isArray(value) && value.some(isError)) plain[key] = value.map((item: unknown) => (isError(item) ? plainError(item, errorPrototype) : item));
+  }
+  return plain;
+}
+
+function messageSerializer(sanitize: Sanitizer) {
+  return (value: unknown) => (typeof value === 'string' ? sanitize.text(value) : value);
+}
+
+/**
+ * The log-call hook. A log call never throws into the app: pino reads every property of the
+ * object logged, so a throwing getter would; the call is retried with the message and the
+ * reason only. And an object's message key is the message only when no message is given:
+ * given both, pino would write the key twice, so the object's is moved aside.
+ */
+function logMethod(messageKey: string, moveMessageAside: (object: Record<string, unknown>) => Record<string, unknown>) {
+  return function (this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+    const [first, message] = args as unknown[];
+    if (message !== undefined && typeof first === 'object' && first !== null && Object.hasOwn(first, messageKey)) {
+      (args as unknown[])[0] = moveMessageAside(first as Record<string, unknown>);
+    }
+    try {
+      method.apply(this, args);
+    } catch (error) {
+      const text = args.find((arg): arg is string => typeof arg === 'string') ?? '';
+      method.call(this, { log_error: `the logged object could not be serialised: ${String((error as Error)?.message ?? error)}` }, text);
+    }
+  };
+}
+
+/** The root logger for `config`, writing to `destination` at `level`. */
+export function createRoot(config: LoggingConfig, level: string, destination: DestinationStream): Root {
+  const { logging, service } = config;
+  const keys = lineKeys(logging.format);
+  const sanitize = sanitizer({ secrets: secretMatcher(config.privacy.secretKeys), maxStringLength: logging.maxStringLength });
+  const reserved = reservedFields(logging, keys.message);
+  const correlation = logging.correlation ? correlationFields(logging.format, logging.fields) : () => null;
+  /** Checked first, correlated after: the real trace ids come first in the line, as pino's mixin put them. */
+  const line = (object: Record<string, unknown>): Record<string, unknown> => {
+    const checked = sanitize.top(object, reserved.line);
+    const ids = correlation();
+    return ids === null ? checked : Object.assign(ids, checked);
+  };
   const common: LoggerOptions = {
     level,
-    // Beacon's defaults are applied by censorSecrets in the formatters; pino's (slower) redact only for the user's paths.
+    // Beacon's rules are applied by the formatter; pino's (slower) redact only for the user's paths.
     ...(logging.redact.length ? { redact: { paths: [...logging.redact], censor: CENSOR } } : {}),
-    ...(logging.correlation ? { mixin: correlationMixin(logging.format, logging.fields) } : {}),
-    hooks: { logMethod: neverThrow },
+    hooks: { logMethod: logMethod(keys.message, (object) => sanitize.top(object, (key) => (key === keys.message ? true : undefined))) },
   };
+  const bindings = (object: Bindings): Bindings => sanitize.top(object, reserved.bindings);
   if (logging.format === 'ecs') {
     const ecs = ecsFormat({
       apmIntegration: false,
@@ -72,17 +129,19 @@ export function pinoOptions(logging: Logging, service: Service, level: string): 
       ...(service.version === null ? {} : { serviceVersion: service.version }),
       serviceEnvironment: service.environment,
     });
-    const { log, bindings } = ecs.formatters as Required<NonNullable<LoggerOptions['formatters']>>;
-    return {
+    const { log } = ecs.formatters as Required<NonNullable<LoggerOptions['formatters']>>;
+    const options: LoggerOptions = {
       ...ecs,
       ...common,
-      // After ECS's own conversion, so that `http.request.headers.authorization` is covered too.
-      // ECS turns err/req/res into error.*/http.* itself, before serializers would run.
-      formatters: { ...ecs.formatters, log: (object) => censorSecrets(log(object)), bindings: (object) => censorSecrets(bindings(object)) },
+      // After ECS's own conversion (err/req/res → error.*/http.*, before serializers would
+      // run), so that `http.request.headers.authorization` and `error.message` are covered too.
+      formatters: { ...ecs.formatters, log: (object) => line(log(object)) },
+      serializers: { [keys.message]: messageSerializer(sanitize) },
       base: { pid: process.pid, hostname: hostname() },
     };
+    return { logger: pino(options, destination), bindings };
   }
-  return {
+  const options: LoggerOptions = {
     ...common,
     base: {
       service: service.name,
@@ -92,7 +151,8 @@ export function pinoOptions(logging: Logging, service: Service, level: string): 
       pid: process.pid,
     },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }), log: censorSecrets, bindings: censorSecrets },
-    serializers: SERIALIZERS,
+    formatters: { level: (label) => ({ level: label }), log: line },
+    serializers: { ...objectSerializers(sanitize), [keys.message]: messageSerializer(sanitize) },
   };
+  return { logger: pino(options, destination), bindings };
 }

@@ -9,31 +9,30 @@
  */
 import pino, { type Bindings, type ChildLoggerOptions, type Logger } from 'pino';
 import { defaultConfig } from '../config/defaults.js';
-import { pinoOptions } from './formats.js';
-import { censorSecrets } from './redaction.js';
+import { type Root, createRoot } from './formats.js';
 
 interface RootState {
-  root: Logger | null;
+  root: Root | null;
   generation: number;
 }
 
 const STATE_KEY = Symbol.for('beacon-otel.logging.root');
 
 /** Before start: structured JSON on stdout at info, with the default redaction and correlation. */
-function fallbackRoot(): Logger {
-  const { logging, service } = defaultConfig();
-  return pino(pinoOptions(logging, service, logging.level), pino.destination({ dest: 1, sync: true }));
+function fallbackRoot(): Root {
+  const config = defaultConfig();
+  return createRoot(config, config.logging.level, pino.destination({ dest: 1, sync: true }));
 }
 
 const state: RootState = ((globalThis as Record<symbol, RootState | undefined>)[STATE_KEY] ??= { root: null, generation: 0 });
-let fallback: Logger | undefined;
+let fallback: Root | undefined;
 
-function rootLogger(): Logger {
+function currentRoot(): Root {
   return state.root ?? (fallback ??= fallbackRoot());
 }
 
 /** Installs the configured root (null: back to the fallback); every logger made here follows it. */
-export function setRootLogger(root: Logger | null): void {
+export function setRootLogger(root: Root | null): void {
   state.root = root;
   state.generation++;
 }
@@ -48,13 +47,14 @@ function lazyLogger(chain: readonly Link[]): Logger {
   const current = (): Logger => {
     if (generation !== state.generation) {
       generation = state.generation;
-      target = chain.reduce<Logger>((parent, [bindings, options]) => parent.child(bindings, options), rootLogger());
+      const root = currentRoot();
+      // Bindings are checked against the current root's rules (its format's reserved fields, its secret keys).
+      target = chain.reduce<Logger>((parent, [bindings, options]) => parent.child(root.bindings(bindings), options), root.logger);
       bound.clear();
     }
     return target!;
   };
-  // pino runs formatters.bindings on the root's bindings only: children's are censored here.
-  const child = (bindings: Bindings, options?: ChildLoggerOptions) => lazyLogger([...chain, [censorSecrets(bindings), options]]);
+  const child = (bindings: Bindings, options?: ChildLoggerOptions) => lazyLogger([...chain, [bindings, options]]);
 
   return new Proxy({} as Logger, {
     get(_, property) {
@@ -78,5 +78,5 @@ export const logger: Logger = lazyLogger([]);
 
 /** A logger with bindings on every line, e.g. `createLogger({ component: 'billing' })`. */
 export function createLogger(bindings: Bindings = {}, options?: ChildLoggerOptions): Logger {
-  return lazyLogger([[censorSecrets(bindings), options]]);
+  return lazyLogger([[bindings, options]]);
 }

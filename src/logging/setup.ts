@@ -8,7 +8,7 @@ import type { LogLevel, LogOutputName, ResolvedConfig } from '../config/types.js
 import { DeliveryAccounts } from '../common/export-accounting.js';
 import { ignoredRequests } from '../common/ignored-requests.js';
 import type { SignalComponent, SignalStarter } from '../signal.js';
-import { pinoOptions } from './formats.js';
+import { type Root, createRoot } from './formats.js';
 import type { OutputStream } from './guarded-stream.js';
 import { createLogger, setRootLogger } from './logger.js';
 import { describeOtlp, otlpOutput } from './otlp.js';
@@ -28,7 +28,7 @@ export const startLogging: SignalStarter = async (config, resource, delivery = n
   }
   const rootLevel = outputs.length ? LEVEL_ORDER[Math.min(...outputs.map(({ level }) => LEVEL_ORDER.indexOf(level)))]! : 'silent';
   const streams: StreamEntry<Level>[] = outputs.map(({ stream, level }) => ({ stream, level: level as Level }));
-  setRootLogger(pino(pinoOptions(logging, config.service, rootLevel), pino.multistream(streams)));
+  setRootLogger(createRoot(config, rootLevel, pino.multistream(streams)));
 
   const stopRequests = logging.requests
     ? startRequestLogging(createLogger({ component: 'http' }), logging.format, ignoredRequests(config))
@@ -53,11 +53,11 @@ export const startLogging: SignalStarter = async (config, resource, delivery = n
 };
 
 /** After shutdown: the console output's format and level on a synchronous stdout; without one, the pre-start fallback. */
-function lateRoot(config: ResolvedConfig, configured: Logging['outputs']): pino.Logger | null {
+function lateRoot(config: ResolvedConfig, configured: Logging['outputs']): Root | null {
   const stdout = configured.find(({ type }) => type === 'console');
   if (!stdout || stdout.level === 'silent') return null;
   const logging = config.logging.format === 'pretty' ? { ...config.logging, format: 'structured' as const } : config.logging;
-  return pino(pinoOptions(logging, config.service, stdout.level), pino.destination({ dest: 1, sync: true }));
+  return createRoot({ ...config, logging }, stdout.level, pino.destination({ dest: 1, sync: true }));
 }
 
 function openOutput(

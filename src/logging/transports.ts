@@ -1,27 +1,30 @@
 /**
  * The 'console' and 'file' outputs: pino transports, so that formatting (pretty) and file
- * I/O with rotation (pino-roll) run in a worker thread, off the app's main thread.
+ * I/O with rotation (pino-roll) run in a worker thread, off the app's main thread. Each is
+ * a GuardedStream: a transport that fails is replaced by a new one after a backoff.
  */
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { ResolvedConfig } from '../config/types.js';
 import { warn } from '../diagnostics.js';
-import { GuardedStream, type OutputStream } from './guarded-stream.js';
+import { type Destination, GuardedStream, type OutputStream } from './guarded-stream.js';
 
 type Logging = ResolvedConfig['logging'];
 type ThreadStream = ReturnType<typeof pino.transport>;
 
-const requireHere = createRequire(import.meta.url);
-
-function transport(name: string, target: string, options: Record<string, unknown>): OutputStream {
+/** A new worker thread running `target`, as a destination a GuardedStream can drive. */
+function openTransport(target: string, options: Record<string, unknown>): Destination & { stream: ThreadStream } {
   // Workers inherit --import; an empty execArgv keeps Beacon (and its hooks) out of them.
   const stream: ThreadStream = pino.transport({ target, options, worker: { execArgv: [] } });
-  return new GuardedStream(
-    name,
+  return {
     stream,
-    () => new Promise<void>((done, fail) => stream.flush((error?: Error | null) => (error ? fail(error) : done()))),
-    () =>
+    write: (line) => stream.write(line),
+    on: (event, listener) => stream.on(event, listener),
+    flush: () => new Promise<void>((done, fail) => stream.flush((error?: Error | null) => (error ? fail(error) : done()))),
+    close: () =>
       new Promise<void>((done) => {
         if ((stream as { closed?: boolean }).closed) return done();
         // 'finish' comes once the worker's destination has closed (every line written);
@@ -29,7 +32,28 @@ function transport(name: string, target: string, options: Record<string, unknown
         for (const event of ['finish', 'close', 'error']) stream.once(event, () => done());
         stream.end();
       }),
-  );
+  };
+}
+
+function transport(name: string, target: string, options: Record<string, unknown>): OutputStream {
+  return new GuardedStream(name, () => openTransport(target, options));
+}
+
+/**
+ * `mkdir -p` without fs's `recursive`, which loops forever (a core at 100 %) on a path under
+ * /proc, where the kernel answers ENOENT for a parent that exists. Here a second ENOENT for
+ * the same directory is thrown, so the walk ends after at most two attempts per level.
+ */
+export function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    makeDirectory(dirname(dir));
+    mkdirSync(dir);
+  }
 }
 
 /** pino-pretty is an optional dependency: found from Beacon's or the app's node_modules. */
@@ -53,15 +77,24 @@ export function consoleOutput(logging: Logging, appDirs: readonly string[]): Out
   return transport('console', 'pino/file', { destination: 1 });
 }
 
+const FILE_TARGET = fileURLToPath(new URL('./file-target.js', import.meta.url));
+
 export function fileOutput(logging: Logging, cwd: string): OutputStream {
   const { path, size, frequency, keep } = logging.file;
-  return transport('file', requireHere.resolve('pino-roll'), {
-    file: resolve(cwd, path),
-    mkdir: true,
+  const file = resolve(cwd, path);
+  const options = {
+    file,
     ...(size === null ? {} : { size }),
     ...(frequency === null ? {} : { frequency }),
     // Counted over all matching files, so that files from earlier runs are pruned too.
     limit: { count: keep, removeOtherLogFiles: true },
+  };
+  return new GuardedStream('file', () => {
+    makeDirectory(dirname(file));
+    const destination = openTransport(FILE_TARGET, options);
+    // The worker found the file moved or deleted (log rotation by another tool, a cleanup) and reopened its path.
+    destination.stream.on('reopened', (reason: string) => warn(`log output 'file': ${reason}; reopened ${path}`));
+    return destination;
   });
 }
 

@@ -32,6 +32,8 @@ export interface AppOptions {
   /** Run without Beacon (baseline for exit-status comparisons). */
   bare?: boolean;
   cwd?: string;
+  /** Run as this user (the test runs as root and needs permissions to bind, e.g. an unwritable directory). */
+  user?: { uid: number; gid: number };
 }
 
 /** The parent's env minus what would change Beacon's config or Node's behaviour (NODE_OPTIONS, NODE_TEST_CONTEXT). */
@@ -54,7 +56,7 @@ export function configFile(config: object): string {
 function spawnNode(args: string[], options: AppOptions, stdio: StdioOptions): ChildProcess {
   const env = cleanEnv(options.env);
   if (options.config) env.BEACON_CONFIG = configFile(options.config);
-  return spawn(process.execPath, options.bare ? args : ['--import', registerPath, ...args], { env, cwd: options.cwd ?? repoRoot, stdio });
+  return spawn(process.execPath, options.bare ? args : ['--import', registerPath, ...args], { env, cwd: options.cwd ?? repoRoot, stdio, ...options.user });
 }
 
 export function spawnApp(script: string, options: AppOptions = {}): ChildProcess {
