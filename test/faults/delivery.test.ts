@@ -10,6 +10,7 @@ import { type RunningApp, fixture, get, startApp } from '../helpers/app.js';
 import { type OtlpReceiver, receiverFor } from '../helpers/otlp-receiver.js';
 import { freePort } from '../helpers/prometheus.js';
 import { perWindow, rateLoad } from '../helpers/rate-load.js';
+import { type Delivery, deliveryOf, scrape, settledDelivery, settledOf, sum } from '../helpers/delivery.js';
 import { pollUntil } from '../helpers/timing.js';
 import { recordCase } from './report.js';
 
@@ -33,53 +34,6 @@ function configFor(receiver: OtlpReceiver, metricsPort: number, extra: { logs?: 
       prometheus: { host: '127.0.0.1', port: metricsPort },
     },
   };
-}
-
-type Labels = Record<string, string>;
-
-/** Every `beacon_exporter_*` sample of a Prometheus text, e.g. `{ name, labels, value }`. */
-function exporterSamples(text: string): { name: string; labels: Labels; value: number }[] {
-  const samples = [];
-  for (const match of text.matchAll(/^(beacon_exporter_\w+)(?:\{([^}]*)\})? (\S+)$/gm)) {
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((label) => [label[1]!, label[2]!]));
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-interface Delivery {
-  received: number;
-  exported: number;
-  dropped: Record<string, number>;
-  failed: Record<string, number>;
-  queue: number;
-  inFlight: number;
-}
-
-/** One signal's accounting as the Prometheus endpoint shows it. */
-function deliveryOf(text: string, signal: string): Delivery {
-  const samples = exporterSamples(text).filter((sample) => sample.labels.signal === signal);
-  const value = (name: string, outcome?: string, reason?: string) =>
-    samples.find((sample) => sample.name === name && sample.labels.outcome === outcome && sample.labels.reason === reason)?.value ?? NaN;
-  const reasons = (outcome: string) =>
-    Object.fromEntries(samples.filter((sample) => sample.name === 'beacon_exporter_items_total' && sample.labels.outcome === outcome).map((sample) => [sample.labels.reason!, sample.value]));
-  return {
-    received: value('beacon_exporter_items_received_total'),
-    exported: value('beacon_exporter_items_total', 'exported'),
-    dropped: reasons('dropped'),
-    failed: reasons('failed'),
-    queue: value('beacon_exporter_queue_size'),
-    inFlight: value('beacon_exporter_in_flight'),
-  };
-}
-
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, value) => total + value, 0);
-const settledOf = (delivery: Delivery) => delivery.exported + sum(delivery.dropped) + sum(delivery.failed);
-
-async function scrape(metricsPort: number): Promise<string> {
-  const response = await get(`http://127.0.0.1:${metricsPort}/metrics`);
-  assert.equal(response.status, 200);
-  return response.body;
 }
 
 async function summary(metricsPort: number): Promise<MetricsSummary> {
@@ -113,15 +67,7 @@ test('case 3: exporter health on /metrics and /metrics.json after a known number
   const rejectedBy = (signal: string) =>
     receiver.requests.filter((request) => request.signal === signal && request.statusCode === 400).reduce((n, request) => n + request.itemCount, 0);
 
-  let text = '';
-  let spans = deliveryOf('', 'spans');
-  let logs = deliveryOf('', 'logs');
-  await pollUntil(async () => {
-    text = await scrape(metricsPort);
-    spans = deliveryOf(text, 'spans');
-    logs = deliveryOf(text, 'logs');
-    return settledOf(spans) === 150 && settledOf(logs) === 90;
-  }, 15_000, 100);
+  const { text, spans, logs } = await settledDelivery(metricsPort, { spans: 150, logs: 90 }, 15_000);
   const rejected = { spans: rejectedBy('traces'), logs: rejectedBy('logs') };
   const json = await summary(metricsPort);
   const metricPoints = deliveryOf(text, 'metrics');
@@ -248,16 +194,7 @@ test('case 2: 503 for 30 s then recovery: the app keeps its throughput, what end
   const ended = { spans: (failingResult.ok + recovered.ok) * SPANS_PER_REQUEST, logs: (failingResult.ok + recovered.ok) * LOGS_PER_REQUEST };
   const endedAfterRecovery = recovered.ok * SPANS_PER_REQUEST;
   const arrivedAfterRecovery = () => receiver.spans.filter((span) => Number(span.attributes.seq) >= recoveredFrom).length;
-  let text = '';
-  let spans = deliveryOf('', 'spans');
-  let logs = deliveryOf('', 'logs');
-  // Until everything is settled: nothing queued, nothing in flight.
-  await pollUntil(async () => {
-    text = await scrape(metricsPort);
-    spans = deliveryOf(text, 'spans');
-    logs = deliveryOf(text, 'logs');
-    return settledOf(spans) === ended.spans && settledOf(logs) === ended.logs;
-  }, 12_000, 200);
+  const { spans, logs } = await settledDelivery(metricsPort, ended, 12_000);
   const json = await summary(metricsPort);
 
   const windows = [...perWindow(failingResult.completions, 5000, 30_000), ...perWindow(recovered.completions, 5000, 5000)];

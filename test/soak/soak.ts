@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { fixture, get, startApp } from '../helpers/app.js';
+import { fixture, startApp } from '../helpers/app.js';
+import { deliveryOf, scrape, settledOf } from '../helpers/delivery.js';
 import { freePort } from '../helpers/prometheus.js';
 import { type OtlpReceiverOptions, receiverFor } from '../helpers/otlp-receiver.js';
 import { rateLoad } from '../helpers/rate-load.js';
@@ -50,22 +51,6 @@ function slope(points: readonly { x: number; y: number }[]): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
-/** The delivery accounting of one signal on the app's /metrics. */
-function accounting(text: string, signal: string) {
-  let received = 0;
-  let settled = 0;
-  let exported = 0;
-  let pending = 0;
-  for (const [, name, labels = '', value] of text.matchAll(/^(beacon_exporter_\w+)\{([^}]*)\} (\S+)$/gm)) {
-    if (!labels.includes(`signal="${signal}"`)) continue;
-    if (name === 'beacon_exporter_items_received_total') received += Number(value);
-    if (name === 'beacon_exporter_items_total') settled += Number(value);
-    if (name === 'beacon_exporter_items_total' && labels.includes('outcome="exported"')) exported += Number(value);
-    if (name === 'beacon_exporter_queue_size' || name === 'beacon_exporter_in_flight') pending += Number(value);
-  }
-  return { received, settled, exported, pending };
-}
-
 test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receiver cycling ok / 503 / black hole / drip every ${PHASE_MS / 1000} s`, { timeout: MINUTES * 60_000 + 120_000 }, async (t) => {
   const receiver = await receiverFor(t);
   const metricsPort = await freePort();
@@ -98,12 +83,12 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
   }
   // The end: the receiver answers again and everything settles.
   receiver.setOptions({});
-  let spans = accounting('', 'spans');
-  let logs = accounting('', 'logs');
+  let spans = deliveryOf('', 'spans');
+  let logs = deliveryOf('', 'logs');
   await pollUntil(async () => {
-    const text = (await get(`http://127.0.0.1:${metricsPort}/metrics`)).body;
-    [spans, logs] = [accounting(text, 'spans'), accounting(text, 'logs')];
-    return spans.pending === 0 && logs.pending === 0;
+    const text = await scrape(metricsPort);
+    [spans, logs] = [deliveryOf(text, 'spans'), deliveryOf(text, 'logs')];
+    return spans.queue + spans.inFlight + logs.queue + logs.inFlight === 0;
   }, 60_000, 500);
 
   const afterWarmUp = samples.filter((sample) => sample.atMs >= WARM_UP_MS);
@@ -116,16 +101,16 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
       `requests ok ${ok}, failed ${failed}`,
       `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB, slope ${rssSlope.toFixed(2)} MB/min`,
       `fds ${Math.min(...fds)}..${Math.max(...fds)}, slope ${fdsSlope.toFixed(2)}/min`,
-      `spans received ${spans.received} = settled ${spans.settled} (exported ${spans.exported}; receiver got ${receiver.spans.length})`,
-      `logs received ${logs.received} = settled ${logs.settled} (exported ${logs.exported}; receiver got ${receiver.logs.length})`,
+      `spans received ${spans.received} = settled ${settledOf(spans)} (exported ${spans.exported}; receiver got ${receiver.spans.length})`,
+      `logs received ${logs.received} = settled ${settledOf(logs)} (exported ${logs.exported}; receiver got ${receiver.logs.length})`,
     ].join('\n'),
   );
   assert.equal(failed, 0, 'app requests failed');
   assert.ok(rssSlope < 1, `RSS grows ${rssSlope.toFixed(2)} MB/min after warm-up`);
   assert.ok(Math.abs(fdsSlope) < 1 && Math.max(...fds) - Math.min(...fds) <= 8, `fds ${fds.join(', ')}`);
   assert.equal(spans.received, ok * SPANS_PER_REQUEST);
-  assert.equal(spans.settled, spans.received);
-  assert.equal(logs.settled, logs.received);
+  assert.equal(settledOf(spans), spans.received);
+  assert.equal(settledOf(logs), logs.received);
   assert.equal(receiver.spans.length, spans.exported);
   assert.equal(receiver.logs.length, logs.exported);
 });
