@@ -35,7 +35,7 @@ test('each export is counted by outcome and reason, and passed up as done', asyn
     { code: ExportResultCode.FAILED, error: networkError },
     { code: ExportResultCode.FAILED, error: new Error('Request timed out') },
     { code: ExportResultCode.FAILED, error: new Error('Concurrent export limit reached') },
-    { code: ExportResultCode.FAILED, error: new ExportRejectedError('span export rejected: HTTP 413', 413) },
+    { code: ExportResultCode.FAILED, error: new ExportRejectedError('span export rejected: HTTP 413 (payload too large)', 413, 'payload too large') },
   ];
   const account = new DeliveryAccounts().open('logs', 100);
   const exporter = new AccountedExporter<number[]>(
@@ -54,6 +54,7 @@ test('each export is counted by outcome and reason, and passed up as done', asyn
     { received: 45, exported: 1, dropped: { queue_full: 0, held_back: 2 }, failed: { deadline: 3, rejected: 4 + 5 + 9, network: 6 + 7, other: 8 }, queued: 0, inFlight: 0 },
   );
   assert.equal(account.lastStatus, 413, "Beacon's sender names the status of every rejection");
+  assert.equal(account.lastRejection, 'payload too large', 'and what the backend said');
   assert.equal(account.lastNetworkError, 'socket timeout');
   // Counted here and reported once a minute: the processor above must not log each failed batch.
   assert.deepEqual(new Set(passedUp), new Set([ExportResultCode.SUCCESS]));

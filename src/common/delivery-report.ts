@@ -3,6 +3,7 @@
  * lost since the previous line and why, with counts —
  *
  *   spans: 11,518 dropped (queue full 10,000, held back 1,518), 2,048 failed (HTTP 503) in the last 60 s; 0 exported
+ *   logs: 512 failed (HTTP 401 (invalid API key)) in the last 1 s; 0 exported
  *
  * It replaces upstream's one line per failed batch and its "Dropped N spans" (which counted
  * queue drops only, and only until the next span got in). The first loss is reported within
@@ -96,7 +97,8 @@ function dropLabel(reason: DropReason): string {
 function failLabel(account: ExportAccount, reason: FailReason): string {
   switch (reason) {
     case 'rejected':
-      return account.lastStatus === null ? 'HTTP error' : `HTTP ${account.lastStatus}`;
+      if (account.lastStatus === null) return 'HTTP error';
+      return account.lastRejection === null ? `HTTP ${account.lastStatus}` : `HTTP ${account.lastStatus} (${account.lastRejection})`;
     case 'network':
       return account.lastNetworkError ?? 'network';
     case 'deadline':

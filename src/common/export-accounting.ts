@@ -35,6 +35,8 @@ export class ExportAccount {
   readonly failed: Record<FailReason, number> = { deadline: 0, rejected: 0, network: 0, other: 0 };
   /** The last HTTP status and network error code of a failed export, for the report line. */
   lastStatus: number | null = null;
+  /** What the backend said with its last non-retryable rejection (its start), if anything. */
+  lastRejection: string | null = null;
   lastNetworkError: string | null = null;
   /** Called on every drop and failure (the delivery report keeps it cheap). */
   onLoss: () => void = () => undefined;
@@ -87,7 +89,10 @@ export class ExportAccount {
     } else {
       const reason = failReason(error);
       this.failed[reason] += count;
-      if (reason === 'rejected') this.lastStatus = httpStatus(error) ?? lastStatus;
+      if (reason === 'rejected') {
+        this.lastStatus = httpStatus(error) ?? lastStatus;
+        this.lastRejection = error instanceof ExportRejectedError ? error.detail : null;
+      }
       if (reason === 'network') this.lastNetworkError = networkError(error);
       this.durations.listener?.(this.signal, seconds, 'failed');
     }
@@ -163,10 +168,11 @@ const ACCOUNTED: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS }
 /** Span and log record batches. */
 export const batchLength = (batch: readonly unknown[]): number => batch.length;
 
-/** Node's network error codes (ECONNREFUSED, ECONNRESET, ENOTFOUND, …) and upstream's socket idle timeout. */
+/** Node's network and TLS error codes and upstream's socket idle timeout. */
 function networkError(error: unknown): string | null {
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  // Syscall errors (ECONNREFUSED, …) and TLS failures (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, …).
+  if (typeof code === 'string' && (/^E[A-Z_]+$/.test(code) || /CERT|SSL|TLS|UNABLE_TO_VERIFY/.test(code))) return code;
   return error instanceof Error && error.message === 'Request timed out' ? 'socket timeout' : null;
 }
 

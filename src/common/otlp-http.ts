@@ -39,10 +39,13 @@ export class ExportRejectedError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The start of the backend's answer, when it said why (at most 120 characters). */
+    readonly detail: string | null = null,
   ) {
     super(message);
   }
 }
+
 /** Where and how to send: `logging.otlp`, or the same fields of `tracing`. */
 type Target = ResolvedConfig['logging']['otlp'];
 
@@ -190,5 +193,5 @@ function outcome(status: number, headers: IncomingHttpHeaders, body: Buffer, wha
   // A backend's error page may be large, or echo what it was sent: quote only its start.
   const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
   const quote = text.length > QUOTED_BODY_CHARS ? `${text.slice(0, QUOTED_BODY_CHARS)}…` : text;
-  return { kind: 'failure', error: new ExportRejectedError(`${what} export rejected: HTTP ${status}${quote ? ` (${quote})` : ''}`, status) };
+  return { kind: 'failure', error: new ExportRejectedError(`${what} export rejected: HTTP ${status}${quote ? ` (${quote})` : ''}`, status, quote || null) };
 }
