@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import { createAccessPolicy } from '../src/metrics/access.js';
-import { ipMatcher } from '../src/metrics/cidr.js';
+import { ipMatcher } from '../src/common/cidr.js';
 import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
 
 const fakeRequest = (remoteAddress: string, headers: Record<string, string> = {}) =>

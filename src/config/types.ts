@@ -107,6 +107,13 @@ export interface BeaconConfig {
       /** Proxies (CIDRs) whose X-Forwarded-For is believed; empty ignores the header. */
       trustProxy?: string[];
       auth?: { bearerToken: string } | { username: string; password: string } | null;
+      /**
+       * Milliseconds after a collection during which scrapes get its result instead of a new
+       * one; 0 collects on every scrape. Concurrent scrapes always share one collection.
+       */
+      minIntervalMs?: number;
+      /** Largest response served; a bigger one is answered with 503 and a warning. */
+      maxResponseBytes?: number;
     };
     otlp?: OtlpTarget;
     /** Default histogram buckets (seconds for durations). */
@@ -200,6 +207,8 @@ interface ResolvedShape {
       allowedIps: string[];
       trustProxy: string[];
       auth: { bearerToken: string } | { username: string; password: string } | null;
+      minIntervalMs: number;
+      maxResponseBytes: number;
     };
     otlp: ResolvedOtlpTarget;
     buckets: number[];
