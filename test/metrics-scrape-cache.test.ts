@@ -63,12 +63,20 @@ test('the Buffers add up to exactly the serializer text, across many chunks and 
   assert.equal(strip(text(body)), strip(expected));
 });
 
-test('a body over maxResponseBytes is not built further', async (t) => {
+test('over maxResponseBytes: refused on the size bound alone when far over, encoding stopped at the cap when just over', async (t) => {
   const { reader, provider } = setup(3000);
   t.after(() => provider.shutdown());
-  const body = await new ScrapeCache(reader, { minIntervalMs: 0, maxResponseBytes: 200_000 }).snapshot().prometheus();
-  assert.ok('overLimit' in body);
-  assert.ok(body.bytes > 200_000 && body.bytes < 400_000, `stopped at ${body.bytes}`);
+  const metrics = toPrometheusNames(await reader.collectNow());
+  const size = Buffer.byteLength(new PrometheusText().serialize(metrics));
+  const { minimumBytes } = new PrometheusText().prepare(metrics);
+  const body = (maxResponseBytes: number) => new ScrapeCache(reader, { minIntervalMs: 0, maxResponseBytes }).snapshot().prometheus();
+
+  const far = await body(Math.floor(minimumBytes / 2));
+  assert.ok('overLimit' in far && far.bytes >= minimumBytes - 10, `refused on the bound (${minimumBytes}), not after encoding: ${far.bytes}`);
+  const cap = Math.floor((minimumBytes + size) / 2);
+  const near = await body(cap);
+  assert.ok('overLimit' in near && near.bytes > cap && near.bytes < size, `stopped past ${cap}: ${near.bytes} of ${size}`);
+  assert.ok(!('overLimit' in (await body(size + 1000))), 'a body under the cap is served');
 });
 
 test('a failed collection is not served again', async () => {

@@ -54,7 +54,7 @@ export async function serveMetrics(
 /** What a body over the cap is answered with (and said once per interval on stderr, rate-limited). */
 export function tooLargeMessage(body: Body, cache: ScrapeCache): string {
   return (
-    `metrics response over metrics.prometheus.maxResponseBytes (${cache.maxResponseBytes} bytes; stopped at ${body.bytes}): ` +
+    `metrics response over metrics.prometheus.maxResponseBytes (${cache.maxResponseBytes} bytes; this one is at least ${body.bytes}): ` +
     'too many series; lower metrics.cardinalityLimit, drop high-cardinality labels, or raise maxResponseBytes'
   );
 }

@@ -65,7 +65,12 @@ export class Snapshot {
 
   prometheus(): Promise<Body> {
     this.prometheusBody ??= this.track(
-      this.collected.then((metrics) => encodeInSlices(this.serializer.pieces(toPrometheusNames(metrics)), this.limits.maxResponseBytes)),
+      this.collected.then((metrics) => {
+        const text = this.serializer.prepare(toPrometheusNames(metrics));
+        // Sure to be over the cap (a label leak): refused before a byte is encoded.
+        if (text.minimumBytes > this.limits.maxResponseBytes) return { overLimit: true, bytes: text.minimumBytes } as const;
+        return encodeInSlices(text.pieces(), this.limits.maxResponseBytes);
+      }),
     );
     return this.prometheusBody;
   }

@@ -93,7 +93,7 @@ test('case 6: all interfaces by default, one warning when nothing restricts the 
     criterion: 'all interfaces by default (Prometheus scrapes pod/container IPs); one start-up warning saying how to restrict it when bound to a non-loopback address with neither allowedIps nor auth; none otherwise',
     measured: `default host ${defaults.host}; warning for the default: ${openByDefault ? 'yes, 1 line' : 'none'}; with allowedIps: ${withAllowlist ? 'yes' : 'none'}; with auth: ${withAuth ? 'yes' : 'none'}; lines printed by the loopback and example apps: ${printed}`,
     passed,
-    upstream: 'PrometheusExporter binds 0.0.0.0 by default with no allowlist, no auth and no word about it',
+    upstream: "PrometheusExporter (0.300) binds 'localhost' by default: a pod's or container's Prometheus cannot scrape it until host is set, and then nothing restricts it (no allowlist, no auth)",
   });
   assert.equal(defaults.host, '0.0.0.0');
   assert.match(openByDefault ?? '', /restrict it with metrics\.prometheus\.allowedIps/);
@@ -125,7 +125,7 @@ test('case 7a: concurrent scrapes, Prometheus text and JSON, share one collectio
     criterion: 'at most one collection in flight: 20 concurrent scrapes = 1 collection, whatever minIntervalMs says',
     measured: results.join('; '),
     passed,
-    upstream: 'PrometheusExporter collects once per request (issue 8: 10 concurrent scrapes = 10 collections)',
+    upstream: 'PrometheusExporter collects once per request, by its code (issue 8, Beacon before: 10 concurrent scrapes = 10 collections)',
   });
   assert.ok(passed, results.join('\n'));
 });
@@ -161,7 +161,7 @@ test(`case 7b: app event-loop p99 while scraped every second at ${CEILING} serie
     criterion: 'app event-loop p99 < 100 ms while scraped; every scrape 200',
     measured: `p99 ${scraped.p99Ms.toFixed(1)} ms, max ${scraped.maxMs.toFixed(0)} ms while scraped (unscraped: p99 ${idle.p99Ms.toFixed(1)} ms, max ${idle.maxMs.toFixed(0)} ms); ${durations.length} scrapes, ${scraped.collections - before.collections} collections, median ${durations[durations.length >> 1]!.toFixed(0)} ms, slowest ${durations.at(-1)!.toFixed(0)} ms, ${failures} failed`,
     passed,
-    upstream: 'issue 8, before: one scrape of 10k series 515 ms, app event-loop p99 317 ms',
+    upstream: 'Beacon before (issue 8): one scrape of 10k series 515 ms, app event-loop p99 317 ms',
   });
   assert.ok(passed, `p99 ${scraped.p99Ms} ms, ${failures} failed scrapes`);
 });
@@ -185,7 +185,7 @@ test('case 7c: RSS added by 20 concurrent scrapes at the ceiling', async (t) => 
     criterion: '20 concurrent scrapes add < 100 MB RSS (peak - before)',
     measured: `peak RSS +${addedMb.toFixed(1)} MB (${(before.rss / MB).toFixed(0)} → ${(after.peakRss / MB).toFixed(0)} MB); all 20 answered in ${elapsed.toFixed(0)} ms; ${after.collections - before.collections} collection(s)`,
     passed,
-    upstream: 'issue 8, before: 10 concurrent scrapes of 40k series add 933 MB RSS and take 13.6 s',
+    upstream: 'Beacon before (issue 8): 10 concurrent scrapes of 40k series add 933 MB RSS and take 13.6 s',
   });
   assert.ok(passed, `+${addedMb} MB`);
 });
@@ -206,6 +206,29 @@ test('case 7d: a response over maxResponseBytes is a clear 503 and one warning',
     passed,
   });
   assert.ok(passed, `${JSON.stringify(replies.map((r) => [r.status, r.text]))}\n${app.stderr()}`);
+});
+
+test('case 7e: beyond the ceiling, at the cardinality limit: 10 concurrent scrapes are refused cheaply', async (t) => {
+  const series = 40_000;
+  const { app, base } = await startScrapeApp(t, { SERIES: String(series) });
+  const before = await ask(app, 'reset');
+  const started = performance.now();
+  const replies = await Promise.all(Array.from({ length: 10 }, () => scrape(`${base}/metrics`)));
+  const elapsed = performance.now() - started;
+  const after = await ask(app, 'stats');
+  const addedMb = (after.peakRss - before.rss) / MB;
+  const refused = replies.every((reply) => reply.status === 503 && /maxResponseBytes/.test(reply.text));
+  const passed = refused && addedMb < 100 && warningLines(app, /over metrics\.prometheus\.maxResponseBytes/).length === 1;
+  recordCase({
+    id: '7e',
+    title: 'Metrics endpoint: beyond the ceiling (40k series)',
+    setup: `app with ${series} histogram series (~68 MB of text, over the default 32 MiB cap); 10 concurrent /metrics scrapes; RSS sampled every 10 ms inside the app`,
+    criterion: 'every scrape refused with 503 and the reason; one warning; < 100 MB RSS added',
+    measured: `statuses ${[...new Set(replies.map((reply) => reply.status))].join(', ')}; answered in ${elapsed.toFixed(0)} ms; peak RSS +${addedMb.toFixed(1)} MB; ${after.collections - before.collections} collection(s); event-loop max ${after.maxMs.toFixed(0)} ms`,
+    passed,
+    upstream: 'Beacon before (issue 8): 56.8 MB per scrape; 10 concurrent scrapes add 933 MB RSS and take 13.6 s',
+  });
+  assert.ok(passed, `+${addedMb} MB, ${replies.map((reply) => reply.status).join(', ')}\n${app.stderr()}`);
 });
 
 test('case 8: hanging and throwing observable callbacks cost only their own series', async (t) => {
@@ -231,7 +254,7 @@ test('case 8: hanging and throwing observable callbacks cost only their own seri
     criterion: `each scrape answers within 1 s with every other series; one rate-limited warning per faulty instrument, naming it (each callback gets ${CALLBACK_TIMEOUT_MS} ms)`,
     measured: `scrapes ${replies.map((reply) => `${reply.ms.toFixed(0)} ms`).join(', ')}; other series present: ${others}; faulty ones left out: ${leftOut}; warning lines per instrument: ${faulty.map((name, i) => `${name} ${named[i]}`).join(', ')}`,
     passed,
-    upstream: 'issue 8, before: every scrape took 5.02 s; stock PrometheusExporter waits for the callback without a timeout',
+    upstream: 'PrometheusExporter collects without a timeout: the scrape waits on the callback for ever (issue 8, Beacon before: every scrape took 5.02 s)',
   });
   assert.ok(passed, `${replies.map((r) => r.ms).join(', ')} ms\n${app.stderr()}`);
 });
@@ -256,7 +279,7 @@ test('case 9: ambiguous allowlist rules are refused at start, naming the field; 
     criterion: 'host bits set, leading-zero prefixes and octets, zone ids: refused before the app starts (exit 78) with the field named and the form to write; paths: exact, case-sensitive, not decoded, query ignored',
     measured: `${forms.map((form, i) => `${form}: ${refused[i] ? `exit 78, "${runs[i]!.stderr.trim().replace(/^.*?: metrics/, 'metrics').slice(0, 140)}"` : `NOT refused (exit ${runs[i]!.exit.code})`}`).join('; ')}; paths ${paths.map(([path], i) => `${path} ${statuses[i]}`).join(', ')}`,
     passed,
-    upstream: 'before: 127.0.0.5/24 and 10.0.0.0/08 accepted silently; metricsHandler allowedIps 10.0.0.0/99 threw ERR_OUT_OF_RANGE, "nope" an uncoded TypeError',
+    upstream: 'Beacon before: 127.0.0.5/24 and 10.0.0.0/08 accepted silently; metricsHandler allowedIps 10.0.0.0/99 threw ERR_OUT_OF_RANGE, "nope" an uncoded TypeError',
   });
   assert.ok(passed, runs.map((run) => run.stderr).join('\n'));
 });
