@@ -48,7 +48,7 @@ export function parseCidr(text: string): Cidr | { problem: string } {
   const family = isIP(address);
   if (family === 0) {
     // inet_aton reads 010 as octal 8; Node and browsers refuse it: never guess which was meant.
-    if (/^\d+(\.\d+){3}$/.test(address)) return { problem: 'IPv4 octets without leading zeros (010 reads as octal 8 in some tools)' };
+    if (/^\d+(\.\d+){3}$/.test(address)) return { problem: 'IPv4 octets without leading zeros: 010 reads as octal 8 in some tools' };
     return { problem: 'an IPv4 or IPv6 address' };
   }
   const mapped = MAPPED_V4.exec(address);

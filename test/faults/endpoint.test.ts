@@ -277,7 +277,7 @@ test('case 9: ambiguous allowlist rules are refused at start, naming the field; 
     title: 'Metrics endpoint: allowlist at config time, path handling',
     setup: `apps started with allowedIps containing ${forms.map((form) => `'${form}'`).join(', ')}; an app scraped at ${paths.map(([path]) => path).join(', ')}`,
     criterion: 'host bits set, leading-zero prefixes and octets, zone ids: refused before the app starts (exit 78) with the field named and the form to write; paths: exact, case-sensitive, not decoded, query ignored',
-    measured: `${forms.map((form, i) => `${form}: ${refused[i] ? `exit 78, "${runs[i]!.stderr.trim().replace(/^.*?: metrics/, 'metrics').slice(0, 140)}"` : `NOT refused (exit ${runs[i]!.exit.code})`}`).join('; ')}; paths ${paths.map(([path], i) => `${path} ${statuses[i]}`).join(', ')}`,
+    measured: `${forms.map((form, i) => `${form}: ${refused[i] ? `exit 78, metrics.prometheus.allowedIps[1] (${/\((no |a prefix|IPv4 octets)[^)]*\)/.exec(runs[i]!.stderr)?.[0].slice(1, -1)})` : `NOT refused (exit ${runs[i]!.exit.code})`}`).join('; ')}; paths ${paths.map(([path], i) => `${path} ${statuses[i]}`).join(', ')}`,
     passed,
     upstream: 'Beacon before: 127.0.0.5/24 and 10.0.0.0/08 accepted silently; metricsHandler allowedIps 10.0.0.0/99 threw ERR_OUT_OF_RANGE, "nope" an uncoded TypeError',
   });
