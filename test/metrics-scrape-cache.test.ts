@@ -24,7 +24,7 @@ function setup(series: number) {
 
 const text = (body: Body) => {
   assert.ok(!('overLimit' in body), 'not over the limit');
-  return Buffer.concat(body.chunks as Buffer[]).toString();
+  return Buffer.concat(body.chunks).toString();
 };
 
 test('concurrent scrapes, text and JSON, share one collection; each format is serialized once', async (t) => {

@@ -6,8 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessOptions } from '../config/schema.js';
-import { type AccessOptions, type AccessPolicy, createAccessPolicy } from './access.js';
 import { warn } from '../diagnostics.js';
+import { type AccessOptions, type AccessPolicy, createAccessPolicy } from './access.js';
 import { type MetricsFormat, serveMetrics, tooLargeMessage } from './endpoint.js';
 import type { ScrapeCache } from './scrape-cache.js';
 
@@ -83,5 +83,5 @@ export async function metricsText(): Promise<string> {
     warn(`metricsText(): ${tooLargeMessage(body, active.cache)}`);
     return '';
   }
-  return Buffer.concat(body.chunks as Buffer[]).toString();
+  return Buffer.concat(body.chunks).toString();
 }
