@@ -16,7 +16,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 /** Per callback; a scrape with a stuck callback answers after this plus the serialization. */
 export const CALLBACK_TIMEOUT_MS = 500;
 
-export class ObservableCallbackError extends Error {
+class ObservableCallbackError extends Error {
   override readonly name = 'ObservableCallbackError';
 }
 
