@@ -16,8 +16,18 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 /** Per callback; a scrape with a stuck callback answers after this plus the serialization. */
 export const CALLBACK_TIMEOUT_MS = 500;
 
+/**
+ * One line wherever it is printed: the OTLP reader logs collection errors with util.format,
+ * which would add this stack (always the guard's own frames) and the cause's on every push.
+ * The message names the instrument and carries the callback's own error message.
+ */
 class ObservableCallbackError extends Error {
   override readonly name = 'ObservableCallbackError';
+
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
 const OBSERVABLE_FACTORIES = ['createObservableGauge', 'createObservableCounter', 'createObservableUpDownCounter'] as const;
@@ -116,7 +126,7 @@ function guardCallback<R>(callback: (result: R) => void | Promise<void>, what: s
 
 function failed(what: string, error: unknown): ObservableCallbackError {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new ObservableCallbackError(`${what} failed (${reason}); its series are left out of this collection`, { cause: error });
+  return new ObservableCallbackError(`${what} failed (${reason}); its series are left out of this collection`);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
