@@ -2,6 +2,7 @@
 // names the instrument — through the raw OTel API and Beacon's metrics.meter() alike.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { format } from 'node:util';
 import { setImmediate } from 'node:timers/promises';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
@@ -44,6 +45,10 @@ test('hanging, throwing and rejecting callbacks: every other series served, each
     'observable callback of "raw_hanging" did not answer within 500 ms; its series are left out until it does',
     'observable callback of "raw_throwing" failed (Error: pool is closed); its series are left out of this collection',
   ]);
+  // The OTLP reader logs these errors with util.format: one line each, no stacks.
+  const { errors } = await reader.collect();
+  assert.ok(errors.length >= 3);
+  for (const error of errors) assert.doesNotMatch(format('collection errors', error), /\n/);
 });
 
 test('a callback still pending is not called again; once it answers it is called as before', async () => {
