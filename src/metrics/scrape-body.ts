@@ -20,8 +20,8 @@ const SLICE_MS = 8;
 
 /**
  * Each piece (one data point's lines, ~1.7 KB for a histogram) is written straight into a
- * 64 KiB Buffer: no large intermediate strings to build, flatten and collect, which at 40k
- * series was most of the memory a scrape took.
+ * 64 KiB Buffer, so no string larger than a piece is ever built or flattened. Stops as soon
+ * as the body would pass `maxBytes`.
  */
 export async function encodeInSlices(pieces: Iterable<string>, maxBytes: number): Promise<Body> {
   const chunks: Buffer[] = [];
