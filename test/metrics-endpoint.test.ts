@@ -5,11 +5,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, diag, metrics as otelMetrics } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import { metricsHandler, metricsText } from '../src/metrics/handler.js';
 import { fixture, get, startApp } from './helpers/app.js';
-import { call, startMetricsModule } from './helpers/metrics-endpoint.js';
+import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
 import { freePort } from './helpers/prometheus.js';
 
 const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
@@ -103,4 +103,18 @@ test('metricsText() returns the shared snapshot, or nothing (and a warning) over
   await component.shutdown();
   await startMetricsModule(t, { collectors: ['runtime'], prometheus: { server: false } });
   assert.match(await metricsText(), /^nodejs_heap_size_used_bytes \d+$/m);
+});
+
+test('a multi-megabyte scrape arrives whole over HTTP, the same bytes as metricsText() of the same snapshot', async (t) => {
+  const component = await startMetricsModule(t, { collectors: [], prometheus: { host: '127.0.0.1', port: 0, minIntervalMs: 60_000 } });
+  const histogram = otelMetrics.getMeter('big').createHistogram('big_duration', { unit: 's' });
+  for (let i = 0; i < 3000; i++) histogram.record(i / 3000, { route: `/r/${i}`, label: 'ü "quoted"' });
+  const replies = await Promise.all(Array.from({ length: 3 }, () => call(`http://127.0.0.1:${portOf(component.destination)}/metrics`)));
+  const text = await metricsText();
+  assert.ok(Buffer.byteLength(text) > 2 * 1024 * 1024, `${Buffer.byteLength(text)} bytes: several write slices`);
+  for (const reply of replies) {
+    assert.equal(reply.status, 200);
+    assert.equal(Number(reply.headers['content-length']), Buffer.byteLength(text));
+    assert.equal(reply.body, text);
+  }
 });
