@@ -51,7 +51,7 @@ const invalidRows: Row[] = [
   { name: 'allowed ip octet with a leading zero', options: { metrics: { prometheus: { allowedIps: ['010.0.0.1'] } } }, field: 'metrics.prometheus.allowedIps[0]', error: /without leading zeros/ },
   { name: 'allowed ip with a zone id', options: { metrics: { prometheus: { allowedIps: ['fe80::1%eth0'] } } }, field: 'metrics.prometheus.allowedIps[0]', error: /no zone id: write 'fe80::1'/ },
   { name: 'trusted proxy with host bits', options: { metrics: { prometheus: { trustProxy: ['10.1.0.0/8'] } } }, field: 'metrics.prometheus.trustProxy[0]', error: /write '10\.0\.0\.0\/8'/ },
-  { name: 'scrape interval', options: { metrics: { prometheus: { minIntervalMs: -1 } } }, field: 'metrics.prometheus.minIntervalMs', error: /integer >= 0 \(milliseconds; 0: collect on every scrape\), got -1$/ },
+  { name: 'scrape interval', options: { metrics: { prometheus: { minIntervalMs: -1 } } }, field: 'metrics.prometheus.minIntervalMs', error: /integer >= 0 \(milliseconds; 0: share only a collection in progress\), got -1$/ },
   { name: 'scrape interval fraction', options: { metrics: { prometheus: { minIntervalMs: 0.5 } } }, field: 'metrics.prometheus.minIntervalMs', error: /got 0\.5$/ },
   { name: 'response cap', options: { metrics: { prometheus: { maxResponseBytes: 100 } } }, field: 'metrics.prometheus.maxResponseBytes', error: /integer >= 1024 \(bytes\), got 100$/ },
   { name: 'auth', options: { metrics: { prometheus: { auth: { user: 'a' } } } }, field: 'metrics.prometheus.auth.user', error: /unknown key 'user'\. Did you mean 'username'\?/ },

@@ -202,7 +202,7 @@ export const configSchema = obj({
       path: urlPath,
       jsonPath: nullable(urlPath),
       ...accessOptions.shape,
-      minIntervalMs: num({ min: 0, integer: true, what: 'an integer >= 0 (milliseconds; 0: collect on every scrape)' }),
+      minIntervalMs: num({ min: 0, integer: true, what: 'an integer >= 0 (milliseconds; 0: share only a collection in progress)' }),
       maxResponseBytes: num({ min: 1024, integer: true, what: 'an integer >= 1024 (bytes)' }),
     }),
     otlp: otlpTarget,

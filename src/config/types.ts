@@ -109,7 +109,8 @@ export interface BeaconConfig {
       auth?: { bearerToken: string } | { username: string; password: string } | null;
       /**
        * Milliseconds after a collection during which scrapes get its result instead of a new
-       * one; 0 collects on every scrape. Concurrent scrapes always share one collection.
+       * one. Scrapes that arrive while a collection is made or serialized always share it; with 0,
+       * only those.
        */
       minIntervalMs?: number;
       /** Largest response served; a bigger one is answered with 503 and a warning. */
