@@ -5,11 +5,14 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { DiagLogLevel, diag, metrics as otelMetrics } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import { metricsHandler, metricsText } from '../src/metrics/handler.js';
 import { fixture, get, startApp } from './helpers/app.js';
-import { call, startMetricsModule } from './helpers/metrics-endpoint.js';
+import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
 import { freePort } from './helpers/prometheus.js';
+
+const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
 
 test('metrics port already in use: one clear error line, the app keeps serving', async (t) => {
   const squatter = createServer((_req, res) => res.end('not metrics')).listen(0, '127.0.0.1');
@@ -88,4 +91,30 @@ test("scrapes of Beacon's own endpoint server are not app traffic, whatever its 
   const text = (await get(`http://127.0.0.1:${metricsPort}/custom-scrape`)).body;
   assert.match(text, /^nodejs_heap_size_used_bytes \d+$/m);
   assert.doesNotMatch(text, /^http_server_(request_duration_seconds|active_requests)/m);
+});
+
+test('metricsText() returns the shared snapshot, or nothing (and a warning) over maxResponseBytes', async (t) => {
+  const warnings: string[] = [];
+  diag.setLogger({ ...silent, warn: (message: string) => warnings.push(message) }, DiagLogLevel.WARN);
+  t.after(() => diag.disable());
+  const component = await startMetricsModule(t, { collectors: ['runtime'], prometheus: { server: false, maxResponseBytes: 1024, minIntervalMs: 0 } });
+  assert.equal(await metricsText(), '', 'the runtime metrics are more than 1 KiB');
+  assert.match(warnings.join('\n'), /^metricsText\(\): metrics response over metrics\.prometheus\.maxResponseBytes \(1024 bytes; this one is at least \d+\)/m);
+  await component.shutdown();
+  await startMetricsModule(t, { collectors: ['runtime'], prometheus: { server: false } });
+  assert.match(await metricsText(), /^nodejs_heap_size_used_bytes \d+$/m);
+});
+
+test('a multi-megabyte scrape arrives whole over HTTP, the same bytes as metricsText() of the same snapshot', async (t) => {
+  const component = await startMetricsModule(t, { collectors: [], prometheus: { host: '127.0.0.1', port: 0, minIntervalMs: 60_000 } });
+  const histogram = otelMetrics.getMeter('big').createHistogram('big_duration', { unit: 's' });
+  for (let i = 0; i < 3000; i++) histogram.record(i / 3000, { route: `/r/${i}`, label: 'ü "quoted"' });
+  const replies = await Promise.all(Array.from({ length: 3 }, () => call(`http://127.0.0.1:${portOf(component.destination)}/metrics`)));
+  const text = await metricsText();
+  assert.ok(Buffer.byteLength(text) > 2 * 1024 * 1024, `${Buffer.byteLength(text)} bytes: several write slices`);
+  for (const reply of replies) {
+    assert.equal(reply.status, 200);
+    assert.equal(Number(reply.headers['content-length']), Buffer.byteLength(text));
+    assert.equal(reply.body, text);
+  }
 });

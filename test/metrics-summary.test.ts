@@ -10,11 +10,12 @@ import { pollUntil } from './helpers/timing.js';
 
 test('the JSON summary reports known traffic exactly and puts known delays in the right percentile range', async (t) => {
   const metricsPort = await freePort();
+  // minIntervalMs 0: the polls below watch a 300 ms request come and go, so each scrape must collect anew.
   const app = await startApp(t, fixture('metrics-app.mjs'), {
     config: {
       tracing: { exporter: 'none' },
       logging: { outputs: [] },
-      metrics: { collectors: ['http', 'components'], buckets: [0.01, 0.1, 0.2, 1, 2], prometheus: { host: '127.0.0.1', port: metricsPort } },
+      metrics: { collectors: ['http', 'components'], buckets: [0.01, 0.1, 0.2, 1, 2], prometheus: { host: '127.0.0.1', port: metricsPort, minIntervalMs: 0 } },
     },
   });
   const paths = [

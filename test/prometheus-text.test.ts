@@ -42,6 +42,9 @@ test('metrics collected by the SDK serialize exactly as upstream serializes them
   const { resourceMetrics } = await reader.collect();
   const ours = new PrometheusText().serialize(resourceMetrics);
   assert.equal(ours, upstream().serialize(resourceMetrics));
+  // The size bound is below the real size, and close enough to refuse a label leak early.
+  const { minimumBytes } = new PrometheusText().prepare(resourceMetrics);
+  assert.ok(minimumBytes <= Buffer.byteLength(ours) && minimumBytes > 0.6 * Buffer.byteLength(ours), `${minimumBytes} of ${Buffer.byteLength(ours)} bytes`);
   assert.match(ours, /^http_server_request_duration_bucket\{http_request_method="POST",http_route="\/orders\/0",http_response_status_code="200",le="\+Inf"\} 3$/m);
   assert.match(ours, /^custom_buckets_bucket\{ok="true",le="\+Inf"\} 100$/m);
   await provider.shutdown();
@@ -96,7 +99,11 @@ test('generated shapes serialize exactly as upstream serializes them', () => {
         metrics: Array.from({ length: Math.floor(random() * 5) }, metric),
       })),
     };
-    assert.equal(ours.serialize(resourceMetrics), theirs.serialize(resourceMetrics), `round ${round}: ${JSON.stringify(resourceMetrics.scopeMetrics)}`);
+    const text = ours.serialize(resourceMetrics);
+    assert.equal(text, theirs.serialize(resourceMetrics), `round ${round}: ${JSON.stringify(resourceMetrics.scopeMetrics)}`);
+    // The size bound the endpoint refuses oversized scrapes on must never exceed the real size.
+    const { minimumBytes } = ours.prepare(resourceMetrics);
+    assert.ok(minimumBytes <= Buffer.byteLength(text), `round ${round}: bound ${minimumBytes} > ${Buffer.byteLength(text)} bytes`);
   }
 });
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
+import { ipMatcher } from '../src/common/cidr.js';
 import { repoRoot } from './helpers/app.js';
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -237,6 +238,11 @@ test('the example config, resolved with the compose environment, sends traces an
   const scraped = (prometheus.scrape_configs as { job_name: string; static_configs: { targets: string[] }[] }[]).find((j) => j.job_name === 'orders-service')!;
   assert.equal(composeEnv.metrics.prometheus.port, hostPort(scraped.static_configs[0]!.targets[0]!).port);
   assert.ok(publishedContainerPorts(services.app!).includes(composeEnv.metrics.prometheus.port));
+  // Prometheus scrapes the app from the compose network (Docker's default pools: 172.17-31.x,
+  // 192.168.x, 10.x); the example's allowlist must let it in, and keep the rest of the world out.
+  const allowed = ipMatcher(composeEnv.metrics.prometheus.allowedIps);
+  for (const peer of ['172.18.0.4', '::ffff:172.21.0.9', '192.168.16.3', '10.0.1.7', '127.0.0.1', '::1']) assert.ok(allowed(peer), `${peer} may scrape`);
+  for (const peer of ['8.8.8.8', '100.64.0.1', '2001:db8::1']) assert.ok(!allowed(peer), `${peer} may not scrape`);
 
   const plain = run({});
   assert.equal(plain.tracing.endpoint, 'http://localhost:4318/v1/traces');

@@ -16,8 +16,14 @@ const collector = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() !== '';
 
 export default defineConfig({
   service: { name: 'orders-service', version: '1.0.0' },
-  // Level, format (BEACON_LOG_LEVEL, BEACON_LOG_FORMAT) and metrics (Prometheus on :9464,
-  // OTEL_EXPORTER_PROMETHEUS_PORT moves it) stay on their defaults, so the env can change them.
+  // Level, format (BEACON_LOG_LEVEL, BEACON_LOG_FORMAT) and the metrics port and host (:9464
+  // on all interfaces, OTEL_EXPORTER_PROMETHEUS_PORT/_HOST move it) stay on their defaults, so
+  // the env can change them. Who may scrape is set here: this machine and the private ranges,
+  // which the compose network's Prometheus (a 172.x address) is in. Without it Beacon warns
+  // at start that the endpoint is open to every host (docs/metrics.md).
+  metrics: {
+    prometheus: { allowedIps: ['127.0.0.0/8', '::1', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'] },
+  },
   logging: {
     outputs: collector ? ['console', 'otlp'] : ['console'],
     requests: true,

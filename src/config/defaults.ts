@@ -63,6 +63,11 @@ export function defaultConfig(): MutableResolvedConfig {
         allowedIps: [],
         trustProxy: [],
         auth: null,
+        // Shorter than any scrape interval in use (Prometheus: 10-60 s): one scraper always
+        // gets fresh data, ten scrapers or a curl loop cost one collection per second.
+        minIntervalMs: 1000,
+        // 10k histogram series are ~17 MB; a response past this is a label leak, not a scrape.
+        maxResponseBytes: 32 * 1024 * 1024,
       },
       otlp: { endpoint: DEFAULT_METRICS_ENDPOINT, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 },
       buckets: [...DEFAULT_DURATION_BUCKETS],

@@ -3,8 +3,8 @@
  * the config object and for env values. Normalises the shorthand forms (sampler numbers
  * and names, output names) into the resolved shape.
  */
-import { isIP } from 'node:net';
 import { INSTRUMENTATION_NAMES } from '../instrumentations/catalog.js';
+import { parseCidr } from '../common/cidr.js';
 import type { SamplerName, SamplingRule } from './types.js';
 import {
   type Check,
@@ -54,14 +54,8 @@ export const httpUrl: Check<string> = (value, path) => {
 export const cidr: Check<string> = (value, path) => {
   const what = "an IPv4 or IPv6 address or CIDR, e.g. '10.0.0.0/8' or '::1/128'";
   if (typeof value !== 'string') return fail(path, what, value);
-  const [address = '', prefix, ...rest] = value.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return fail(path, what, value);
-  if (prefix !== undefined) {
-    const bits = Number(prefix);
-    if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) return fail(path, what, value);
-  }
-  return value;
+  const rule = parseCidr(value);
+  return 'problem' in rule ? fail(path, `${what} (${rule.problem})`, value) : value;
 };
 
 const attributeValue = (value: unknown, path: string) =>
@@ -161,6 +155,9 @@ const auth: Check<{ bearerToken: string } | { username: string; password: string
   return { username: basic.username, password: basic.password };
 };
 
+/** Who may read the metrics: `metrics.prometheus` in the config, and `metricsHandler({ access })`. */
+export const accessOptions = obj({ allowedIps: arrayOf(cidr), trustProxy: arrayOf(cidr), auth });
+
 const buckets = arrayOf(num({ min: 0, what: 'a bucket boundary >= 0' }));
 
 export const configSchema = obj({
@@ -207,9 +204,9 @@ export const configSchema = obj({
       host: str({ nonEmpty: true }),
       path: urlPath,
       jsonPath: nullable(urlPath),
-      allowedIps: arrayOf(cidr),
-      trustProxy: arrayOf(cidr),
-      auth,
+      ...accessOptions.shape,
+      minIntervalMs: num({ min: 0, integer: true, what: 'an integer >= 0 (milliseconds; 0: share only a collection in progress)' }),
+      maxResponseBytes: num({ min: 1024, integer: true, what: 'an integer >= 1024 (bytes)' }),
     }),
     otlp: otlpTarget,
     buckets,

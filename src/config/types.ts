@@ -109,6 +109,14 @@ export interface BeaconConfig {
       /** Proxies (CIDRs) whose X-Forwarded-For is believed; empty ignores the header. */
       trustProxy?: string[];
       auth?: { bearerToken: string } | { username: string; password: string } | null;
+      /**
+       * Milliseconds after a collection during which scrapes get its result instead of a new
+       * one. Scrapes that arrive while a collection is made or serialized always share it; with 0,
+       * only those.
+       */
+      minIntervalMs?: number;
+      /** Largest response served; a bigger one is answered with 503 and a warning. */
+      maxResponseBytes?: number;
     };
     otlp?: OtlpTarget;
     /** Default histogram buckets (seconds for durations). */
@@ -219,6 +227,8 @@ interface ResolvedShape {
       allowedIps: string[];
       trustProxy: string[];
       auth: { bearerToken: string } | { username: string; password: string } | null;
+      minIntervalMs: number;
+      maxResponseBytes: number;
     };
     otlp: ResolvedOtlpTarget;
     buckets: number[];

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ResolvedConfig } from '../config/types.js';
-import { ipMatcher } from './cidr.js';
+import { ipMatcher } from '../common/cidr.js';
 
 export type AccessOptions = Pick<ResolvedConfig['metrics']['prometheus'], 'allowedIps' | 'trustProxy' | 'auth'>;
 
@@ -49,6 +49,22 @@ export function clientIpResolver(trustProxy: readonly string[]): (request: Incom
     }
     return hops[0] || peer;
   };
+}
+
+const loopback = ipMatcher(['127.0.0.0/8', '::1']);
+
+/**
+ * The start-up warning for an endpoint anyone on the network may read: bound to a
+ * non-loopback address with neither an allowlist nor auth. All interfaces stay the default
+ * (Prometheus in Kubernetes or compose scrapes the pod or container address; loopback would
+ * fail every scrape silently), so the operator is told once instead. Null: nothing to say.
+ */
+export function openEndpointWarning(boundAddress: string, url: string, options: AccessOptions): string | null {
+  if (loopback(boundAddress) || options.allowedIps.length > 0 || options.auth !== null) return null;
+  return (
+    `metrics endpoint ${url} is open to every host that can reach this one (no allowedIps, no auth); ` +
+    "restrict it with metrics.prometheus.allowedIps (e.g. ['10.0.0.0/8']), metrics.prometheus.auth, or metrics.prometheus.host: '127.0.0.1'"
+  );
 }
 
 function authorizer(auth: AccessOptions['auth']): (header: string | undefined) => AccessDecision {

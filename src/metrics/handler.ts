@@ -5,12 +5,14 @@
  * trustProxy and auth unless given here). `metricsText()` returns the Prometheus text.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessOptions } from '../config/schema.js';
+import { warn } from '../diagnostics.js';
 import { type AccessOptions, type AccessPolicy, createAccessPolicy } from './access.js';
-import { type MetricsFormat, serveMetrics } from './endpoint.js';
-import type { PullReader } from './pull-reader.js';
+import { type MetricsFormat, serveMetrics, tooLargeMessage } from './endpoint.js';
+import type { ScrapeCache } from './scrape-cache.js';
 
 interface ActiveEndpoint {
-  reader: PullReader;
+  cache: ScrapeCache;
   access: AccessPolicy;
 }
 
@@ -24,7 +26,10 @@ export function setActiveEndpoint(endpoint: ActiveEndpoint | null): void {
 export interface MetricsHandlerOptions {
   /** 'prometheus' (default) or 'json' for the human-readable summary. */
   format?: MetricsFormat;
-  /** Access rules for this mount instead of the config's `metrics.prometheus` ones. */
+  /**
+   * Access rules for this mount instead of the config's `metrics.prometheus` ones; checked
+   * as the config is (a bad CIDR throws BeaconConfigError naming `metricsHandler.access…`).
+   */
   access?: Partial<AccessOptions>;
 }
 
@@ -46,7 +51,7 @@ export type MetricsRequestHandler = (
 export function metricsHandler(options: MetricsHandlerOptions = {}): MetricsRequestHandler {
   const format = options.format ?? 'prometheus';
   const ownAccess = options.access
-    ? createAccessPolicy({ allowedIps: [], trustProxy: [], auth: null, ...options.access })
+    ? createAccessPolicy({ allowedIps: [], trustProxy: [], auth: null, ...accessOptions(options.access, 'metricsHandler.access') })
     : null;
   return async (request, response) => {
     const raw = 'raw' in request ? request.raw : request;
@@ -63,11 +68,20 @@ export function metricsHandler(options: MetricsHandlerOptions = {}): MetricsRequ
       res.end('metrics are not running (startMonitoring() not called, or the prometheus exporter is off)\n');
       return;
     }
-    await serveMetrics(raw, res, endpoint.reader, ownAccess ?? endpoint.access, format);
+    await serveMetrics(raw, res, endpoint.cache, ownAccess ?? endpoint.access, format);
   };
 }
 
-/** The current metrics in Prometheus text format; '' when the prometheus exporter is not running. */
+/**
+ * The current metrics in Prometheus text format (the snapshot scrapes share); '' when the
+ * prometheus exporter is not running, or when the text is over `maxResponseBytes` (warned).
+ */
 export async function metricsText(): Promise<string> {
-  return active ? active.reader.prometheusText() : '';
+  if (!active) return '';
+  const body = await active.cache.snapshot().prometheus();
+  if ('overLimit' in body) {
+    warn(`metricsText(): ${tooLargeMessage(body, active.cache)}`);
+    return '';
+  }
+  return Buffer.concat(body.chunks).toString();
 }

@@ -6,7 +6,6 @@
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import {
   ConsoleMetricExporter,
-  MeterProvider,
   type IMetricReader,
   PeriodicExportingMetricReader,
   type PushMetricExporter,
@@ -16,9 +15,10 @@ import { ignoredRequests } from '../common/ignored-requests.js';
 import { stripQuery } from '../common/path-glob.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Resource } from '@opentelemetry/resources';
+import { warn } from '../diagnostics.js';
 import type { SignalComponent } from '../signal.js';
 import { BEACON_VERSION } from '../version.js';
-import { createAccessPolicy } from './access.js';
+import { createAccessPolicy, openEndpointWarning } from './access.js';
 import { BackoffMetricExporter } from './backoff-metric-exporter.js';
 import { meterProviderChanged } from './binding.js';
 import { startHostCollector } from './collectors/host.js';
@@ -27,7 +27,9 @@ import { startRuntimeCollector } from './collectors/runtime.js';
 import { serveMetrics } from './endpoint.js';
 import { startExporterHealth } from './exporter-health.js';
 import { setActiveEndpoint } from './handler.js';
+import { GuardedMeterProvider } from './observable-guard.js';
 import { PullReader } from './pull-reader.js';
+import { ScrapeCache } from './scrape-cache.js';
 import { type EndpointServer, startEndpointServer } from './server.js';
 import { buildViews } from './views.js';
 
@@ -47,7 +49,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
     destinations.push(`console every ${settings.interval}s`);
   }
 
-  const provider = new MeterProvider({ resource, readers, views: buildViews(settings) });
+  const provider = new GuardedMeterProvider({ resource, readers, views: buildViews(settings) });
   otelMetrics.setGlobalMeterProvider(provider);
   meterProviderChanged(settings.buckets);
 
@@ -62,18 +64,20 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   let server: EndpointServer | null = null;
   if (pull) {
     const access = createAccessPolicy(settings.prometheus);
-    setActiveEndpoint({ reader: pull, access });
+    const cache = new ScrapeCache(pull, settings.prometheus);
+    setActiveEndpoint({ cache, access });
     const { host, port, path, jsonPath } = settings.prometheus;
     if (settings.prometheus.server) {
       server = await startEndpointServer(host, port, (request, response) => {
         const pathname = stripQuery(request.url ?? '/');
         const format = pathname === path ? 'prometheus' : jsonPath !== null && pathname === jsonPath ? 'json' : null;
-        void serveMetrics(request, response, pull, access, format);
+        void serveMetrics(request, response, cache, access, format);
       });
       const shownHost = host.includes(':') ? `[${host}]` : host;
-      destinations.unshift(
-        server.port === null ? `prometheus unavailable (${shownHost}:${port} could not be bound)` : `prometheus http://${shownHost}:${server.port}${path}`,
-      );
+      const url = `http://${shownHost}:${server.port}${path}`;
+      destinations.unshift(server.port === null ? `prometheus unavailable (${shownHost}:${port} could not be bound)` : `prometheus ${url}`);
+      const openWarning = server.address === null ? null : openEndpointWarning(server.address, url, settings.prometheus);
+      if (openWarning) warn(openWarning);
     } else {
       destinations.unshift('prometheus via metricsHandler()');
     }

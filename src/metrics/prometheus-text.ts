@@ -25,31 +25,87 @@ interface Family {
 
 const NO_METRICS = '# no registered metrics';
 
+export interface PreparedText {
+  /** A lower bound of the text's size in bytes, known before any of it is written. */
+  readonly minimumBytes: number;
+  pieces(): Generator<string, void, undefined>;
+}
+
 export class PrometheusText {
   private readonly labelNames = new Map<string, string>();
   /** Conflicts warned about on the previous scrape: each is reported once, not every 15 s. */
   private warnedConflicts = new Set<string>();
 
   serialize(resourceMetrics: ResourceMetrics): string {
+    let text = '';
+    for (const piece of this.prepare(resourceMetrics).pieces()) text += piece;
+    return text;
+  }
+
+  /** The text to come: its size's lower bound now, its pieces when asked. */
+  prepare(resourceMetrics: ResourceMetrics): PreparedText {
     const families = this.families(resourceMetrics);
-    let body = '';
+    return { minimumBytes: this.minimumBytes(families), pieces: () => this.pieces(resourceMetrics, families) };
+  }
+
+  /**
+   * The text in pieces of at most one data point's lines (a histogram series is ~1.7 KB), so
+   * that a caller can encode a large scrape in slices and let the app's event loop run
+   * between them (scrape-body.ts).
+   */
+  private *pieces(resourceMetrics: ResourceMetrics, families: Map<string, Family>): Generator<string, void, undefined> {
+    yield `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info${this.labels(resourceMetrics.resource.attributes)} 1\n`;
+    let empty = true;
     for (const [name, family] of families) {
       if (family.dropped) continue;
       let header = `# HELP ${name} ${escapeText(family.help || 'description missing')}\n`;
       if (family.unit) header += `# UNIT ${name} ${escapeText(family.unit)}\n`;
       header += `# TYPE ${name} ${family.type}\n`;
       for (const metric of family.metrics) {
-        const points = this.dataPoints(name, metric);
-        if (header) {
-          body += header + points;
-          header = '';
-        } else if (points) {
-          body += points;
+        // The header goes out with the family's first metric (alone if that has no points).
+        let text = header;
+        header = '';
+        for (const lines of this.dataPoints(name, metric)) {
+          yield text + lines;
+          text = '';
+        }
+        if (text) yield text;
+        empty = false;
+      }
+    }
+    if (empty) yield NO_METRICS;
+  }
+
+  /**
+   * Every line of a data point holds at least the metric's name, the point's labels (escaping
+   * only lengthens them; UTF-8 takes at least a byte per UTF-16 unit), a space, a one-character
+   * value and a newline. Counted without writing a byte, so that a label leak far over the
+   * size cap costs the scrape nothing but this count.
+   */
+  private minimumBytes(families: Map<string, Family>): number {
+    let total = 0;
+    for (const [name, family] of families) {
+      if (family.dropped) continue;
+      for (const metric of family.metrics) {
+        for (const point of metric.dataPoints as DataPoint<unknown>[]) {
+          total += linesOf(metric, point) * (name.length + this.labelsLength(point.attributes) + 3);
         }
       }
     }
-    const target = `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info${this.labels(resourceMetrics.resource.attributes)} 1\n`;
-    return target + (body || NO_METRICS);
+    return total;
+  }
+
+  /** The length of `{a="x",b="y"}` before escaping; non-string values count as empty. */
+  private labelsLength(attributes: Attributes): number {
+    let length = 0;
+    let count = 0;
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      const value = attributes[key];
+      length += this.labelName(key).length + 3 + (typeof value === 'string' ? value.length : 0);
+      count++;
+    }
+    return count === 0 ? 0 : length + count + 1; // commas between, braces around
   }
 
   private families(resourceMetrics: ResourceMetrics): Map<string, Family> {
@@ -100,13 +156,13 @@ export class PrometheusText {
     );
   }
 
-  private dataPoints(name: string, metric: MetricData): string {
-    let text = '';
+  /** The lines of each data point of the metric, one string per point. */
+  private *dataPoints(name: string, metric: MetricData): Generator<string, void, undefined> {
     switch (metric.dataPointType) {
       case DataPointType.SUM:
       case DataPointType.GAUGE:
-        for (const point of metric.dataPoints) text += `${name}${this.labels(point.attributes)} ${valueText(point.value)}\n`;
-        return text;
+        for (const point of metric.dataPoints) yield `${name}${this.labels(point.attributes)} ${valueText(point.value)}\n`;
+        return;
       case DataPointType.HISTOGRAM: {
         // The points of one stream share their boundaries array: render the `le` labels once.
         let boundaries: readonly number[] | undefined;
@@ -116,13 +172,12 @@ export class PrometheusText {
             boundaries = point.value.buckets.boundaries;
             bounds = boundaries.map((bound) => `le="${bound === Infinity ? '+Inf' : String(bound)}"`);
           }
-          text += this.histogram(name, point, bounds);
+          yield this.histogram(name, point, bounds);
         }
-        return text;
+        return;
       }
       default:
         warn(`metrics: "${name}" is an exponential histogram, which the Prometheus text format cannot carry; it is left out`);
-        return '';
     }
   }
 
@@ -177,6 +232,22 @@ function metricName(metric: MetricData): string | undefined {
   if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
   if (metric.dataPointType === DataPointType.SUM && metric.isMonotonic && !name.endsWith('_total')) name += '_total';
   return name;
+}
+
+/** Lines `dataPoints()` writes for the point: one, or count, sum and buckets up to +Inf; none for what it leaves out. */
+function linesOf(metric: MetricData, point: DataPoint<unknown>): number {
+  switch (metric.dataPointType) {
+    case DataPointType.SUM:
+    case DataPointType.GAUGE:
+      return 1;
+    case DataPointType.HISTOGRAM: {
+      const { sum, buckets } = point.value as Histogram;
+      const infinity = buckets.boundaries.indexOf(Infinity);
+      return 1 + (sum === undefined ? 0 : 1) + (infinity < 0 ? buckets.counts.length : Math.min(buckets.counts.length, infinity + 1));
+    }
+    default:
+      return 0;
+  }
 }
 
 function prometheusType(metric: MetricData): PrometheusType {

@@ -10,6 +10,8 @@ import { diag } from '@opentelemetry/api';
 export interface EndpointServer {
   /** The bound port (differs from the configured one when that was 0), or null when not listening. */
   readonly port: number | null;
+  /** The bound address ('0.0.0.0', '::', '127.0.0.1', …), or null when not listening. */
+  readonly address: string | null;
   close(): Promise<void>;
 }
 
@@ -34,8 +36,10 @@ export async function startEndpointServer(
     server.listen({ host, port }, () => resolve(true));
   });
   if (listening) server.on('error', (error) => diag.error(`metrics endpoint: ${error.message}`));
+  const bound = listening ? (server.address() as AddressInfo) : null;
   return {
-    port: listening ? (server.address() as AddressInfo).port : null,
+    port: bound?.port ?? null,
+    address: bound?.address ?? null,
     close: () => closeServer(server, listening),
   };
 }

@@ -60,7 +60,8 @@ export function recordCase(result: FaultCase): void {
     '',
     '| case | setup | criterion | measured | result | stock OpenTelemetry JS |',
     '|---|---|---|---|---|---|',
-    ...Object.values(sorted).map(
+    // Sorted here, not by the object: integer-like keys ('6') always enumerate before others ('7a').
+    ...Object.values(sorted).sort((a, b) => byCaseId(a.id, b.id)).map(
       (row) =>
         `| ${row.id}. ${cell(row.title)} | ${cell(row.setup)} | ${cell(row.criterion)} | ${cell(row.measured)} | ${row.passed ? 'pass' : '**FAIL**'} | ${cell(row.upstream ?? '')} |`,
     ),
