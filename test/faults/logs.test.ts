@@ -4,7 +4,7 @@
  * file and a real OTLP receiver (decoded protobuf).
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
@@ -19,14 +19,13 @@ const APP = fixture('logging-faults-app.mjs');
 const MiB = 1024 * 1024;
 const LIMIT = 16_384;
 
-/** Permissions bind only below root: as root, the app runs as nobody. */
-const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+/** Permissions bind only without root's privileges: as root, the app runs in a user namespace (see AppOptions.unprivileged). */
+const unprivileged = process.getuid?.() === 0;
 
-/** A directory the app's user owns, with its config file in it. */
+/** A directory the app owns, with its config file in it. */
 function appDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'beacon-faults-'));
   chmodSync(dir, 0o755);
-  if (asUser) chownSync(dir, asUser.uid, asUser.gid);
   t.after(() => {
     chmodSync(dir, 0o755);
     rmSync(dir, { recursive: true, force: true });
@@ -43,7 +42,7 @@ async function start(t: TestContext, dir: string, logging: object, more: object 
     tracing: { exporter: 'none', sampler: 1 },
     ...more,
   }));
-  const options: AppOptions = { env: { BEACON_CONFIG: configPath }, ...(asUser ? { user: asUser } : {}) };
+  const options: AppOptions = { env: { BEACON_CONFIG: configPath }, unprivileged };
   return startApp(t, APP, options);
 }
 
@@ -291,13 +290,11 @@ test('case 12: file faults — one warning per fault, no CPU spin, the output co
     faultThatClears(t, 'unwritable directory', 'EACCES', chmod(0o555), chmod(0o755)),
     faultThatClears(t, 'read-only file', 'EACCES', (dir) => {
       writeFileSync(join(dir, 'app.1.log'), '');
-      if (asUser) chownSync(join(dir, 'app.1.log'), asUser.uid, asUser.gid);
       chmodSync(join(dir, 'app.1.log'), 0o444);
     }, chmod(0o644, 'app.1.log')),
     faultThatClears(t, 'disk full (/dev/full)', 'ENOSPC', (dir) => symlinkSync('/dev/full', join(dir, 'app.1.log')), (dir) => {
       unlinkSync(join(dir, 'app.1.log'));
       writeFileSync(join(dir, 'app.1.log'), '');
-      if (asUser) chownSync(join(dir, 'app.1.log'), asUser.uid, asUser.gid);
     }),
     fileTakenAway(t, 'file renamed', (file) => renameSync(file, join(file, '..', 'moved.log'))),
     fileTakenAway(t, 'file deleted', (file) => unlinkSync(file)),
@@ -307,7 +304,7 @@ test('case 12: file faults — one warning per fault, no CPU spin, the output co
   recordCase({
     id: '12',
     title: 'Log file faults',
-    setup: `fixture app with the file output (as ${asUser ? 'nobody, the suite runs as root' : 'the suite\'s user'}): directory chmod 555, file chmod 444, file a symlink to /dev/full — each cleared while running; the file renamed, deleted; a path under /proc`,
+    setup: `fixture app with the file output (${unprivileged ? 'in a user namespace without root\'s privileges, the suite runs as root' : 'as the suite\'s user'}): directory chmod 555, file chmod 444, file a symlink to /dev/full — each cleared while running; the file renamed, deleted; a path under /proc`,
     criterion: 'exactly one warning line per fault; the output comes back by itself once the fault clears and every later line is in the file; idle CPU under /proc < 300 ms over 3 s',
     measured: runs.map((run) => `${run.fault}: ${run.warnings} warning, ${run.figures}`).join('; '),
     passed: failures.length === 0,

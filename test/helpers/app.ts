@@ -32,8 +32,13 @@ export interface AppOptions {
   /** Run without Beacon (baseline for exit-status comparisons). */
   bare?: boolean;
   cwd?: string;
-  /** Run as this user (the test runs as root and needs permissions to bind, e.g. an unwritable directory). */
-  user?: { uid: number; gid: number };
+  /**
+   * Run without root's privileges, so that file permissions bind (an unwritable directory) when
+   * the suite runs as root: in a new user namespace (`unshare --user`), where the process keeps
+   * owning what root owns (it can read the repository wherever it is) but no capability
+   * overrides a file's mode bits.
+   */
+  unprivileged?: boolean;
 }
 
 /** The parent's env minus what would change Beacon's config or Node's behaviour (NODE_OPTIONS, NODE_TEST_CONTEXT). */
@@ -56,7 +61,9 @@ export function configFile(config: object): string {
 function spawnNode(args: string[], options: AppOptions, stdio: StdioOptions): ChildProcess {
   const env = cleanEnv(options.env);
   if (options.config) env.BEACON_CONFIG = configFile(options.config);
-  return spawn(process.execPath, options.bare ? args : ['--import', registerPath, ...args], { env, cwd: options.cwd ?? repoRoot, stdio, ...options.user });
+  const command = [process.execPath, ...(options.bare ? args : ['--import', registerPath, ...args])];
+  if (options.unprivileged) command.unshift('unshare', '--user');
+  return spawn(command[0]!, command.slice(1), { env, cwd: options.cwd ?? repoRoot, stdio });
 }
 
 export function spawnApp(script: string, options: AppOptions = {}): ChildProcess {
