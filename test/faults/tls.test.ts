@@ -47,10 +47,12 @@ test('case 14a: an https receiver whose CA is not trusted gets no export, nothin
 
 test('case 14b: credentials over plain http to another host warn once per signal, naming host and header, never the secret', async () => {
   const secrets = ['pw-canary-1', 'bearer-canary-2', 'key-canary-3'];
+  // A remote collector by name; the preload resolves every name to 127.0.0.1, so nothing leaves the machine.
+  const loopbackDns = { NODE_OPTIONS: `--import=${fixture('resolve-to-loopback.mjs')}` };
   const remote = await runToEnd(['-e', ''], {
     env: {
-      // TEST-NET-1: not this machine, and nobody answers (the probe gives up after 1 s, unref'd).
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://user:${secrets[0]}@192.0.2.1:4318`,
+      ...loopbackDns,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://user:${secrets[0]}@collector.example:4318`,
       OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${secrets[1]},x-api-key=${secrets[2]},x-team=blue`,
     },
     config: { logging: { outputs: ['console', 'otlp'] }, shutdown: { timeoutMs: 500 } },
@@ -60,20 +62,20 @@ test('case 14b: credentials over plain http to another host warn once per signal
     config: { logging: { outputs: ['console', 'otlp'] }, shutdown: { timeoutMs: 500 } },
   });
   const secure = await runToEnd(['-e', ''], {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://192.0.2.1:4318', OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${secrets[1]}` },
+    env: { ...loopbackDns, OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4318', OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${secrets[1]}` },
     config: { shutdown: { timeoutMs: 500 } },
   });
   const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.includes('sent over plain http'));
   const leaked = secrets.filter((secret) => [remote, local, secure].some((run) => run.stderr.includes(secret) || run.stdout.includes(secret)));
   const lines = warnings(remote.stderr);
   const expected = ['traces', 'logs'].every((signal) =>
-    lines.filter((line) => line.includes(`${signal}: credentials in the URL, header authorization, header x-api-key sent over plain http to 192.0.2.1`)).length === 1,
+    lines.filter((line) => line.includes(`${signal}: credentials in the URL, header authorization, header x-api-key sent over plain http to collector.example`)).length === 1,
   );
   const passed = expected && lines.length === 2 && warnings(local.stderr).length === 0 && warnings(secure.stderr).length === 0 && leaked.length === 0;
   recordCase({
     id: '14b',
     title: 'Credentials over plain HTTP to another host',
-    setup: "node --import register -e '' with userinfo and authorization/x-api-key headers for traces and OTLP logs: to http://192.0.2.1, to http://127.0.0.1, to https://192.0.2.1",
+    setup: "node --import register -e '' with userinfo and authorization/x-api-key headers for traces and OTLP logs: to http://collector.example, to http://127.0.0.1, to https://collector.example (a preload resolves every name to 127.0.0.1: nothing leaves the machine)",
     criterion: 'one warning per signal for the remote plain-http endpoint naming signal, host and header names; none for loopback or https; no secret on stdout/stderr',
     measured: `remote: ${lines.length} warnings (${lines.map((line) => line.replace(/^\[beacon\] /, '')).join(' | ')}); loopback: ${warnings(local.stderr).length}; https: ${warnings(secure.stderr).length}; secrets printed: ${leaked.length}`,
     passed,
