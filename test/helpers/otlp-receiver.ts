@@ -269,10 +269,10 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
       method: req.method ?? '', path: pathname, signal, headers: { ...req.headers }, contentType, contentEncoding, encoding,
       byteLength: raw.length, decodedByteLength: 0, itemCount: 0, statusCode: 0, receivedAt: Date.now(), startedAt,
     };
-    req.socket.once('close', () => {
-      [record.closedAt, record.closedBy] = [Date.now(), closedByClient.has(req.socket) ? 'client' : 'receiver'];
-      notify();
-    });
+    // One 'close' listener per connection (below) marks every request it carried.
+    const carried = requestsOf.get(req.socket) ?? [];
+    carried.push(record);
+    requestsOf.set(req.socket, carried);
     let status = options.status ?? 200;
     try {
       if (req.method !== 'POST') [status, record.error] = [405, `method ${req.method} not allowed`];
@@ -329,7 +329,7 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
   };
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest);
   const connections: ConnectionCounts = { opened: 0, closedByClient: 0 };
-  const closedByClient = new WeakSet<net.Socket>();
+  const requestsOf = new WeakMap<net.Socket, ReceivedRequest[]>();
   let closing = false;
   const tlsErrors: string[] = [];
   server.on('tlsClientError', (error: NodeJS.ErrnoException) => tlsErrors.push(error.code ?? error.message));
@@ -341,10 +341,8 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     socket.prependOnceListener('end', () => (byClient ||= !socket.writableEnded && !closing));
     socket.prependOnceListener('error', () => (byClient ||= !closing));
     socket.once('close', () => {
-      if (byClient) {
-        connections.closedByClient++;
-        closedByClient.add(socket);
-      }
+      if (byClient) connections.closedByClient++;
+      for (const record of requestsOf.get(socket) ?? []) [record.closedAt, record.closedBy] = [Date.now(), byClient ? 'client' : 'receiver'];
       notify();
     });
   });
