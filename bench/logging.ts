@@ -2,7 +2,9 @@
  * The cost of a log line on the app's thread, correlated with the active trace and shipped
  * both to stdout and by OTLP: the app's own pino bare, pino under the upstream register
  * (instrumentation-pino injects ids and sends records), and Beacon's logger with its
- * 'console' and 'otlp' outputs. Child processes, rounds interleaved, medians.
+ * 'console' and 'otlp' outputs. Child processes, rounds interleaved, medians. Lines are
+ * written in bursts with an event-loop turn between them, as an app logs between requests:
+ * one synchronous loop of tens of thousands of lines would measure full queues instead.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
