@@ -3,7 +3,7 @@
  * `logging.file.keep` rotated files (plus the current one).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,21 +45,22 @@ test('a file output that keeps failing warns once per fault class while it retri
   diag.setLogger({ error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => undefined, debug: () => undefined, verbose: () => undefined }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   t.after(() => diag.disable());
   const dir = tempDir(t);
-  const blocker = join(dir, 'logs');
-  writeFileSync(blocker, ''); // a plain file where the log directory should be
-  const logging = await startLoggingFor(t, { outputs: ['file'], file: { path: join(blocker, 'app.log'), size: null, frequency: null } });
+  // A directory where the log file should be: every attempt fails alike (EISDIR) until it is
+  // gone, whenever the removal falls between or during the retries' opens.
+  const blocker = join(dir, 'app.1.log');
+  mkdirSync(blocker);
+  const logging = await startLoggingFor(t, { outputs: ['file'], file: { path: join(dir, 'app.log'), size: null, frequency: null } });
   logger.info('while off');
   // Retries come after 1 s and 2 s more: measured over an interval, so no poll can stand in.
   await sleepAtLeast(3500);
   assert.equal(warnings.length, 1, warnings.join('\n'));
-  assert.match(warnings[0]!, /log output 'file' failed.*ENOTDIR/);
-  rmSync(blocker);
-  // The next retry (4 s after the last) makes the directory and opens the file.
+  assert.match(warnings[0]!, /log output 'file' failed.*EISDIR/);
+  rmSync(blocker, { recursive: true });
+  // The next retry (4 s after the last) opens the file.
   assert.ok(await pollUntil(() => {
     logger.info({ seq: 1 }, 'after');
-    return readdirSync(dir).includes('logs') && readdirSync(join(dir, 'logs')).length > 0;
+    return fileLines(dir).some((line) => line.msg === 'after');
   }, 10_000, 200), 'the output came back');
   await logging.shutdown();
-  assert.ok(fileLines(join(dir, 'logs')).some((line) => line.msg === 'after'));
   assert.equal(warnings.filter((line) => line.includes('failed')).length, 1, warnings.join('\n'));
 });
