@@ -263,7 +263,7 @@ test('case 11 (drops): a log flood with the OTLP log receiver down keeps every l
     settledOf(logs) + logs.queue + logs.inFlight === total &&
     lines.filter((line) => line.startsWith('[beacon] logs:')).length === 1;
   recordCase({
-    id: '11',
+    id: '11a',
     title: 'Log flood, OTLP log receiver down (drops)',
     setup: `delivery-app under register, outputs console + otlp, the otlp endpoint refusing connections; ${number(total)} lines logged in ${REQUESTS} synchronous bursts`,
     criterion: 'stdout has every line once; beacon_exporter_items_received_total{signal="logs"} == lines logged == exported + dropped + failed + queued + in flight, with the queue_full drops counted; one report line for logs',

@@ -209,7 +209,7 @@ test('case 11 (stdout/file): a log flood with the OTLP receiver refused or hangi
   const figures = Object.entries(kept).map(([mode, { stdout, file }]) => `${mode}: stdout ${stdout}/${FLOOD}, file ${file}/${FLOOD}`);
   const passed = Object.values(kept).every(({ stdout, file }) => stdout === FLOOD && file === FLOOD);
   recordCase({
-    id: '11',
+    id: '11b',
     title: 'Log flood, OTLP receiver down or slow (console and file)',
     setup: `fixture app, outputs console + file + otlp; the OTLP endpoint refuses connections, then accepts and never answers; ${FLOOD} lines logged in 6 bursts`,
     criterion: `stdout and the file each hold all ${FLOOD} lines (OTLP drops are counted by the OTLP output, see case 3)`,
