@@ -3,15 +3,16 @@
  * entry at a steady rate while its OTLP receiver cycles ok / 503 / black hole / 1 byte/s
  * drip every minute. Passes when, after a 2-minute warm-up, RSS grows by less than 1 MB a
  * minute, open fds stay flat, no request fails, and every span and log record is accounted
- * for exactly. Memory rises while the receiver fails (the queues fill) and falls when it
- * answers again, so growth is measured from one whole cycle of the four phases to the next
- * (mean RSS per cycle), not by a straight line through the saw teeth. SOAK_MINUTES and
+ * for exactly. RSS is read after a full collection in the app (so it is what the process
+ * keeps, not when V8 last collected); it still rises while the receiver fails (the queues
+ * fill) and falls when it answers again, so growth is measured from one whole cycle of the
+ * four phases to the next (mean per cycle), not by a straight line through the saw teeth. SOAK_MINUTES and
  * SOAK_PHASE_SECONDS shorten it for a try.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { fixture, startApp } from '../helpers/app.js';
+import { type RunningApp, fixture, get, startApp } from '../helpers/app.js';
 import { deliveryOf, scrape, settledOf } from '../helpers/delivery.js';
 import { freePort } from '../helpers/prometheus.js';
 import { type OtlpReceiverOptions, receiverFor } from '../helpers/otlp-receiver.js';
@@ -35,13 +36,15 @@ const PHASES: [string, OtlpReceiverOptions][] = [
 
 interface Sample {
   atMs: number;
+  /** After a full collection in the app (its /memory route): what it keeps, not when V8 last collected. */
   rssMb: number;
+  heapMb: number;
   fds: number;
 }
 
-function sampleOf(pid: number, atMs: number): Sample {
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return { atMs, rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+async function sampleOf(app: RunningApp, atMs: number): Promise<Sample> {
+  const memory = JSON.parse((await get(`${app.url}/memory`)).body) as NodeJS.MemoryUsage;
+  return { atMs, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, fds: readdirSync(`/proc/${app.child.pid}/fd`).length };
 }
 
 /** Growth per minute of `value` from the first whole receiver cycle after warm-up to the last (the mean of each); null with fewer than two. */
@@ -70,6 +73,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
   const receiver = await receiverFor(t);
   const metricsPort = await freePort();
   const app = await startApp(t, fixture('delivery-app.mjs'), {
+    env: { NODE_OPTIONS: '--expose-gc' },
     config: {
       service: { name: 'soak', detectors: [] },
       tracing: { endpoint: `${receiver.url}/v1/traces`, sampler: { ratio: 1 }, timeoutMs: 5000 },
@@ -77,7 +81,6 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
       metrics: { collectors: ['runtime', 'http'], prometheus: { host: '127.0.0.1', port: metricsPort } },
     },
   });
-  const pid = app.child.pid!;
   const samples: Sample[] = [];
   const started = Date.now();
   let seq = 0;
@@ -94,7 +97,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
     seq += result.sent;
     ok += result.ok;
     failed += result.failed;
-    samples.push(sampleOf(pid, Date.now() - started));
+    samples.push(await sampleOf(app, Date.now() - started));
   }
   // The end: the receiver answers again and everything settles.
   receiver.setOptions({});
@@ -111,6 +114,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
   const afterWarmUp = samples.filter((sample) => sample.atMs >= WARM_UP_MS);
   const rssSlope = slope(afterWarmUp.map(({ atMs, rssMb }) => ({ x: atMs / 60_000, y: rssMb })));
   const rssGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.rssMb) ?? rssSlope;
+  const heapGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.heapMb) ?? 0;
   const fdsSlope = slope(afterWarmUp.map(({ atMs, fds }) => ({ x: atMs / 60_000, y: fds })));
   // Momentary samples swing with the sockets in use (the load's connections, exports in flight): a trend is what leaks.
   const fdsGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.fds) ?? fdsSlope;
@@ -119,7 +123,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
     [
       `phases: ${phasesSeen.join(' → ')}`,
       `requests ok ${ok}, failed ${failed}`,
-      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB (min ${Math.min(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}, max ${Math.max(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}); growth cycle to cycle ${rssGrowth.toFixed(2)} MB/min (straight-line slope ${rssSlope.toFixed(2)})`,
+      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB (min ${Math.min(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}, max ${Math.max(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}); growth cycle to cycle ${rssGrowth.toFixed(2)} MB/min (straight-line slope ${rssSlope.toFixed(2)}); heap after GC ${afterWarmUp[0]?.heapMb.toFixed(1)} → ${afterWarmUp.at(-1)?.heapMb.toFixed(1)} MB, growth ${heapGrowth.toFixed(2)} MB/min`,
       `fds ${Math.min(...fds)}..${Math.max(...fds)}, growth cycle to cycle ${fdsGrowth.toFixed(2)}/min (straight-line slope ${fdsSlope.toFixed(2)})`,
       `spans received ${spans.received} = settled ${settledOf(spans)} (exported ${spans.exported}; the receiver answered 2xx for ${answered('traces')})`,
       `logs received ${logs.received} = settled ${settledOf(logs)} (exported ${logs.exported}; the receiver answered 2xx for ${answered('logs')})`,
