@@ -39,12 +39,14 @@ interface Sample {
   /** After a full collection in the app (its /memory route): what it keeps, not when V8 last collected. */
   rssMb: number;
   heapMb: number;
+  /** Memory of C++ objects bound to JS (Buffers among them): where off-heap growth would show. */
+  externalMb: number;
   fds: number;
 }
 
 async function sampleOf(app: RunningApp, atMs: number): Promise<Sample> {
   const memory = JSON.parse((await get(`${app.url}/memory`)).body) as NodeJS.MemoryUsage;
-  return { atMs, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, fds: readdirSync(`/proc/${app.child.pid}/fd`).length };
+  return { atMs, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, externalMb: memory.external / 2 ** 20, fds: readdirSync(`/proc/${app.child.pid}/fd`).length };
 }
 
 /** Growth per minute of `value` from the first whole receiver cycle after warm-up to the last (the mean of each); null with fewer than two. */
@@ -115,6 +117,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
   const rssSlope = slope(afterWarmUp.map(({ atMs, rssMb }) => ({ x: atMs / 60_000, y: rssMb })));
   const rssGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.rssMb) ?? rssSlope;
   const heapGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.heapMb) ?? 0;
+  const externalGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.externalMb) ?? 0;
   const fdsSlope = slope(afterWarmUp.map(({ atMs, fds }) => ({ x: atMs / 60_000, y: fds })));
   // Momentary samples swing with the sockets in use (the load's connections, exports in flight): a trend is what leaks.
   const fdsGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.fds) ?? fdsSlope;
@@ -123,7 +126,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
     [
       `phases: ${phasesSeen.join(' → ')}`,
       `requests ok ${ok}, failed ${failed}`,
-      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB (min ${Math.min(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}, max ${Math.max(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}); growth cycle to cycle ${rssGrowth.toFixed(2)} MB/min (straight-line slope ${rssSlope.toFixed(2)}); heap after GC ${afterWarmUp[0]?.heapMb.toFixed(1)} → ${afterWarmUp.at(-1)?.heapMb.toFixed(1)} MB, growth ${heapGrowth.toFixed(2)} MB/min`,
+      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB (min ${Math.min(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}, max ${Math.max(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}); growth cycle to cycle ${rssGrowth.toFixed(2)} MB/min (straight-line slope ${rssSlope.toFixed(2)}); heap after GC ${afterWarmUp[0]?.heapMb.toFixed(1)} → ${afterWarmUp.at(-1)?.heapMb.toFixed(1)} MB, growth ${heapGrowth.toFixed(2)} MB/min; external ${afterWarmUp[0]?.externalMb.toFixed(1)} → ${afterWarmUp.at(-1)?.externalMb.toFixed(1)} MB, growth ${externalGrowth.toFixed(2)} MB/min`,
       `fds ${Math.min(...fds)}..${Math.max(...fds)}, growth cycle to cycle ${fdsGrowth.toFixed(2)}/min (straight-line slope ${fdsSlope.toFixed(2)})`,
       `spans received ${spans.received} = settled ${settledOf(spans)} (exported ${spans.exported}; the receiver answered 2xx for ${answered('traces')})`,
       `logs received ${logs.received} = settled ${settledOf(logs)} (exported ${logs.exported}; the receiver answered 2xx for ${answered('logs')})`,
