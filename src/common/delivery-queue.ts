@@ -66,7 +66,8 @@ export class DeliveryQueue<Item> {
       this.account.droppedForRoom();
     }
     this.items.push(item);
-    if (this.length >= this.batchSize) this.pump();
+    // With both exports in flight nothing can start: the next one to settle pumps (no clock read per item).
+    if (this.length >= this.batchSize && this.exporting < MAX_EXPORTS_IN_FLIGHT) this.pump();
     else this.arm(this.delayMs);
   }
 
