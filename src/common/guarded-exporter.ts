@@ -34,6 +34,7 @@ export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, endpoi
   const responses = watchRetryAfter(endpoint);
   const backoff = new Backoff({ retryAfter: responses, maxMs: MAX_HOLD_MS });
   const guarded = new DeadlineExporter(new BackoffExporter(inner, what, backoff), deadlineMs, what);
-  const exporter = new AccountedExporter(guarded, account, batchLength, responses.lastErrorStatus);
+  // Beacon's sender names the status of every rejection itself (ExportRejectedError).
+  const exporter = new AccountedExporter(guarded, account, batchLength);
   return new DeliveryQueue({ exporter, account, backoff, batchSize, delayMs });
 }

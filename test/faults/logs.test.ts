@@ -4,12 +4,12 @@
  * file and a real OTLP receiver (decoded protobuf).
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { type AppOptions, type RunningApp, fixture, get, startApp } from '../helpers/app.js';
-import { type OtlpReceiver, receiverFor } from '../helpers/otlp-receiver.js';
+import { receiverFor } from '../helpers/otlp-receiver.js';
 import { freePort } from '../helpers/prometheus.js';
 import { pollUntil, sleepAtLeast } from '../helpers/timing.js';
 import { recordCase } from './report.js';
