@@ -11,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { type RunningApp, fixture, get, startApp } from '../helpers/app.js';
 import { deliveryOf, scrape, settledOf } from '../helpers/delivery.js';
@@ -41,12 +42,26 @@ interface Sample {
   heapMb: number;
   /** Memory of C++ objects bound to JS (Buffers among them): where off-heap growth would show. */
   externalMb: number;
+  /** Pages V8 holds for the main heap, what V8 itself malloc'ed, and the worker threads' heaps (the log transports). */
+  heapCommittedMb: number;
+  mallocedMb: number;
+  workersMb: number;
   fds: number;
 }
 
 async function sampleOf(app: RunningApp, atMs: number): Promise<Sample> {
-  const memory = JSON.parse((await get(`${app.url}/memory`)).body) as NodeJS.MemoryUsage;
-  return { atMs, rssMb: memory.rss / 2 ** 20, heapMb: memory.heapUsed / 2 ** 20, externalMb: memory.external / 2 ** 20, fds: readdirSync(`/proc/${app.child.pid}/fd`).length };
+  const memory = JSON.parse((await get(`${app.url}/memory`)).body) as NodeJS.MemoryUsage & { heapCommitted: number; malloced: number; workersHeapCommitted: number };
+  const mb = (bytes: number) => bytes / 2 ** 20;
+  return {
+    atMs,
+    rssMb: mb(memory.rss),
+    heapMb: mb(memory.heapUsed),
+    externalMb: mb(memory.external),
+    heapCommittedMb: mb(memory.heapCommitted),
+    mallocedMb: mb(memory.malloced),
+    workersMb: mb(memory.workersHeapCommitted),
+    fds: readdirSync(`/proc/${app.child.pid}/fd`).length,
+  };
 }
 
 /** Growth per minute of `value` from the first whole receiver cycle after warm-up to the last (the mean of each); null with fewer than two. */
@@ -75,7 +90,7 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
   const receiver = await receiverFor(t);
   const metricsPort = await freePort();
   const app = await startApp(t, fixture('delivery-app.mjs'), {
-    env: { NODE_OPTIONS: '--expose-gc' },
+    env: { NODE_OPTIONS: `--expose-gc --import ${pathToFileURL(fixture('worker-heaps.mjs')).href}` },
     config: {
       service: { name: 'soak', detectors: [] },
       tracing: { endpoint: `${receiver.url}/v1/traces`, sampler: { ratio: 1 }, timeoutMs: 5000 },
@@ -116,8 +131,8 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
   const afterWarmUp = samples.filter((sample) => sample.atMs >= WARM_UP_MS);
   const rssSlope = slope(afterWarmUp.map(({ atMs, rssMb }) => ({ x: atMs / 60_000, y: rssMb })));
   const rssGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.rssMb) ?? rssSlope;
-  const heapGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.heapMb) ?? 0;
-  const externalGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.externalMb) ?? 0;
+  const partOf = (name: string, value: (sample: Sample) => number) =>
+    `${name} ${value(afterWarmUp[0]!).toFixed(1)} → ${value(afterWarmUp.at(-1)!).toFixed(1)} MB, growth ${(growthPerCycle(samples, PHASES.length * PHASE_MS, value) ?? 0).toFixed(2)} MB/min`;
   const fdsSlope = slope(afterWarmUp.map(({ atMs, fds }) => ({ x: atMs / 60_000, y: fds })));
   // Momentary samples swing with the sockets in use (the load's connections, exports in flight): a trend is what leaks.
   const fdsGrowth = growthPerCycle(samples, PHASES.length * PHASE_MS, (sample) => sample.fds) ?? fdsSlope;
@@ -126,7 +141,8 @@ test(`soak: ${MINUTES} min at ${REQUESTS_PER_SECOND} requests/s with the receive
     [
       `phases: ${phasesSeen.join(' → ')}`,
       `requests ok ${ok}, failed ${failed}`,
-      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB (min ${Math.min(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}, max ${Math.max(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}); growth cycle to cycle ${rssGrowth.toFixed(2)} MB/min (straight-line slope ${rssSlope.toFixed(2)}); heap after GC ${afterWarmUp[0]?.heapMb.toFixed(1)} → ${afterWarmUp.at(-1)?.heapMb.toFixed(1)} MB, growth ${heapGrowth.toFixed(2)} MB/min; external ${afterWarmUp[0]?.externalMb.toFixed(1)} → ${afterWarmUp.at(-1)?.externalMb.toFixed(1)} MB, growth ${externalGrowth.toFixed(2)} MB/min`,
+      `RSS after warm-up ${afterWarmUp[0]?.rssMb.toFixed(1)} → ${afterWarmUp.at(-1)?.rssMb.toFixed(1)} MB (min ${Math.min(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}, max ${Math.max(...afterWarmUp.map((s) => s.rssMb)).toFixed(1)}); growth cycle to cycle ${rssGrowth.toFixed(2)} MB/min (straight-line slope ${rssSlope.toFixed(2)})`,
+      [partOf('heap after GC', (s) => s.heapMb), partOf('external', (s) => s.externalMb), partOf('main heap committed', (s) => s.heapCommittedMb), partOf('V8 malloced', (s) => s.mallocedMb), partOf('worker heaps committed', (s) => s.workersMb)].join('; '),
       `fds ${Math.min(...fds)}..${Math.max(...fds)}, growth cycle to cycle ${fdsGrowth.toFixed(2)}/min (straight-line slope ${fdsSlope.toFixed(2)})`,
       `spans received ${spans.received} = settled ${settledOf(spans)} (exported ${spans.exported}; the receiver answered 2xx for ${answered('traces')})`,
       `logs received ${logs.received} = settled ${settledOf(logs)} (exported ${logs.exported}; the receiver answered 2xx for ${answered('logs')})`,
