@@ -9,7 +9,7 @@
 import { register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { appContext } from './src/app-context.js';
+import { appContext } from './src/sdk/app-context.js';
 import { loadConfigFile } from './src/config/load.js';
 import { resolveConfig } from './src/config/resolve.js';
 import { BeaconConfigError } from './src/errors.js';

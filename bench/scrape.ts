@@ -8,8 +8,8 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { DEFAULT_DURATION_BUCKETS } from '../src/config/defaults.js';
-import { toPrometheusNames } from '../src/metrics/prometheus-names.js';
-import { PrometheusText } from '../src/metrics/prometheus-text.js';
+import { toPrometheusNames } from '../src/metrics/prometheus/names.js';
+import { PrometheusText } from '../src/metrics/prometheus/text.js';
 import { CollectingReader } from '../test/helpers/collecting-reader.js';
 import { median } from './stats.js';
 

@@ -6,8 +6,9 @@
 import { format } from 'node:util';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
-import type { DiagLevelName } from './config/types.js';
 import { defaultSecrets } from './secrets.js';
+
+export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 const DIAG_LEVELS: Record<DiagLevelName, DiagLogLevel> = {
   none: DiagLogLevel.NONE,

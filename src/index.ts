@@ -26,13 +26,13 @@ export type {
 } from './config/types.js';
 
 // Metrics: the metrics API, the Prometheus handler and component instrumentation.
-export { metrics } from './metrics/api.js';
-export type { Counter, Gauge, Histogram, UpDownCounter, Labels, LabelValue, InstrumentOptions, HistogramOptions, MethodDecorator } from './metrics/api.js';
-export { metricsHandler, metricsText } from './metrics/handler.js';
-export type { MetricsHandlerOptions, MetricsRequestHandler } from './metrics/handler.js';
-export type { MetricsSummary, LatencySummary } from './metrics/summary.js';
-export { PROMETHEUS_ALIASES } from './metrics/prometheus-names.js';
-export { Instrumented, instrument } from './instrument/instrumented.js';
+export { metrics } from './metrics/api/index.js';
+export type { Counter, Gauge, Histogram, UpDownCounter, Labels, LabelValue, InstrumentOptions, HistogramOptions, MethodDecorator } from './metrics/api/index.js';
+export { metricsHandler, metricsText } from './metrics/prometheus/app-handler.js';
+export type { MetricsHandlerOptions, MetricsRequestHandler } from './metrics/prometheus/app-handler.js';
+export type { MetricsSummary, LatencySummary } from './metrics/prometheus/summary.js';
+export { PROMETHEUS_ALIASES } from './metrics/prometheus/names.js';
+export { Instrumented, instrument } from './decorators/instrumented.js';
 
 // Logging: the logger and its factory.
 export { logger, createLogger } from './logging/logger.js';

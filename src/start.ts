@@ -3,15 +3,15 @@
  * SDK once, install the exit hooks, say one line about it. The handle it returns is the
  * app's way to flush and stop.
  */
-import { appContext } from './app-context.js';
+import { appContext } from './sdk/app-context.js';
 import { type Env, splitPath } from './config/env.js';
 import { type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
-import { plainCredentialWarnings } from './common/plain-credentials.js';
-import { probeEndpoint } from './tracing/probe.js';
-import type { RunningSdk } from './sdk.js';
-import { installExitHooks } from './signals.js';
+import { plainCredentialWarnings } from './config/plain-credentials.js';
+import { probeEndpoint } from './export/endpoint-probe.js';
+import type { RunningSdk } from './sdk/compose.js';
+import { installExitHooks } from './sdk/exit-hooks.js';
 import { defaultSecrets, REDACTED } from './secrets.js';
 import { BEACON_VERSION } from './version.js';
 
@@ -78,7 +78,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
 
   const appDirs = context.appDirs ?? appContext(process.argv[1]).appDirs;
   // Loaded only when needed: a disabled Beacon costs (almost) nothing at start-up.
-  const { startSdk } = await import('./sdk.js');
+  const { startSdk } = await import('./sdk/compose.js');
   let rearmExitFlush = () => {};
   const sdk = await startSdk(config, appDirs, () => rearmExitFlush());
   // Both bounded by shutdown.timeoutMs, including the flush when the loop runs dry.

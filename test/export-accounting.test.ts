@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { ExportHeldBackError } from '../src/common/backoff-exporter.js';
-import { ExportDeadlineError } from '../src/common/deadline-exporter.js';
-import { startDeliveryReport } from '../src/common/delivery-report.js';
-import { AccountedExporter, DeliveryAccounts, batchLength } from '../src/common/export-accounting.js';
-import { ExportRejectedError } from '../src/common/otlp-http.js';
+import { ExportHeldBackError } from '../src/export/backoff-exporter.js';
+import { ExportDeadlineError } from '../src/export/deadline-exporter.js';
+import { startDeliveryReport } from '../src/export/delivery-report.js';
+import { AccountedExporter, DeliveryAccounts, batchLength } from '../src/export/export-accounting.js';
+import { ExportRejectedError } from '../src/export/otlp-http.js';
 import { pollUntil, sleepAtLeast } from './helpers/timing.js';
 
 /** upstream's OTLPExporterError, as the OTLP exporters hand it over. */

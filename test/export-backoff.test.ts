@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { BackoffExporter } from '../src/common/backoff-exporter.js';
-import { Backoff } from '../src/common/backoff.js';
-import { duringExplicitFlush } from '../src/common/explicit-flush.js';
-import { parseRetryAfter } from '../src/common/retry-after.js';
+import { BackoffExporter } from '../src/export/backoff-exporter.js';
+import { Backoff } from '../src/export/backoff.js';
+import { duringExplicitFlush } from '../src/export/explicit-flush.js';
+import { parseRetryAfter } from '../src/export/retry-after.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 import { sleep } from './helpers/timing.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type BeaconConfig, resolveConfig } from '../src/index.js';
-import { INSTRUMENTATION_CATALOG } from '../src/instrumentations/catalog.js';
+import { INSTRUMENTATION_CATALOG } from '../src/config/instrumentation-catalog.js';
 import { createInstrumentations } from '../src/instrumentations/load.js';
 import { defaultSecrets, secretMatcher } from '../src/secrets.js';
 

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { type IncomingMessage, request } from 'node:http';
 import { test } from 'node:test';
 import { BeaconConfigError, ErrorCodes } from '../src/errors.js';
-import { createAccessPolicy, openEndpointWarning } from '../src/metrics/access.js';
-import { ipMatcher, parseCidr } from '../src/common/cidr.js';
-import { metricsHandler } from '../src/metrics/handler.js';
+import { createAccessPolicy, openEndpointWarning } from '../src/metrics/prometheus/access.js';
+import { ipMatcher, parseCidr } from '../src/http/cidr.js';
+import { metricsHandler } from '../src/metrics/prometheus/app-handler.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { DiagLogLevel, diag, metrics as otelMetrics } from '@opentelemetry/api';
 import Fastify from 'fastify';
-import { metricsHandler, metricsText } from '../src/metrics/handler.js';
+import { metricsHandler, metricsText } from '../src/metrics/prometheus/app-handler.js';
 import { fixture, get, startApp } from './helpers/app.js';
 import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
 import { freePort } from './helpers/prometheus.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
-import type { MetricsSummary } from '../src/metrics/summary.js';
+import type { MetricsSummary } from '../src/metrics/prometheus/summary.js';
 import { fixture, get, load, startApp } from './helpers/app.js';
 import { freePort } from './helpers/prometheus.js';
 import { pollUntil } from './helpers/timing.js';

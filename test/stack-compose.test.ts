@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
-import { ipMatcher } from '../src/common/cidr.js';
+import { ipMatcher } from '../src/http/cidr.js';
 import { repoRoot } from './helpers/app.js';
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@
  */
 import { configSchema } from './schema.js';
 import type { Check } from './checks.js';
-import { INSTRUMENTATION_NAMES } from '../instrumentations/catalog.js';
+import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
 
 export const ENV_VARS = [
   'OTEL_SDK_DISABLED',

@@ -3,8 +3,8 @@
  * the config object and for env values. Normalises the shorthand forms (sampler numbers
  * and names, output names) into the resolved shape.
  */
-import { INSTRUMENTATION_NAMES } from '../instrumentations/catalog.js';
-import { parseCidr } from '../common/cidr.js';
+import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
+import { parseCidr } from '../http/cidr.js';
 import type { SamplerName, SamplingRule } from './types.js';
 import {
   type Check,

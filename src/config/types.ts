@@ -3,15 +3,17 @@
  * every module receives (`ResolvedConfig`, every field filled, frozen).
  * Field meanings and defaults are documented in ./defaults.ts and the README table.
  */
+import type { DiagLevelName } from '../diagnostics.js';
+import type { OtlpProtocol, OtlpTarget as ResolvedTarget } from '../export/otlp-target.js';
+
+export type { DiagLevelName, OtlpProtocol };
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFormat = 'structured' | 'ecs' | 'pretty';
 export type LogOutputName = 'console' | 'file' | 'otlp';
-export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 export type MetricsCollector = 'http' | 'runtime' | 'host' | 'components';
 export type MetricsExporter = 'prometheus' | 'otlp' | 'console';
 export type TraceExporter = 'jaeger' | 'otlp' | 'console' | 'none';
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
 export type Propagator = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none';
 export type ResourceDetectorName =
   | 'host' | 'os' | 'process' | 'container'
@@ -185,12 +187,7 @@ export interface ResolvedSampler {
   maxPerSecond: number | null;
 }
 
-export interface ResolvedOtlpTarget {
-  endpoint: string;
-  headers: Record<string, string>;
-  protocol: OtlpProtocol;
-  timeoutMs: number;
-}
+export type ResolvedOtlpTarget = ResolvedTarget;
 
 interface ResolvedShape {
   enabled: boolean;

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Span, trace } from '@opentelemetry/api';
-import { ignoredRequests } from '../common/ignored-requests.js';
+import { ignoredRequests } from '../config/ignored-requests.js';
 import type { ResolvedConfig } from '../config/types.js';
 
 export function beaconDefaults(name: string, config: ResolvedConfig): Record<string, unknown> {

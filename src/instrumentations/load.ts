@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
-import { INSTRUMENTATION_CATALOG } from './catalog.js';
+import { INSTRUMENTATION_CATALOG } from '../config/instrumentation-catalog.js';
 import { beaconDefaults } from './defaults.js';
 import { isInstalled } from './installed.js';
 import { withoutSecretHeaders } from './secret-headers.js';

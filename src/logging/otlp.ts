@@ -7,14 +7,14 @@
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { DeliveryQueue } from '../common/delivery-queue.js';
-import type { DeliveryAccounts } from '../common/export-accounting.js';
-import { guardedDelivery } from '../common/guarded-exporter.js';
-import { OtlpHttpExporter } from '../common/otlp-http.js';
+import type { DeliveryQueue } from '../export/delivery-queue.js';
+import type { DeliveryAccounts } from '../export/export-accounting.js';
+import { guardedDelivery } from '../export/delivery.js';
+import { OtlpHttpExporter } from '../export/otlp-http.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
-import { GuardedStream, type OutputStream } from './guarded-stream.js';
+import { ReopeningStream, type OutputStream } from './reopening-stream.js';
 
 type Attributes = Record<string, AnyValue>;
 
@@ -61,7 +61,7 @@ export function otlpOutput(logging: ResolvedConfig['logging'], resource: Resourc
     otelLogger.emit(toLogRecord(fields, keys.message, keys.time, keys.level, skip));
   };
   // A failed export is the backoff's business, not a reason to turn the output off.
-  return new GuardedStream(
+  return new ReopeningStream(
     'otlp',
     { write: emit },
     () => provider.forceFlush().catch(() => undefined),

@@ -5,9 +5,9 @@
  */
 import { context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { bodyBytes } from '../common/body-bytes.js';
-import type { PathMatcher } from '../common/path-glob.js';
-import { routeOf, watchServerRequests, whenResponseDone } from '../common/server-requests.js';
+import { bodyBytes } from '../http/body-bytes.js';
+import type { PathMatcher } from '../http/path-glob.js';
+import { routeOf, watchServerRequests, whenResponseDone } from '../http/server-requests.js';
 import type { LogFormat } from '../config/types.js';
 
 export interface RequestLine {

@@ -5,11 +5,11 @@
  */
 import pino, { type Level, type StreamEntry } from 'pino';
 import type { LogLevel, LogOutputName, ResolvedConfig } from '../config/types.js';
-import { DeliveryAccounts } from '../common/export-accounting.js';
-import { ignoredRequests } from '../common/ignored-requests.js';
-import type { SignalComponent, SignalStarter } from '../signal.js';
+import { DeliveryAccounts } from '../export/export-accounting.js';
+import { ignoredRequests } from '../config/ignored-requests.js';
+import type { SignalComponent, SignalStarter } from '../signal-component.js';
 import { type Root, createRoot } from './formats.js';
-import type { OutputStream } from './guarded-stream.js';
+import type { OutputStream } from './reopening-stream.js';
 import { createLogger, setRootLogger } from './logger.js';
 import { describeOtlp, otlpOutput } from './otlp.js';
 import { startRequestLogging } from './requests.js';

@@ -1,7 +1,7 @@
 /**
  * The 'console' and 'file' outputs: pino transports, so that formatting (pretty) and file
  * I/O with rotation (pino-roll) run in a worker thread, off the app's main thread. Each is
- * a GuardedStream: a transport that fails is replaced by a new one after a backoff.
+ * a ReopeningStream: a transport that fails is replaced by a new one after a backoff.
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { ResolvedConfig } from '../config/types.js';
 import { warn } from '../diagnostics.js';
-import { type Destination, GuardedStream, type OutputStream } from './guarded-stream.js';
+import { type Destination, ReopeningStream, type OutputStream } from './reopening-stream.js';
 
 type Logging = ResolvedConfig['logging'];
 type ThreadStream = ReturnType<typeof pino.transport>;
 
-/** A new worker thread running `target`, as a destination a GuardedStream can drive. */
+/** A new worker thread running `target`, as a destination a ReopeningStream can drive. */
 function openTransport(target: string, options: Record<string, unknown>): Destination & { stream: ThreadStream } {
   // Workers inherit --import; an empty execArgv keeps Beacon (and its hooks) out of them.
   const stream: ThreadStream = pino.transport({ target, options, worker: { execArgv: [] } });
@@ -36,7 +36,7 @@ function openTransport(target: string, options: Record<string, unknown>): Destin
 }
 
 function transport(name: string, target: string, options: Record<string, unknown>): OutputStream {
-  return new GuardedStream(name, () => openTransport(target, options));
+  return new ReopeningStream(name, () => openTransport(target, options));
 }
 
 /**
@@ -89,7 +89,7 @@ export function fileOutput(logging: Logging, cwd: string): OutputStream {
     // Counted over all matching files, so that files from earlier runs are pruned too.
     limit: { count: keep, removeOtherLogFiles: true },
   };
-  return new GuardedStream('file', () => {
+  return new ReopeningStream('file', () => {
     makeDirectory(dirname(file));
     const destination = openTransport(FILE_TARGET, options);
     // The worker found the file moved or deleted (log rotation by another tool, a cleanup) and reopened its path.

@@ -10,27 +10,27 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import type { DeliveryAccounts, ExportAccount } from '../common/export-accounting.js';
-import { ignoredRequests } from '../common/ignored-requests.js';
-import { stripQuery } from '../common/path-glob.js';
+import type { DeliveryAccounts, ExportAccount } from '../export/export-accounting.js';
+import { ignoredRequests } from '../config/ignored-requests.js';
+import { stripQuery } from '../http/path-glob.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Resource } from '@opentelemetry/resources';
 import { warn } from '../diagnostics.js';
-import type { SignalComponent } from '../signal.js';
+import type { SignalComponent } from '../signal-component.js';
 import { BEACON_VERSION } from '../version.js';
-import { createAccessPolicy, openEndpointWarning } from './access.js';
+import { createAccessPolicy, openEndpointWarning } from './prometheus/access.js';
 import { BackoffMetricExporter } from './backoff-metric-exporter.js';
-import { meterProviderChanged } from './binding.js';
+import { meterProviderChanged } from './api/binding.js';
 import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
 import { startRuntimeCollector } from './collectors/runtime.js';
-import { serveMetrics } from './endpoint.js';
-import { startExporterHealth } from './exporter-health.js';
-import { setActiveEndpoint } from './handler.js';
+import { serveMetrics } from './prometheus/serve.js';
+import { startExporterHealth } from './collectors/exporter-health.js';
+import { setActiveEndpoint } from './prometheus/app-handler.js';
 import { GuardedMeterProvider } from './observable-guard.js';
-import { PullReader } from './pull-reader.js';
-import { ScrapeCache } from './scrape-cache.js';
-import { type EndpointServer, startEndpointServer } from './server.js';
+import { PullReader } from './prometheus/pull-reader.js';
+import { ScrapeCache } from './prometheus/scrape-cache.js';
+import { type EndpointServer, startEndpointServer } from './prometheus/own-server.js';
 import { buildViews } from './views.js';
 
 export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts): Promise<SignalComponent> {

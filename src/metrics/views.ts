@@ -7,7 +7,7 @@
  */
 import { AggregationType, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from '../config/types.js';
-import { COMPONENTS_METER } from '../instrument/component-metrics.js';
+import { COMPONENTS_METER } from './collectors/components.js';
 
 const HTTP_METERS = ['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-undici'];
 const HTTP_DURATIONS = ['http.server.request.duration', 'http.client.request.duration'];

@@ -7,10 +7,10 @@
 import { TraceFlags } from '@opentelemetry/api';
 import { BatchSpanProcessor, ConsoleSpanExporter, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { ResolvedConfig } from '../config/types.js';
-import type { DeliveryQueue } from '../common/delivery-queue.js';
-import type { DeliveryAccounts } from '../common/export-accounting.js';
-import { guardedDelivery } from '../common/guarded-exporter.js';
-import { OtlpHttpExporter } from '../common/otlp-http.js';
+import type { DeliveryQueue } from '../export/delivery-queue.js';
+import type { DeliveryAccounts } from '../export/export-accounting.js';
+import { guardedDelivery } from '../export/delivery.js';
+import { OtlpHttpExporter } from '../export/otlp-http.js';
 
 export function createSpanProcessor(tracing: ResolvedConfig['tracing'], delivery: DeliveryAccounts): SpanProcessor | null {
   const { maxQueueSize, maxExportBatchSize, scheduledDelayMs } = tracing.batch;

@@ -5,7 +5,7 @@
  */
 import type { Resource } from '@opentelemetry/resources';
 import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { DeliveryAccounts } from '../common/export-accounting.js';
+import type { DeliveryAccounts } from '../export/export-accounting.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
 import { ActivityProcessor } from './activity-processor.js';

@@ -12,7 +12,7 @@ import {
   type SamplingResult,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
-import { compilePathGlob, stripQuery } from '../common/path-glob.js';
+import { compilePathGlob, stripQuery } from '../http/path-glob.js';
 import type { ResolvedConfig, SamplingRule } from '../config/types.js';
 
 type ResolvedSampler = ResolvedConfig['tracing']['sampler'];

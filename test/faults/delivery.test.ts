@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MetricsSummary } from '../../src/metrics/summary.js';
+import type { MetricsSummary } from '../../src/metrics/prometheus/summary.js';
 import { type RunningApp, fixture, get, startApp } from '../helpers/app.js';
 import { type OtlpReceiver, receiverFor } from '../helpers/otlp-receiver.js';
 import { freePort } from '../helpers/prometheus.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openEndpointWarning } from '../../src/metrics/access.js';
+import { openEndpointWarning } from '../../src/metrics/prometheus/access.js';
 import { CALLBACK_TIMEOUT_MS } from '../../src/metrics/observable-guard.js';
 import { type RunningApp, fixture, runToEnd, startApp } from '../helpers/app.js';
 import { freePort } from '../helpers/prometheus.js';

@@ -7,8 +7,8 @@ import type { TestContext } from 'node:test';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { resolveConfig } from '../../src/config/resolve.js';
 import type { BeaconConfig } from '../../src/config/types.js';
-import { startMetrics } from '../../src/metrics/setup.js';
-import type { SignalComponent } from '../../src/signal.js';
+import { startMetrics } from '../../src/metrics/signal.js';
+import type { SignalComponent } from '../../src/signal-component.js';
 
 export async function startMetricsModule(t: TestContext, metrics: BeaconConfig['metrics']): Promise<SignalComponent> {
   const { config } = resolveConfig({ service: { name: 'metrics-test' }, metrics }, {});

@@ -5,7 +5,7 @@
  */
 import { type Meter, ValueType } from '@opentelemetry/api';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
-import { openFileDescriptors, processStartTimeSeconds, virtualMemoryBytes } from '../process-stats.js';
+import { openFileDescriptors, processStartTimeSeconds, virtualMemoryBytes } from './process-stats.js';
 
 export function startHostCollector(meter: Meter): () => void {
   const cpuTime = meter.createObservableCounter('process.cpu.time', { unit: 's', description: 'CPU time used by the process.', valueType: ValueType.DOUBLE });

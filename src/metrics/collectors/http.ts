@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, Meter } from '@opentelemetry/api';
-import { bodyBytes } from '../../common/body-bytes.js';
-import { routeOf, watchServerRequests, whenResponseDone } from '../../common/server-requests.js';
-import { ObservedSeries } from '../series.js';
+import { bodyBytes } from '../../http/body-bytes.js';
+import { routeOf, watchServerRequests, whenResponseDone } from '../../http/server-requests.js';
+import { ObservedSeries } from '../api/series.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];

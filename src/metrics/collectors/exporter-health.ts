@@ -1,5 +1,5 @@
 /**
- * Exporter health on the metrics endpoint: the delivery accounts (common/export-accounting.ts)
+ * Exporter health on the metrics endpoint: the delivery accounts (export/export-accounting.ts)
  * as observable instruments, read when a reader collects, plus a histogram of export
  * durations. Nothing runs per span or log record; one histogram record per export request.
  *
@@ -20,7 +20,7 @@ import {
   type DropReason,
   FAIL_REASONS,
   type FailReason,
-} from '../common/export-accounting.js';
+} from '../../export/export-accounting.js';
 
 export const EXPORTER_METRICS = {
   items: 'beacon.exporter.items',

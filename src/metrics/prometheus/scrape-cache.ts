@@ -8,8 +8,8 @@
  */
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { type Body, encodeInSlices } from './scrape-body.js';
-import { toPrometheusNames } from './prometheus-names.js';
-import { PrometheusText } from './prometheus-text.js';
+import { toPrometheusNames } from './names.js';
+import { PrometheusText } from './text.js';
 import type { PullReader } from './pull-reader.js';
 
 export interface ScrapeLimits {

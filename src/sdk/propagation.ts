@@ -3,7 +3,7 @@
  */
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { ResolvedConfig } from './config/types.js';
+import type { ResolvedConfig } from '../config/types.js';
 
 export async function createPropagator(names: ResolvedConfig['tracing']['propagators']): Promise<TextMapPropagator | null> {
   const propagators: TextMapPropagator[] = [];

@@ -40,7 +40,7 @@ function faultClass(error: unknown): string {
   return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }
 
-export class GuardedStream implements OutputStream {
+export class ReopeningStream implements OutputStream {
   private state: State = 'on';
   private current: Destination | null = null;
   /** Written to since the last flush. A no-op flush schedules nothing, so that a flush on

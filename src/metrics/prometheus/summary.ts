@@ -5,9 +5,9 @@
  * percentiles are interpolated inside histogram buckets (see histogram-math.ts).
  */
 import { DataPointType, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { EXPORTER_METRICS } from './exporter-health.js';
+import { EXPORTER_METRICS } from '../collectors/exporter-health.js';
 import { mergeHistograms, quantile } from './histogram-math.js';
-import { virtualMemoryBytes } from './process-stats.js';
+import { virtualMemoryBytes } from '../collectors/process-stats.js';
 
 export interface LatencySummary {
   count: number;

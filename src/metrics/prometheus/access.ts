@@ -4,8 +4,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { ResolvedConfig } from '../config/types.js';
-import { ipMatcher } from '../common/cidr.js';
+import type { ResolvedConfig } from '../../config/types.js';
+import { ipMatcher } from '../../http/cidr.js';
 
 export type AccessOptions = Pick<ResolvedConfig['metrics']['prometheus'], 'allowedIps' | 'trustProxy' | 'auth'>;
 

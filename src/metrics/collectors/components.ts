@@ -4,7 +4,7 @@
  * `component_calls_total`, `component_errors_total`, `component_duration_seconds`.
  */
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import { currentMeter, defaultHistogramBuckets, onMeterProvider } from '../metrics/binding.js';
+import { currentMeter, defaultHistogramBuckets, onMeterProvider } from '../api/binding.js';
 
 export const COMPONENTS_METER = 'beacon-otel/components';
 

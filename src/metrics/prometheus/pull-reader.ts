@@ -2,12 +2,12 @@
  * The MetricReader behind the Prometheus endpoint: upstream's PrometheusExporter with its
  * server never started. Beacon collects with a deadline, shares collections between scrapes
  * (scrape-cache.ts), renames to Prometheus conventions and serializes itself
- * (prometheus-text.ts: upstream's output, written faster).
+ * (text.ts: upstream's output, written faster).
  */
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { globalErrorHandler } from '@opentelemetry/core';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { CALLBACK_TIMEOUT_MS } from './observable-guard.js';
+import { CALLBACK_TIMEOUT_MS } from '../observable-guard.js';
 
 /**
  * Each observable callback has its own deadline (observable-guard.ts), which names the

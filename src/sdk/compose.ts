@@ -6,20 +6,20 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import type { ResolvedConfig } from './config/types.js';
-import { settleWithin } from './common/deadline.js';
-import { startDeliveryReport } from './common/delivery-report.js';
-import { DeliveryAccounts } from './common/export-accounting.js';
-import { ExportDeadlineError, abortExportsInFlight } from './common/deadline-exporter.js';
-import { duringExplicitFlush } from './common/explicit-flush.js';
-import { warnAsIs } from './diagnostics.js';
-import { createInstrumentations, type InstrumentationPlan } from './instrumentations/load.js';
-import { startLogging } from './logging/setup.js';
-import { startMetrics } from './metrics/setup.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { settleWithin } from '../export/deadline.js';
+import { startDeliveryReport } from '../export/delivery-report.js';
+import { DeliveryAccounts } from '../export/export-accounting.js';
+import { ExportDeadlineError, abortExportsInFlight } from '../export/deadline-exporter.js';
+import { duringExplicitFlush } from '../export/explicit-flush.js';
+import { warnAsIs } from '../diagnostics.js';
+import { createInstrumentations, type InstrumentationPlan } from '../instrumentations/load.js';
+import { startLogging } from '../logging/setup.js';
+import { startMetrics } from '../metrics/signal.js';
 import { createPropagator } from './propagation.js';
 import { buildResource } from './resource.js';
-import { secretMatcher } from './secrets.js';
-import { createTracerProvider, describeTracing } from './tracing/provider.js';
+import { secretMatcher } from '../secrets.js';
+import { createTracerProvider, describeTracing } from '../tracing/provider.js';
 
 /** What the rest of Beacon needs from a started SDK. */
 export interface RunningSdk {

@@ -10,7 +10,7 @@
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { warn } from '../diagnostics.js';
+import { warn } from '../../diagnostics.js';
 
 type PrometheusType = 'counter' | 'gauge' | 'histogram' | 'untyped';
 

@@ -3,7 +3,7 @@
  * machine, with userinfo in its URL or an auth-like header. Said once at start-up per
  * signal, naming the signal, the host and the header — never the secret.
  */
-import type { ResolvedConfig } from '../config/types.js';
+import type { ResolvedConfig } from './types.js';
 
 const AUTH_HEADER = /authorization|api[-_]?key|token|secret|password|cookie|credential/i;
 

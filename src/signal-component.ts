@@ -5,7 +5,7 @@
  */
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { DeliveryAccounts } from './common/export-accounting.js';
+import type { DeliveryAccounts } from './export/export-accounting.js';
 import type { ResolvedConfig } from './config/types.js';
 
 export interface SignalComponent {

@@ -5,10 +5,10 @@
  * trustProxy and auth unless given here). `metricsText()` returns the Prometheus text.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accessOptions } from '../config/schema.js';
-import { warn } from '../diagnostics.js';
+import { accessOptions } from '../../config/schema.js';
+import { warn } from '../../diagnostics.js';
 import { type AccessOptions, type AccessPolicy, createAccessPolicy } from './access.js';
-import { type MetricsFormat, serveMetrics, tooLargeMessage } from './endpoint.js';
+import { type MetricsFormat, serveMetrics, tooLargeMessage } from './serve.js';
 import type { ScrapeCache } from './scrape-cache.js';
 
 interface ActiveEndpoint {

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { globalErrorHandler } from '@opentelemetry/core';
-import { warn } from '../diagnostics.js';
+import { warn } from '../../diagnostics.js';
 import type { AccessPolicy } from './access.js';
 import type { Body } from './scrape-body.js';
 import type { ScrapeCache } from './scrape-cache.js';

@@ -6,8 +6,8 @@
  * (#) members are left alone. Span names and label sets are built once per method.
  */
 import { type Attributes, type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { type AnyFunction, errorType, wrapAround } from '../metrics/wrap.js';
-import { recordComponentCall } from './component-metrics.js';
+import { type AnyFunction, errorType, wrapAround } from '../metrics/api/wrap.js';
+import { recordComponentCall } from '../metrics/collectors/components.js';
 
 const tracer = trace.getTracer('beacon-otel/components');
 const WRAPPED = Symbol('beacon.instrumented');

@@ -12,8 +12,8 @@ import {
   processDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import type { ResolvedConfig, ResourceDetectorName } from './config/types.js';
-import { BEACON_VERSION } from './version.js';
+import type { ResolvedConfig, ResourceDetectorName } from '../config/types.js';
+import { BEACON_VERSION } from '../version.js';
 
 type DetectorLoader = () => Promise<ResourceDetector[]>;
 

@@ -13,10 +13,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import type { BatchExporter } from './deadline-exporter.js';
 import { exportSignal } from './export-scope.js';
+import type { OtlpTarget } from './otlp-target.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** Upstream's retry schedule: up to 5 retries, 1 s × 1.5ⁿ ± 20 %, at most 5 s apart, all within the deadline. */
@@ -46,8 +46,6 @@ export class ExportRejectedError extends Error {
   }
 }
 
-/** Where and how to send: `logging.otlp`, or the same fields of `tracing`. */
-type Target = ResolvedConfig['logging']['otlp'];
 
 interface Serializer<Item> {
   serializeRequest(items: Item[]): Uint8Array | undefined;
@@ -73,7 +71,7 @@ export class OtlpHttpExporter<Item> implements BatchExporter<Item> {
 
   constructor(
     private readonly what: OtlpItemKind,
-    private readonly target: Target,
+    private readonly target: OtlpTarget,
   ) {}
 
   export(items: Item[], resultCallback: (result: ExportResult) => void): void {
@@ -124,7 +122,7 @@ function failed(error: unknown): ExportResult {
 
 const SIGNALS = { span: ['TRACES', 'v1/traces'], log: ['LOGS', 'v1/logs'] } as const;
 
-async function loadSender<Item>(what: OtlpItemKind, target: Target): Promise<Sender<Item>> {
+async function loadSender<Item>(what: OtlpItemKind, target: OtlpTarget): Promise<Sender<Item>> {
   const [{ convertLegacyHttpOptions }, transformer] = await Promise.all([
     import('@opentelemetry/otlp-exporter-base/node-http'),
     import('@opentelemetry/otlp-transformer'),

@@ -1,0 +1,12 @@
+/**
+ * Where and how an OTLP exporter sends. Defined here, in the exporter's wing, so that the
+ * senders need nothing from the config; the config's resolved targets are this shape.
+ */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface OtlpTarget {
+  endpoint: string;
+  headers: Record<string, string>;
+  protocol: OtlpProtocol;
+  timeoutMs: number;
+}
