@@ -11,7 +11,7 @@ import { repoRoot } from './helpers/app.js';
 
 /** Lowest first. A unit is a folder of src/ or a single file at its top. */
 const FLOORS: readonly (readonly string[])[] = [
-  ['errors', 'version', 'secrets'],
+  ['errors', 'version', 'secrets', 'optional-packages'],
   ['diagnostics'],
   ['export', 'http'],
   ['config'],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './helpers/app.js';
 
-for (const name of ['api', 'core', 'sdk-node', 'instrumentation', 'sdk-trace', 'sdk-metrics', 'sdk-logs', 'resources']) {
+for (const name of ['api', 'core', 'instrumentation', 'sdk-trace', 'sdk-metrics', 'sdk-logs', 'resources']) {
   test(`node_modules holds exactly one @opentelemetry/${name}`, () => {
     const copies = globSync(`node_modules/**/@opentelemetry/${name}/package.json`, { cwd: repoRoot });
     const versions = copies.map((path) => `${path} (${(JSON.parse(readFileSync(join(repoRoot, path), 'utf8')) as { version: string }).version})`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,17 @@ import { type BeaconConfig, resolveConfig } from '../src/index.js';
 import { INSTRUMENTATION_CATALOG } from '../src/config/instrumentation-catalog.js';
 import { createInstrumentations } from '../src/instrumentations/load.js';
 import { defaultSecrets, secretMatcher } from '../src/secrets.js';
+import { repoRoot } from './helpers/app.js';
 
-// Resolved the way the loader resolves them: from auto-instrumentations-node's location.
-const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));
+// Resolved the way the loader resolves them: as Beacon's own dependencies.
+const requireInstrumentation = createRequire(import.meta.url);
+
+test('every catalog entry is a dependency of the package, pinned, and nothing else is', () => {
+  const { dependencies } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const declared = Object.keys(dependencies).filter((name) => /^@opentelemetry\/instrumentation-/.test(name));
+  assert.deepEqual(declared.sort(), [...INSTRUMENTATION_CATALOG.values()].map((entry) => entry.package).sort());
+  for (const name of declared) assert.match(dependencies[name]!, /^\d+\.\d+\.\d+$/, `${name} is pinned like the other OpenTelemetry packages`);
+});
 
 test('every catalog entry names an installed package and the class it exports', () => {
   for (const [name, entry] of INSTRUMENTATION_CATALOG) {

@@ -47,7 +47,7 @@ test('a file output that keeps failing warns once per fault class while it retri
   const dir = tempDir(t);
   // A directory where the log file should be: every attempt fails alike (EISDIR) until it is
   // gone, whenever the removal falls between or during the retries' opens.
-  const blocker = join(dir, 'app.1.log');
+  const blocker = join(dir, 'app.log');
   mkdirSync(blocker);
   const logging = await startLoggingFor(t, { outputs: ['file'], file: { path: join(dir, 'app.log'), size: null, frequency: null } });
   logger.info('while off');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { cleanEnv, fixture, repoRoot } from './helpers/app.js';
+import { hiding } from './helpers/hidden-packages.js';
 
 function runWith(nodeArgs: string[], args: string[]) {
   const result = spawnSync(process.execPath, [...nodeArgs, fixture('logging-early.mjs'), ...args], { cwd: repoRoot, env: cleanEnv(), encoding: 'utf8', timeout: 15_000, maxBuffer: 64 << 20 });
@@ -47,7 +48,7 @@ test("'pretty' renders lines for humans when pino-pretty is installed", () => {
 });
 
 test("'pretty' without pino-pretty installed: one warning, structured JSON, nothing lost", () => {
-  const { stdout, stderr } = runWith(['--import', fixture('hide-pino-pretty.mjs')], ['start', 'pretty']);
+  const { stdout, stderr } = runWith(['--import', hiding('pino-pretty')], ['start', 'pretty']);
   const warnings = stderr.split('\n').filter((line) => line.includes('pino-pretty'));
   assert.equal(warnings.length, 1, stderr);
   assert.match(warnings[0]!, /npm install --save-dev pino-pretty/);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +15,13 @@ import { repoRoot, runToEnd } from './helpers/app.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
 const run = promisify(execFile);
+
+/** Bytes of every file under `dir` (their lengths, as `du --apparent-size` counts). */
+function bytesUnder(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const APP = `
@@ -41,7 +48,16 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, type: 'module' }));
   writeFileSync(join(dir, 'app.mjs'), APP);
   // The npm cache already holds every dependency after the repo's own install: mostly offline.
-  await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`, 'express@5'], { cwd: dir, timeout: 150_000 });
+  const install = (...specs: string[]) => run(npm, ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', ...specs], { cwd: dir, timeout: 150_000 });
+  await install(`./${tarball}`);
+  // The default install, alone in the app: what every user pays in disk and in packages to audit.
+  const { stdout: tree } = await run(npm, ['ls', '--all', '--parseable', '--omit=dev'], { cwd: dir });
+  const packages = new Set(tree.split('\n').filter((line) => line.includes('node_modules'))).size;
+  const megabytes = bytesUnder(join(dir, 'node_modules')) / 1e6;
+  t.diagnostic(`default install: ${packages} packages, ${megabytes.toFixed(1)} MB`);
+  assert.ok(packages <= 150, `${packages} packages installed; the budget is 150`);
+  assert.ok(megabytes <= 70, `${megabytes.toFixed(1)} MB installed; the budget is 70 MB`);
+  await install('express@5');
   // The build and the sources its maps point at; no tests, benches or examples.
   assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel')).sort(), ['README.md', 'dist', 'package.json', 'register.ts', 'src']);
   assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel', 'dist')).sort(), ['register.d.ts', 'register.d.ts.map', 'register.js', 'register.js.map', 'src']);

@@ -12,9 +12,9 @@ import { beaconDefaults } from './defaults.js';
 import { isInstalled } from './installed.js';
 import { withoutSecretHeaders } from './secret-headers.js';
 
-// The instrumentation packages are dependencies of auto-instrumentations-node; resolve them
-// from there so that they are found however npm laid out node_modules.
-const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));
+// Beacon's own dependencies, each one package per instrumentation (not auto-instrumentations-node,
+// which would bring the whole NodeSDK, gRPC exporters and cloud detectors into every install).
+const requireInstrumentation = createRequire(import.meta.url);
 
 export interface InstrumentationPlan {
   instrumentations: Instrumentation[];

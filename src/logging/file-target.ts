@@ -1,6 +1,7 @@
 /**
  * The file output's transport target; runs in its worker thread. pino-roll writes and
- * rotates; this adds what pino-roll does not notice: the file it writes being renamed or
+ * rotates when the config asks for rotation and the app installed it (`options.roll`, its
+ * resolved path); otherwise pino's own file stream writes. This adds what pino-roll does not notice: the file it writes being renamed or
  * deleted under it (another tool's log rotation, a cleanup), after which its lines would go
  * to a file nobody reads. Once a second the path is compared with the open file (one stat
  * and one fstat); when they differ the path is reopened and the main thread is told, which
@@ -12,7 +13,7 @@ import { parentPort } from 'node:worker_threads';
 
 const CHECK_MS = 1000;
 
-/** What this module uses of pino-roll's SonicBoom stream. */
+/** What this module uses of the SonicBoom stream pino-roll and pino.destination return. */
 interface RollingFile {
   fd: number;
   file: string;
@@ -21,7 +22,13 @@ interface RollingFile {
 }
 
 type PinoRoll = (options: Record<string, unknown>) => Promise<RollingFile>;
-const pinoRoll = createRequire(import.meta.url)('pino-roll') as PinoRoll;
+const require = createRequire(import.meta.url);
+
+function open(options: Record<string, unknown>): Promise<RollingFile> | RollingFile {
+  if (typeof options.roll === 'string') return (require(options.roll) as PinoRoll)(options);
+  const { destination } = require('pino') as { destination(options: object): RollingFile };
+  return destination({ dest: options.file, sync: false }); // the directory is made on the main thread (transports.ts)
+}
 
 /** Tells the main thread: the worker's stream there emits `name` (thread-stream's event message). */
 function tellMain(name: string, ...args: unknown[]): void {
@@ -29,7 +36,7 @@ function tellMain(name: string, ...args: unknown[]): void {
 }
 
 export default async function fileTarget(options: Record<string, unknown>): Promise<RollingFile> {
-  const destination = await pinoRoll(options);
+  const destination = await open(options);
   let checking = false;
   const check = () => {
     // fd is -1 while pino-roll rolls to the next file; the check waits for it.

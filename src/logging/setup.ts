@@ -81,7 +81,7 @@ function describe(type: LogOutputName, logging: Logging): string {
     case 'console':
       return `console (${logging.format})`;
     case 'file':
-      return describeFile(logging);
+      return describeFile(logging, process.cwd());
     case 'otlp':
       return describeOtlp(logging);
   }

@@ -1,15 +1,15 @@
 /**
  * The 'console' and 'file' outputs: pino transports, so that formatting (pretty) and file
- * I/O with rotation (pino-roll) run in a worker thread, off the app's main thread. Each is
+ * I/O with rotation (pino-roll, when installed) run in a worker thread, off the app's main thread. Each is
  * a ReopeningStream: a transport that fails is replaced by a new one after a backoff.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { ResolvedConfig } from '../config/types.js';
 import { warn } from '../diagnostics.js';
+import { missingOptional, resolveOptional } from '../optional-packages.js';
 import { type Destination, ReopeningStream, type OutputStream } from './reopening-stream.js';
 
 type Logging = ResolvedConfig['logging'];
@@ -56,34 +56,33 @@ export function makeDirectory(dir: string): void {
   }
 }
 
-/** pino-pretty is an optional dependency: found from Beacon's or the app's node_modules. */
-function findPretty(appDirs: readonly string[]): string | null {
-  for (const from of [import.meta.url, ...appDirs.map((dir) => resolve(dir, 'noop.js'))]) {
-    try {
-      return createRequire(from).resolve('pino-pretty');
-    } catch {
-      // try the next place
-    }
-  }
-  return null;
-}
-
 export function consoleOutput(logging: Logging, appDirs: readonly string[]): OutputStream {
   if (logging.format === 'pretty') {
-    const pretty = findPretty(appDirs);
+    const pretty = resolveOptional('pino-pretty', appDirs);
     if (pretty) return transport('console', pretty, { destination: 1, translateTime: 'SYS:standard', ignore: 'hostname,service,version,environment' });
-    warn("logging.format 'pretty' needs the optional package pino-pretty (npm install --save-dev pino-pretty); writing structured JSON to the console instead");
+    warn(missingOptional("logging.format 'pretty'", 'pino-pretty', 'writing structured JSON to the console instead', 'npm install --save-dev pino-pretty'));
   }
   return transport('console', 'pino/file', { destination: 1 });
 }
 
 const FILE_TARGET = fileURLToPath(new URL('./file-target.js', import.meta.url));
 
+/** pino-roll when the config asks for rotation and the app installed it; null: the file is written unrotated. */
+function rotation(logging: Logging, cwd: string): string | null {
+  const { size, frequency } = logging.file;
+  return size === null && frequency === null ? null : resolveOptional('pino-roll', [cwd]);
+}
+
 export function fileOutput(logging: Logging, cwd: string): OutputStream {
   const { path, size, frequency, keep } = logging.file;
   const file = resolve(cwd, path);
+  const roll = rotation(logging, cwd);
+  if (roll === null && (size !== null || frequency !== null)) {
+    warn(missingOptional('logging.file rotation (size, frequency)', 'pino-roll', `writing ${path} without rotation`));
+  }
   const options = {
     file,
+    roll,
     ...(size === null ? {} : { size }),
     ...(frequency === null ? {} : { frequency }),
     // Counted over all matching files, so that files from earlier runs are pruned too.
@@ -98,8 +97,8 @@ export function fileOutput(logging: Logging, cwd: string): OutputStream {
   });
 }
 
-export function describeFile(logging: Logging): string {
+export function describeFile(logging: Logging, cwd: string): string {
   const { path, size, frequency, keep } = logging.file;
-  const rotation = [size, frequency].filter((value) => value !== null).join(' or ') || 'never';
-  return `file ${path} (rotates ${rotation}, keeps ${keep})`;
+  if (rotation(logging, cwd) === null) return `file ${path} (not rotated)`;
+  return `file ${path} (rotates ${[size, frequency].filter((value) => value !== null).join(' or ')}, keeps ${keep})`;
 }

@@ -3,6 +3,7 @@
  * configured detectors find. Cloud detectors probe metadata addresses over the network,
  * so they are loaded and run only when the config lists them.
  */
+import { pathToFileURL } from 'node:url';
 import {
   type Resource,
   type ResourceDetector,
@@ -13,6 +14,8 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import type { ResolvedConfig, ResourceDetectorName } from '../config/types.js';
+import { warn } from '../diagnostics.js';
+import { missingOptional, resolveOptional } from '../optional-packages.js';
 import { BEACON_VERSION } from '../version.js';
 
 type DetectorLoader = () => Promise<ResourceDetector[]>;
@@ -26,7 +29,14 @@ const DETECTORS: Record<ResourceDetectorName, DetectorLoader> = {
     const aws = await import('@opentelemetry/resource-detector-aws');
     return [aws.awsEc2Detector, aws.awsEcsDetector, aws.awsEksDetector, aws.awsBeanstalkDetector, aws.awsLambdaDetector];
   },
-  gcp: async () => [(await import('@opentelemetry/resource-detector-gcp')).gcpDetector],
+  gcp: async () => {
+    const gcp = resolveOptional('@opentelemetry/resource-detector-gcp', [process.cwd()]);
+    if (gcp === null) {
+      warn(missingOptional("service.detectors 'gcp'", '@opentelemetry/resource-detector-gcp', 'the resource has no GCP attributes'));
+      return [];
+    }
+    return [((await import(pathToFileURL(gcp).href)) as typeof import('@opentelemetry/resource-detector-gcp')).gcpDetector];
+  },
   azure: async () => {
     const azure = await import('@opentelemetry/resource-detector-azure');
     return [azure.azureVmDetector, azure.azureAppServiceDetector, azure.azureFunctionsDetector, azure.azureAksDetector, azure.azureContainerAppsDetector];
