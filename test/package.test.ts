@@ -16,11 +16,9 @@ import { receiverFor } from './helpers/otlp-receiver.js';
 
 const run = promisify(execFile);
 
-/** Bytes of every file under `dir` (their lengths, as `du --apparent-size` counts). */
+/** Disk space taken under `dir`, as `du` counts it (allocated blocks: what a small file really costs). */
 function bytesUnder(dir: string): number {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).blocks * 512, 0);
 }
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
