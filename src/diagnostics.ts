@@ -8,7 +8,9 @@ import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { defaultSecrets } from './secrets.js';
 
-export type DiagLevelName = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+/** The OTEL_LOG_LEVEL names; the schema checks `diagnostics.level` against this list. */
+export const DIAG_LEVEL_NAMES = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+export type DiagLevelName = (typeof DIAG_LEVEL_NAMES)[number];
 
 const DIAG_LEVELS: Record<DiagLevelName, DiagLogLevel> = {
   none: DiagLogLevel.NONE,

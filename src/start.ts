@@ -72,7 +72,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   for (const line of warnings) warn(line);
 
   if (!config.enabled) {
-    info(`beacon-otel ${BEACON_VERSION} disabled (${sources.get('enabled') === 'config' ? 'enabled: false' : 'OTEL_SDK_DISABLED=true'}); no telemetry`);
+    info(`beacon-otel ${BEACON_VERSION} disabled (enabled: false ← ${sources.get('enabled')}); no telemetry`);
     return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
   }
 
@@ -106,10 +106,11 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
 function reportTraceEndpoint(tracing: ResolvedConfig['tracing']): void {
   if (!tracing.enabled || (tracing.exporter !== 'otlp' && tracing.exporter !== 'jaeger')) return;
   // Printed through the diagnostics, which mask credentials in URLs.
-  void probeEndpoint(tracing.endpoint).then((problem) =>
+  const { endpoint } = tracing.otlp;
+  void probeEndpoint(endpoint).then((problem) =>
     problem === null
-      ? info(`trace endpoint ${tracing.endpoint} answers`)
-      : warn(`trace endpoint ${tracing.endpoint} does not answer (${problem}); exports fail until it does`),
+      ? info(`trace endpoint ${endpoint} answers`)
+      : warn(`trace endpoint ${endpoint} does not answer (${problem}); exports fail until it does`),
   );
 }
 

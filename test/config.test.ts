@@ -20,10 +20,10 @@ const invalidRows: Row[] = [
   { name: 'sampler rule path', options: { tracing: { sampler: { rules: [{ path: 'health', ratio: 0 }] } } }, field: 'tracing.sampler.rules[0].path', error: /starting with '\/'/ },
   { name: 'sampler cap', options: { tracing: { sampler: { maxPerSecond: -1 } } }, field: 'tracing.sampler.maxPerSecond', error: />= 0, got -1/ },
   { name: 'exporter', options: { tracing: { exporter: 'zipkin' } }, field: 'tracing.exporter', error: /one of 'jaeger' \| 'otlp' \| 'console' \| 'none', got "zipkin"/ },
-  { name: 'endpoint not a URL', options: { tracing: { endpoint: 'localhost:4318' } }, field: 'tracing.endpoint', error: /http:\/\/ or https:\/\/ URL/ },
-  { name: 'protocol grpc', options: { tracing: { protocol: 'grpc' } }, field: 'tracing.protocol', error: /'http\/protobuf' \| 'http\/json', got "grpc"/ },
-  { name: 'header value', options: { tracing: { headers: { 'x-key': 5 } } }, field: 'tracing.headers.x-key', error: /string header value, got 5/ },
-  { name: 'timeout', options: { tracing: { timeoutMs: 0 } }, field: 'tracing.timeoutMs', error: /positive integer/ },
+  { name: 'endpoint not a URL', options: { tracing: { otlp: { endpoint: 'localhost:4318' } } }, field: 'tracing.otlp.endpoint', error: /http:\/\/ or https:\/\/ URL/ },
+  { name: 'protocol grpc', options: { tracing: { otlp: { protocol: 'grpc' } } }, field: 'tracing.otlp.protocol', error: /'http\/protobuf' \| 'http\/json', got "grpc"/ },
+  { name: 'header value', options: { tracing: { otlp: { headers: { 'x-key': 5 } } } }, field: 'tracing.otlp.headers.x-key', error: /string header value, got 5/ },
+  { name: 'timeout', options: { tracing: { otlp: { timeoutMs: 0 } } }, field: 'tracing.otlp.timeoutMs', error: /positive integer/ },
   { name: 'batch size', options: { tracing: { batch: { maxQueueSize: 1.5 } } }, field: 'tracing.batch.maxQueueSize', error: /integer >= 1/ },
   { name: 'propagator', options: { tracing: { propagators: ['w3c'] } }, field: 'tracing.propagators[0]', error: /'tracecontext'/ },
   { name: 'ignore path', options: { tracing: { ignorePaths: ['health'] } }, field: 'tracing.ignorePaths[0]', error: /starting with '\/'/ },
@@ -99,8 +99,8 @@ test('{} resolves to the documented defaults, frozen', () => {
   assert.equal(config.service.name, 'unknown_service:node');
   assert.deepEqual(config.tracing.sampler, { ratio: 1, parentBased: true, rules: [], maxPerSecond: null });
   assert.equal(config.tracing.exporter, 'otlp');
-  assert.equal(config.tracing.endpoint, 'http://localhost:4318/v1/traces');
-  assert.equal(config.tracing.protocol, 'http/protobuf');
+  assert.equal(config.tracing.otlp.endpoint, 'http://localhost:4318/v1/traces');
+  assert.equal(config.tracing.otlp.protocol, 'http/protobuf');
   assert.deepEqual(config.tracing.limits, { attributeValueLength: 4096, attributeCount: 128, eventCount: 128, linkCount: 128 });
   assert.deepEqual(config.logging.outputs, [{ type: 'console', level: 'info' }]);
   assert.equal(config.metrics.prometheus.port, 9464);
@@ -157,20 +157,20 @@ const envRows: EnvRow[] = [
   { name: 'OTEL_TRACES_EXPORTER', env: { OTEL_TRACES_EXPORTER: 'console' }, check: ({ config }) => assert.equal(config.tracing.exporter, 'console') },
   { name: 'generic endpoint gets the signal path', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' },
     check: ({ config }) => {
-      assert.equal(config.tracing.endpoint, 'http://collector:4318/v1/traces');
+      assert.equal(config.tracing.otlp.endpoint, 'http://collector:4318/v1/traces');
       assert.equal(config.metrics.otlp.endpoint, 'http://collector:4318/v1/metrics');
       assert.equal(config.logging.otlp.endpoint, 'http://collector:4318/v1/logs');
     } },
   { name: 'signal endpoint is used as is and beats the generic one',
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/custom' },
-    check: ({ config, sources }) => { assert.equal(config.tracing.endpoint, 'https://b/custom'); assert.equal(sources.get('tracing.endpoint'), 'env:OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'); } },
+    check: ({ config, sources }) => { assert.equal(config.tracing.otlp.endpoint, 'https://b/custom'); assert.equal(sources.get('tracing.otlp.endpoint'), 'env:OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'); } },
   { name: 'headers: generic and signal-specific', env: { OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'authorization=Bearer%20xyz' },
     check: ({ config }) => {
-      assert.deepEqual(config.tracing.headers, { authorization: 'Bearer xyz' });
+      assert.deepEqual(config.tracing.otlp.headers, { authorization: 'Bearer xyz' });
       assert.deepEqual(config.metrics.otlp.headers, { 'api-key': 'abc' });
     } },
   { name: 'protocol from env', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
-    check: ({ config }) => assert.equal(config.tracing.protocol, 'http/json') },
+    check: ({ config }) => assert.equal(config.tracing.otlp.protocol, 'http/json') },
   { name: 'OTEL_LOG_LEVEL is case-insensitive', env: { OTEL_LOG_LEVEL: 'DEBUG' },
     check: ({ config }) => assert.equal(config.diagnostics.level, 'debug') },
   { name: 'batch settings', env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_SCHEDULE_DELAY: '250' },
@@ -201,9 +201,9 @@ const badEnvRows: [string, string, string, (config: ReturnType<typeof resolveCon
   ['OTEL_TRACES_SAMPLER', 'sometimes', 'tracing.sampler', (c) => assert.equal(c.tracing.sampler.ratio, 1)],
   ['OTEL_TRACES_SAMPLER_ARG', '2', 'tracing.sampler', (c) => assert.equal(c.tracing.sampler.ratio, 1)],
   ['OTEL_TRACES_EXPORTER', 'zipkin', 'tracing.exporter', (c) => assert.equal(c.tracing.exporter, 'otlp')],
-  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'tracing.endpoint', (c) => assert.equal(c.tracing.endpoint, 'http://localhost:4318/v1/traces')],
-  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'tracing.protocol', (c) => assert.equal(c.tracing.protocol, 'http/protobuf')],
-  ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue', 'tracing.headers', (c) => assert.deepEqual(c.tracing.headers, {})],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'tracing.otlp.endpoint', (c) => assert.equal(c.tracing.otlp.endpoint, 'http://localhost:4318/v1/traces')],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'tracing.otlp.protocol', (c) => assert.equal(c.tracing.otlp.protocol, 'http/protobuf')],
+  ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue', 'tracing.otlp.headers', (c) => assert.deepEqual(c.tracing.otlp.headers, {})],
   ['OTEL_SDK_DISABLED', 'maybe', 'enabled', (c) => assert.equal(c.enabled, true)],
   ['OTEL_LOG_LEVEL', 'chatty', 'diagnostics.level', (c) => assert.equal(c.diagnostics.level, 'info')],
   ['OTEL_BSP_MAX_QUEUE_SIZE', '12abc', 'tracing.batch.maxQueueSize', (c) => assert.equal(c.tracing.batch.maxQueueSize, 2048)],

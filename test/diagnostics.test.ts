@@ -27,7 +27,7 @@ test('a collector answering 503 neither slows the app nor floods stderr', async 
   const receiver = await receiverFor(t, { status: 503 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace('http://', 'http://user:pw@') },
-    config: { tracing: { timeoutMs: 500 } },
+    config: { tracing: { otlp: { timeoutMs: 500 } } },
   });
   const responses = await load(400, 8, (i) => get(`${app.url}/users/${i}`));
   assert.ok(responses.every((response) => response.status === 200));

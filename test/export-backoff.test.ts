@@ -93,7 +93,7 @@ test('a collector answering 503 gets one request per backoff step, and the spans
   const app = await startApp(t, fixture('express-app.cjs'), {
     // Batches of 10 spans leave as soon as they fill; no timer-driven exports.
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
-    config: { tracing: { timeoutMs: 300 } },
+    config: { tracing: { otlp: { timeoutMs: 300 } } },
   });
   await load(30, 4, (i) => get(`${app.url}/users/${i}`)); // ~120 spans: a dozen full batches
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -116,7 +116,7 @@ test('a collector answering 503 with Retry-After gets no request before that tim
   const receiver = await receiverFor(t, { status: 503, retryAfter: 3 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
-    config: { tracing: { timeoutMs: 300 } },
+    config: { tracing: { otlp: { timeoutMs: 300 } } },
   });
   const traceRequests = () => receiver.requests.filter((request) => request.path === '/v1/traces');
   const wave = (name: string) => load(10, 2, (i) => get(`${app.url}/users/${name}${i}`)); // ~30 spans: full batches

@@ -66,7 +66,7 @@ test('a collector that never answers cannot hold the process past the shutdown d
   const receiver = await receiverFor(t, { hang: true });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    config: { shutdown: { timeoutMs: 1500 }, tracing: { timeoutMs: 60_000 } },
+    config: { shutdown: { timeoutMs: 1500 }, tracing: { otlp: { timeoutMs: 60_000 } } },
   });
   await load(20, 4, (i) => get(`${app.url}/users/${i}`));
   const started = Date.now();

@@ -232,7 +232,7 @@ test('the example config, resolved with the compose environment, sends traces an
     return JSON.parse(result.stdout) as Yaml;
   };
   const composeEnv = run(services.app!.environment as Record<string, string>);
-  assert.equal(composeEnv.tracing.endpoint, 'http://otel-collector:4318/v1/traces');
+  assert.equal(composeEnv.tracing.otlp.endpoint, 'http://otel-collector:4318/v1/traces');
   assert.equal(composeEnv.logging.otlp.endpoint, 'http://otel-collector:4318/v1/logs');
   assert.ok((composeEnv.logging.outputs as { type: string }[]).some((o) => o.type === 'otlp'), 'logs go to the Collector in compose');
   const scraped = (prometheus.scrape_configs as { job_name: string; static_configs: { targets: string[] }[] }[]).find((j) => j.job_name === 'orders-service')!;
@@ -245,7 +245,7 @@ test('the example config, resolved with the compose environment, sends traces an
   for (const peer of ['8.8.8.8', '100.64.0.1', '2001:db8::1']) assert.ok(!allowed(peer), `${peer} may not scrape`);
 
   const plain = run({});
-  assert.equal(plain.tracing.endpoint, 'http://localhost:4318/v1/traces');
+  assert.equal(plain.tracing.otlp.endpoint, 'http://localhost:4318/v1/traces');
   assert.deepEqual((plain.logging.outputs as { type: string }[]).map((o) => o.type), ['console']);
   assert.equal(plain.metrics.prometheus.port, 9464);
 });

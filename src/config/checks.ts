@@ -48,18 +48,24 @@ export function num(options: { min?: number; max?: number; integer?: boolean; wh
   };
 }
 
-export function oneOf<const T extends readonly (string | number | boolean | null)[]>(allowed: T): Check<T[number]> {
+export function isOneOf<const T extends readonly unknown[]>(allowed: T, value: unknown): value is T[number] {
+  return allowed.includes(value);
+}
+
+/** Carries its list, for the README check (test/docs.test.ts). */
+export function oneOf<const T extends readonly (string | number | boolean | null)[]>(allowed: T): Check<T[number]> & { allowed: T } {
   const list = allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(' | ');
-  return (value, path) =>
-    (allowed as readonly unknown[]).includes(value) ? (value as T[number]) : fail(path, `one of ${list}`, value);
+  const check: Check<T[number]> = (value, path) => (isOneOf(allowed, value) ? value : fail(path, `one of ${list}`, value));
+  return Object.assign(check, { allowed });
 }
 
 export function nullable<T>(check: Check<T>): Check<T | null> {
   return (value, path) => (value === null ? null : check(value, path));
 }
 
-export function arrayOf<T>(item: Check<T>, options: { unique?: boolean } = {}): Check<T[]> {
-  return (value, path) => {
+/** Carries its item check, for the README check (test/docs.test.ts). */
+export function arrayOf<T>(item: Check<T>, options: { unique?: boolean } = {}): Check<T[]> & { item: Check<T> } {
+  const check: Check<T[]> = (value, path) => {
     if (!Array.isArray(value)) return fail(path, 'an array', value);
     const result = value.map((element, index) => item(element, `${path}[${index}]`));
     if (options.unique) {
@@ -71,6 +77,7 @@ export function arrayOf<T>(item: Check<T>, options: { unique?: boolean } = {}): 
     }
     return result;
   };
+  return Object.assign(check, { item });
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -2,7 +2,8 @@
  * Every default, in one place. `{}` resolves to exactly this (plus what the environment
  * says). The README's config table documents the same values.
  */
-import type { MutableResolvedConfig } from './types.js';
+import { METRICS_COLLECTORS } from './enums.js';
+import type { ResolvedOtlpTarget as OtlpTarget, UnresolvedConfig } from './types.js';
 
 export const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
 export const DEFAULT_METRICS_ENDPOINT = 'http://localhost:4318/v1/metrics';
@@ -25,7 +26,10 @@ export const DEFAULT_IGNORED_PATHS = [
 /** The stable semantic-convention buckets for HTTP durations, in seconds. */
 export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-export function defaultConfig(): MutableResolvedConfig {
+/** The same for every signal but the signal path. */
+const otlpTarget = (endpoint: string): OtlpTarget => ({ endpoint, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 });
+
+export function defaultConfig(): UnresolvedConfig {
   return {
     enabled: true,
     service: {
@@ -40,18 +44,18 @@ export function defaultConfig(): MutableResolvedConfig {
       format: 'structured',
       // No level of its own: resolveConfig gives it logging.level (so `level: 'debug'` or
       // BEACON_LOG_LEVEL=debug reaches the default console too).
-      outputs: [{ type: 'console' } as MutableResolvedConfig['logging']['outputs'][number]],
+      outputs: [{ type: 'console' }],
       correlation: true,
       fields: { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' },
       file: { path: 'logs/app.log', size: '10m', frequency: 'daily', keep: 7 },
-      otlp: { endpoint: DEFAULT_LOGS_ENDPOINT, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 },
+      otlp: otlpTarget(DEFAULT_LOGS_ENDPOINT),
       redact: [],
       requests: false,
       maxStringLength: 16_384,
     },
     metrics: {
       enabled: true,
-      collectors: ['http', 'runtime', 'host', 'components'],
+      collectors: [...METRICS_COLLECTORS],
       interval: 10,
       exporters: ['prometheus'],
       prometheus: {
@@ -69,7 +73,7 @@ export function defaultConfig(): MutableResolvedConfig {
         // 10k histogram series are ~17 MB; a response past this is a label leak, not a scrape.
         maxResponseBytes: 32 * 1024 * 1024,
       },
-      otlp: { endpoint: DEFAULT_METRICS_ENDPOINT, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 },
+      otlp: otlpTarget(DEFAULT_METRICS_ENDPOINT),
       buckets: [...DEFAULT_DURATION_BUCKETS],
       views: {},
       cardinalityLimit: 2000,
@@ -78,10 +82,7 @@ export function defaultConfig(): MutableResolvedConfig {
       enabled: true,
       sampler: { ratio: 1, parentBased: true, rules: [], maxPerSecond: null },
       exporter: 'otlp',
-      endpoint: DEFAULT_TRACES_ENDPOINT,
-      headers: {},
-      protocol: 'http/protobuf',
-      timeoutMs: 10_000,
+      otlp: otlpTarget(DEFAULT_TRACES_ENDPOINT),
       batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMs: 5000 },
       propagators: ['tracecontext', 'baggage'],
       ignorePaths: [...DEFAULT_IGNORED_PATHS],

@@ -7,7 +7,10 @@
  */
 import { configSchema } from './schema.js';
 import type { Check } from './checks.js';
+import { RESOURCE_DETECTORS } from './enums.js';
+import { list, parseBoolean, parseKeyValueList, parseNumber } from './env-values.js';
 import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
+import type { FieldPath } from './shape.js';
 
 export const ENV_VARS = [
   'OTEL_SDK_DISABLED',
@@ -58,40 +61,13 @@ export type EnvVarName = (typeof ENV_VARS)[number];
 export type Env = Readonly<Partial<Record<string, string | undefined>>>;
 
 /** A value an env var proposes for a config field, before it is checked. */
-type Assignment = [path: string, value: unknown];
+type Assignment = [path: FieldPath, value: unknown];
 type EnvRule = (raw: string, env: Env) => Assignment[];
 
-const SIGNAL_PATHS = { TRACES: 'tracing', METRICS: 'metrics.otlp', LOGS: 'logging.otlp' } as const;
-const SIGNAL_URL_PATHS = { TRACES: '/v1/traces', METRICS: '/v1/metrics', LOGS: '/v1/logs' } as const;
-type Signal = keyof typeof SIGNAL_PATHS;
-const SIGNALS = Object.keys(SIGNAL_PATHS) as Signal[];
-
-const list = (raw: string) => raw.split(',').map((item) => item.trim()).filter(Boolean);
-
-function parseBoolean(raw: string): unknown {
-  const value = raw.trim().toLowerCase();
-  return value === 'true' ? true : value === 'false' ? false : raw;
-}
-
-function parseNumber(raw: string): unknown {
-  const value = raw.trim();
-  return value !== '' && Number.isFinite(Number(value)) ? Number(value) : raw;
-}
-
-/** W3C-baggage-style `key=value,key2=value2` with percent-encoded values (OTel spec). */
-export function parseKeyValueList(raw: string): Record<string, string> | string {
-  const result: Record<string, string> = {};
-  for (const pair of list(raw)) {
-    const index = pair.indexOf('=');
-    if (index <= 0) return raw;
-    try {
-      result[decodeURIComponent(pair.slice(0, index).trim())] = decodeURIComponent(pair.slice(index + 1).trim());
-    } catch {
-      return raw;
-    }
-  }
-  return result;
-}
+const SIGNALS = ['TRACES', 'METRICS', 'LOGS'] as const;
+type Signal = (typeof SIGNALS)[number];
+const SIGNAL_PATHS = { TRACES: 'tracing.otlp', METRICS: 'metrics.otlp', LOGS: 'logging.otlp' } as const satisfies Record<Signal, FieldPath>;
+const SIGNAL_URL_PATHS = { TRACES: '/v1/traces', METRICS: '/v1/metrics', LOGS: '/v1/logs' } as const satisfies Record<Signal, string>;
 
 function samplerFromEnv(name: string, arg: string | undefined): unknown {
   const normalized = name.trim().toLowerCase();
@@ -112,11 +88,18 @@ function instrumentationSwitches(raw: string, enabled: boolean): Assignment[] {
   ]);
 }
 
+/**
+ * The operator's kill switch (OTel spec), the one variable that beats the config object:
+ * `true` turns Beacon off even under `enabled: true` in code, so a service can always be
+ * silenced without a deploy; `false` leaves `enabled` to the code.
+ */
+const KILL_SWITCH = 'OTEL_SDK_DISABLED' satisfies EnvVarName;
+
 /** Ordered generic → specific: a later assignment to the same field wins. */
 const RULES: [EnvVarName, EnvRule][] = [
-  ['OTEL_SDK_DISABLED', (raw) => {
+  [KILL_SWITCH, (raw) => {
     const disabled = parseBoolean(raw);
-    return [['enabled', typeof disabled === 'boolean' ? !disabled : raw]];
+    return disabled === true ? [['enabled', false]] : disabled === false ? [] : [['enabled', raw]];
   }],
   ['NODE_ENV', (raw) => [['service.environment', raw.trim()]]],
   ['OTEL_RESOURCE_ATTRIBUTES', (raw) => {
@@ -136,7 +119,7 @@ const RULES: [EnvVarName, EnvRule][] = [
     // 'env' and 'serviceinstance' are OTel names for what the resolver and resource always do.
     const names = list(raw).filter((name) => name !== 'env' && name !== 'serviceinstance');
     if (names.includes('none')) return [['service.detectors', []]];
-    if (names.includes('all')) return [['service.detectors', ['host', 'os', 'process', 'container', 'aws', 'gcp', 'azure', 'alibaba']]];
+    if (names.includes('all')) return [['service.detectors', [...RESOURCE_DETECTORS]]];
     return [['service.detectors', names]];
   }],
   ['OTEL_LOG_LEVEL', (raw) => [['diagnostics.level', raw.trim().toLowerCase()]]],
@@ -152,11 +135,11 @@ const RULES: [EnvVarName, EnvRule][] = [
   ['OTEL_EXPORTER_OTLP_PROTOCOL', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()])],
   ['OTEL_EXPORTER_OTLP_TIMEOUT', (raw) => SIGNALS.map((signal): Assignment => [`${SIGNAL_PATHS[signal]}.timeoutMs`, parseNumber(raw)])],
   ...SIGNALS.flatMap((signal): [EnvVarName, EnvRule][] => [
-    [`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.endpoint`, raw.trim()]]],
-    [`OTEL_EXPORTER_OTLP_${signal}_HEADERS` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)]]],
-    [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL` as EnvVarName, (raw) => [[`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`, (raw) => [[`${SIGNAL_PATHS[signal]}.endpoint`, raw.trim()]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_HEADERS`, (raw) => [[`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, (raw) => [[`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()]]],
   ]),
-  ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', (raw) => [['tracing.timeoutMs', parseNumber(raw)]]],
+  ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', (raw) => [['tracing.otlp.timeoutMs', parseNumber(raw)]]],
   ['OTEL_BSP_MAX_QUEUE_SIZE', (raw) => [['tracing.batch.maxQueueSize', parseNumber(raw)]]],
   ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', (raw) => [['tracing.batch.maxExportBatchSize', parseNumber(raw)]]],
   ['OTEL_BSP_SCHEDULE_DELAY', (raw) => [['tracing.batch.scheduledDelayMs', parseNumber(raw)]]],
@@ -187,40 +170,37 @@ const RULES: [EnvVarName, EnvRule][] = [
   ['BEACON_SECRET_KEYS', (raw) => [['privacy.secretKeys', list(raw)]]],
 ];
 
-/** The check that validates one dotted field path of the config schema. */
-function checkFor(path: string): Check<unknown> | undefined {
+/** The check that validates one field of the config schema. */
+function checkFor(path: FieldPath): Check<unknown> {
   if (path.startsWith('instrumentations.')) {
     const name = path.slice('instrumentations.'.length);
     return (value, fieldPath) => configSchema.shape.instrumentations({ [name]: value }, fieldPath.replace(/\.[^.]+$/, ''))[name];
   }
+  // Every FieldPath is in the schema: ./shape.ts holds the schema's keys to the resolved config's.
   let check: Check<unknown> & { shape?: Record<string, Check<unknown>> } = configSchema;
-  for (const segment of path.split('.')) {
-    const next = check.shape?.[segment];
-    if (!next) return undefined;
-    check = next;
-  }
+  for (const segment of path.split('.')) check = check.shape![segment]!;
   return check;
 }
 
 export interface EnvLayer {
-  /** A partial config in the checked (normalised) shape. */
+  /** A partial config in the checked (normalised) shape, below the config object. */
   values: Record<string, unknown>;
+  /** The same, above the config object: only the kill switch. */
+  overrides: Record<string, unknown>;
   /** Dotted field path → the variable that set it. */
   sources: Map<string, EnvVarName>;
   warnings: string[];
 }
 
 export function readEnv(env: Env): EnvLayer {
-  const layer: EnvLayer = { values: {}, sources: new Map(), warnings: [] };
+  const layer: EnvLayer = { values: {}, overrides: {}, sources: new Map(), warnings: [] };
   for (const [name, rule] of RULES) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
     let firstProblem: string | undefined;
     for (const [path, proposed] of rule(raw, env)) {
-      const check = checkFor(path);
       try {
-        if (!check) throw new Error(`${path}: not a known field`);
-        setPath(layer.values, path, check(proposed, path));
+        setPath(name === KILL_SWITCH ? layer.overrides : layer.values, path, checkFor(path)(proposed, path));
         layer.sources.set(path, name);
       } catch (error) {
         firstProblem ??= (error as Error).message;

@@ -10,7 +10,7 @@ const AUTH_HEADER = /authorization|api[-_]?key|token|secret|password|cookie|cred
 export function plainCredentialWarnings(config: ResolvedConfig): string[] {
   const targets: [string, string, Readonly<Record<string, string>>][] = [];
   const { tracing, logging, metrics } = config;
-  if (tracing.enabled && (tracing.exporter === 'otlp' || tracing.exporter === 'jaeger')) targets.push(['traces', tracing.endpoint, tracing.headers]);
+  if (tracing.enabled && (tracing.exporter === 'otlp' || tracing.exporter === 'jaeger')) targets.push(['traces', tracing.otlp.endpoint, tracing.otlp.headers]);
   if (logging.outputs.some(({ type }) => type === 'otlp')) targets.push(['logs', logging.otlp.endpoint, logging.otlp.headers]);
   if (metrics.enabled && metrics.exporters.includes('otlp')) targets.push(['metrics', metrics.otlp.endpoint, metrics.otlp.headers]);
   return targets.flatMap(([signal, endpoint, headers]) => {

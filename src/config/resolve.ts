@@ -3,11 +3,12 @@
  * the environment into the frozen ResolvedConfig every module receives.
  *
  * Precedence, field by field: the config object, then the environment, then the default.
- * One exception: OTEL_SDK_DISABLED=true switches Beacon off whatever the code says, so an
- * operator always has a kill switch.
+ * One exception, the kill switch: OTEL_SDK_DISABLED=true switches Beacon off whatever the
+ * code says (env.ts decides it; here its layer just goes on top).
  */
 import { isPlainObject } from './checks.js';
 import { defaultConfig } from './defaults.js';
+import { moveDeprecatedKeys } from './deprecated.js';
 import { type Env, readEnv } from './env.js';
 import { configSchema } from './schema.js';
 import type { BeaconConfig, MutableResolvedConfig, ResolvedConfig, ValueSource } from './types.js';
@@ -16,30 +17,33 @@ export interface Resolution {
   config: ResolvedConfig;
   /** Dotted leaf path → where its value came from (for the debug dump). */
   sources: ReadonlyMap<string, ValueSource>;
-  /** One line per ignored env value. */
+  /** One line per ignored env value, and one about deprecated keys in the config object. */
   warnings: readonly string[];
 }
 
 /** Throws BeaconConfigError for a bad config object; never throws for bad env values. */
 export function resolveConfig(options: BeaconConfig = {}, env: Env = {}): Resolution {
-  const fromCode = configSchema(options, '') as Record<string, unknown>;
+  const fromCode = configSchema(options, '');
+  const deprecation = moveDeprecatedKeys(fromCode);
   const fromEnv = readEnv(env);
   const sources = new Map<string, ValueSource>();
+  const setFromEnv = (path: string) => sources.set(path, `env:${fromEnv.sources.get(path) ?? envSourceOf(path, fromEnv.sources)}`);
 
-  const merged = defaultConfig() as unknown as Record<string, unknown>;
-  mergeInto(merged, fromEnv.values, '', (path) => sources.set(path, `env:${fromEnv.sources.get(path) ?? envSourceOf(path, fromEnv.sources)}`));
+  // shape.ts checks that the checked config fits the defaults' shape, field by field.
+  const merged = defaultConfig();
+  mergeInto(merged, fromEnv.values, '', setFromEnv);
   mergeInto(merged, fromCode, '', (path) => sources.set(path, 'config'));
+  mergeInto(merged, fromEnv.overrides, '', setFromEnv);
 
-  const config = merged as unknown as MutableResolvedConfig;
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') {
-    config.enabled = false;
-    sources.set('enabled', 'env:OTEL_SDK_DISABLED');
-  }
   // Outputs without their own level follow logging.level.
-  config.logging.outputs = config.logging.outputs.map((output) => ({ type: output.type, level: output.level ?? config.logging.level }));
+  const { logging } = merged;
+  const config: MutableResolvedConfig = {
+    ...merged,
+    logging: { ...logging, outputs: logging.outputs.map(({ type, level }) => ({ type, level: level ?? logging.level })) },
+  };
 
   for (const path of leafPaths(merged, '')) if (!sources.has(path)) sources.set(path, 'default');
-  return { config: deepFreeze(config), sources, warnings: fromEnv.warnings };
+  return { config: deepFreeze(config), sources, warnings: deprecation ? [...fromEnv.warnings, deprecation] : fromEnv.warnings };
 }
 
 /** Values set from a whole object (e.g. headers) are attributed to the var that set the object. */

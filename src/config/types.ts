@@ -1,26 +1,15 @@
 /**
  * The monitoring config: what users write (`BeaconConfig`, every field optional) and what
  * every module receives (`ResolvedConfig`, every field filled, frozen).
- * Field meanings and defaults are documented in ./defaults.ts and the README table.
+ * Field meanings and defaults are documented in ./defaults.ts and the README table; the
+ * allowed names come from ./enums.ts; ./shape.ts fails the build when these types, the
+ * schema and the defaults disagree.
  */
-import type { DiagLevelName } from '../diagnostics.js';
-import type { OtlpProtocol, OtlpTarget as ResolvedTarget } from '../export/otlp-target.js';
+import type { OtlpTarget as ResolvedTarget } from '../export/otlp-target.js';
+import type { DiagLevelName, LogFormat, LogLevel, LogOutputName, LogRotation, MetricsCollector, MetricsExporter } from './enums.js';
+import type { OtlpProtocol, Propagator, ResourceDetectorName, SamplerName, TraceExporter } from './enums.js';
 
-export type { DiagLevelName, OtlpProtocol };
-
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-export type LogFormat = 'structured' | 'ecs' | 'pretty';
-export type LogOutputName = 'console' | 'file' | 'otlp';
-export type MetricsCollector = 'http' | 'runtime' | 'host' | 'components';
-export type MetricsExporter = 'prometheus' | 'otlp' | 'console';
-export type TraceExporter = 'jaeger' | 'otlp' | 'console' | 'none';
-export type Propagator = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none';
-export type ResourceDetectorName =
-  | 'host' | 'os' | 'process' | 'container'
-  | 'aws' | 'gcp' | 'azure' | 'alibaba';
-export type SamplerName =
-  | 'always_on' | 'always_off' | 'traceidratio'
-  | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+export type * from './enums.js';
 export type AttributeValue = string | number | boolean;
 
 /** One sampling rule: every given matcher must match; the first matching rule decides. */
@@ -41,8 +30,8 @@ export interface SamplerOptions {
   /** Follow the caller's sampling decision when there is one (default true). */
   parentBased?: boolean;
   rules?: SamplingRule[];
-  /** Cap on new root traces kept per second, across all rules. */
-  maxPerSecond?: number;
+  /** Cap on new root traces kept per second, across all rules; null for no cap. */
+  maxPerSecond?: number | null;
 }
 
 export interface OtlpTarget {
@@ -53,6 +42,9 @@ export interface OtlpTarget {
   /** Total deadline of one export, in milliseconds (not an idle timeout). */
   timeoutMs?: number;
 }
+
+/** Who may read the metrics endpoint, besides `allowedIps`. */
+export type PrometheusAuth = { bearerToken: string } | { username: string; password: string };
 
 export type LogOutput = LogOutputName | { type: LogOutputName; level?: LogLevel };
 
@@ -80,7 +72,7 @@ export interface BeaconConfig {
       /** Rotate when the file reaches this size, e.g. '10m', '1g'; null for no size limit. */
       size?: string | null;
       /** Rotate on a schedule; null for no time-based rotation. */
-      frequency?: 'hourly' | 'daily' | null;
+      frequency?: LogRotation;
       /** Rotated files to keep. */
       keep?: number;
     };
@@ -110,7 +102,7 @@ export interface BeaconConfig {
       allowedIps?: string[];
       /** Proxies (CIDRs) whose X-Forwarded-For is believed; empty ignores the header. */
       trustProxy?: string[];
-      auth?: { bearerToken: string } | { username: string; password: string } | null;
+      auth?: PrometheusAuth | null;
       /**
        * Milliseconds after a collection during which scrapes get its result instead of a new
        * one. Scrapes that arrive while a collection is made or serialized always share it; with 0,
@@ -133,9 +125,15 @@ export interface BeaconConfig {
     /** A ratio 0..1 (parent-based), an OTel sampler name, or rules. */
     sampler?: number | SamplerName | SamplerOptions;
     exporter?: TraceExporter;
+    /** Where the 'otlp' and 'jaeger' exporters send spans (Jaeger ingests OTLP). */
+    otlp?: OtlpTarget;
+    /** @deprecated Write `tracing.otlp.endpoint`; this key is read until the next release. */
     endpoint?: string;
+    /** @deprecated Write `tracing.otlp.headers`; this key is read until the next release. */
     headers?: Record<string, string>;
+    /** @deprecated Write `tracing.otlp.protocol`; this key is read until the next release. */
     protocol?: OtlpProtocol;
+    /** @deprecated Write `tracing.otlp.timeoutMs`; this key is read until the next release. */
     timeoutMs?: number;
     batch?: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMs?: number };
     propagators?: Propagator[];
@@ -180,12 +178,7 @@ type DeepReadonly<T> = T extends (infer E)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
-export interface ResolvedSampler {
-  ratio: number;
-  parentBased: boolean;
-  rules: SamplingRule[];
-  maxPerSecond: number | null;
-}
+export type ResolvedSampler = Required<SamplerOptions>;
 
 export type ResolvedOtlpTarget = ResolvedTarget;
 
@@ -201,10 +194,10 @@ interface ResolvedShape {
   logging: {
     level: LogLevel;
     format: LogFormat;
-    outputs: { type: LogOutputName; level: LogLevel }[];
+    outputs: Required<Exclude<LogOutput, LogOutputName>>[];
     correlation: boolean;
     fields: { traceId: string; spanId: string; traceFlags: string };
-    file: { path: string; size: string | null; frequency: 'hourly' | 'daily' | null; keep: number };
+    file: { path: string; size: string | null; frequency: LogRotation; keep: number };
     otlp: ResolvedOtlpTarget;
     redact: string[];
     requests: boolean;
@@ -223,7 +216,7 @@ interface ResolvedShape {
       jsonPath: string | null;
       allowedIps: string[];
       trustProxy: string[];
-      auth: { bearerToken: string } | { username: string; password: string } | null;
+      auth: PrometheusAuth | null;
       minIntervalMs: number;
       maxResponseBytes: number;
     };
@@ -236,10 +229,7 @@ interface ResolvedShape {
     enabled: boolean;
     sampler: ResolvedSampler;
     exporter: TraceExporter;
-    endpoint: string;
-    headers: Record<string, string>;
-    protocol: OtlpProtocol;
-    timeoutMs: number;
+    otlp: ResolvedOtlpTarget;
     batch: { maxQueueSize: number; maxExportBatchSize: number; scheduledDelayMs: number };
     propagators: Propagator[];
     ignorePaths: string[];
@@ -256,6 +246,10 @@ interface ResolvedShape {
 export type ResolvedConfig = DeepReadonly<ResolvedShape>;
 /** Mutable twin used while resolving. */
 export type MutableResolvedConfig = ResolvedShape;
+/** The defaults and the merge before resolveConfig's last step, which gives outputs without a level logging.level. */
+export type UnresolvedConfig = Omit<ResolvedShape, 'logging'> & {
+  logging: Omit<ResolvedShape['logging'], 'outputs'> & { outputs: Exclude<LogOutput, LogOutputName>[] };
+};
 
 /** Where a resolved value came from: the config object, an env var, or the default. */
 export type ValueSource = 'config' | `env:${string}` | 'default';

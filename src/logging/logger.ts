@@ -8,7 +8,7 @@
  * still share one pipeline.
  */
 import pino, { type Bindings, type ChildLoggerOptions, type Logger } from 'pino';
-import { defaultConfig } from '../config/defaults.js';
+import { resolveConfig } from '../config/resolve.js';
 import { type Root, createRoot } from './formats.js';
 
 interface RootState {
@@ -20,7 +20,7 @@ const STATE_KEY = Symbol.for('beacon-otel.logging.root');
 
 /** Before start: structured JSON on stdout at info, with the default redaction and correlation. */
 function fallbackRoot(): Root {
-  const config = defaultConfig();
+  const { config } = resolveConfig();
   return createRoot(config, config.logging.level, pino.destination({ dest: 1, sync: true }));
 }
 

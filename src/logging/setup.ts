@@ -4,6 +4,7 @@
  * plus the optional request log. Returns what the composition root flushes at exit.
  */
 import pino, { type Level, type StreamEntry } from 'pino';
+import { LOG_LEVELS } from '../config/enums.js';
 import type { LogLevel, LogOutputName, ResolvedConfig } from '../config/types.js';
 import { DeliveryAccounts } from '../export/export-accounting.js';
 import { ignoredRequests } from '../config/ignored-requests.js';
@@ -17,8 +18,6 @@ import { consoleOutput, describeFile, fileOutput } from './transports.js';
 
 type Logging = ResolvedConfig['logging'];
 
-const LEVEL_ORDER: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-
 export const startLogging: SignalStarter = async (config, resource, delivery = new DeliveryAccounts()) => {
   const { logging } = config;
   const outputs: { stream: OutputStream; level: LogLevel; description: string }[] = [];
@@ -26,7 +25,7 @@ export const startLogging: SignalStarter = async (config, resource, delivery = n
     if (level === 'silent') continue;
     outputs.push({ stream: await openOutput(type, logging, resource, delivery), level, description: describe(type, logging) });
   }
-  const rootLevel = outputs.length ? LEVEL_ORDER[Math.min(...outputs.map(({ level }) => LEVEL_ORDER.indexOf(level)))]! : 'silent';
+  const rootLevel = outputs.length ? LOG_LEVELS[Math.min(...outputs.map(({ level }) => LOG_LEVELS.indexOf(level)))]! : 'silent';
   const streams: StreamEntry<Level>[] = outputs.map(({ stream, level }) => ({ stream, level: level as Level }));
   setRootLogger(createRoot(config, rootLevel, pino.multistream(streams)));
 

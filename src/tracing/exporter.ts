@@ -21,10 +21,10 @@ export function createSpanProcessor(tracing: ResolvedConfig['tracing'], delivery
       return new BatchSpanProcessor({ exporter: new ConsoleSpanExporter(), maxQueueSize, maxExportBatchSize: Math.min(maxExportBatchSize, maxQueueSize), scheduledDelayMillis: scheduledDelayMs });
     case 'jaeger':
     case 'otlp': {
-      const queue = guardedDelivery<ReadableSpan>(new OtlpHttpExporter('span', tracing), {
+      const queue = guardedDelivery<ReadableSpan>(new OtlpHttpExporter('span', tracing.otlp), {
         what: 'span',
-        endpoint: tracing.endpoint,
-        deadlineMs: tracing.timeoutMs,
+        endpoint: tracing.otlp.endpoint,
+        deadlineMs: tracing.otlp.timeoutMs,
         account: delivery.open('spans', maxQueueSize),
         batchSize: maxExportBatchSize,
         delayMs: scheduledDelayMs,

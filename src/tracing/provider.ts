@@ -49,6 +49,6 @@ export function describeTracing(tracing: ResolvedConfig['tracing']): string {
     case 'console':
       return `console (${sampling})`;
     default:
-      return `${tracing.exporter} ${tracing.endpoint} [${tracing.protocol}] (${sampling})`;
+      return `${tracing.exporter} ${tracing.otlp.endpoint} [${tracing.otlp.protocol}] (${sampling})`;
   }
 }

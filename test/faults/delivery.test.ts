@@ -21,7 +21,7 @@ const number = (value: number) => value.toLocaleString('en-US');
 function configFor(receiver: OtlpReceiver, metricsPort: number, extra: { logs?: boolean; metricsPush?: boolean } = {}) {
   return {
     service: { name: 'delivery', detectors: [] },
-    tracing: { endpoint: `${receiver.url}/v1/traces`, sampler: { ratio: 1 } },
+    tracing: { otlp: { endpoint: `${receiver.url}/v1/traces` }, sampler: { ratio: 1 } },
     logging: {
       outputs: extra.logs ? ['console', 'otlp'] : ['console'],
       otlp: { endpoint: `${receiver.url}/v1/logs` },

@@ -15,7 +15,7 @@ const EXPORT_DEADLINE_MS = 1500;
 const SHUTDOWN_MS = 3000;
 /** Short deadlines and a short batch delay, so that a case sees several exports fail within seconds. */
 const CONFIG = {
-  tracing: { sampler: 1, timeoutMs: EXPORT_DEADLINE_MS, batch: { scheduledDelayMs: 200 } },
+  tracing: { sampler: 1, otlp: { timeoutMs: EXPORT_DEADLINE_MS }, batch: { scheduledDelayMs: 200 } },
   logging: { outputs: ['console', 'otlp'], otlp: { timeoutMs: EXPORT_DEADLINE_MS } },
   shutdown: { timeoutMs: SHUTDOWN_MS },
 };

@@ -15,7 +15,7 @@ test('case 14a: an https receiver whose CA is not trusted gets no export, nothin
   const receiver = await receiverFor(t, {}, selfSignedCert());
   const app = await startApp(t, fixture('fault-app.cjs'), {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    config: { tracing: { sampler: 1, timeoutMs: 1000, batch: { scheduledDelayMs: 100 } }, logging: { outputs: ['console', 'otlp'] } },
+    config: { tracing: { sampler: 1, otlp: { timeoutMs: 1000 }, batch: { scheduledDelayMs: 100 } }, logging: { outputs: ['console', 'otlp'] } },
   });
   for (let i = 0; i < 10; i++) await get(`${app.url}/work`);
   await sleepAtLeast(1500);
