@@ -42,6 +42,13 @@ export function findConfigFile(cwd: string, explicitPath: string | undefined): s
 export async function loadConfigFile(cwd: string, explicitPath: string | undefined): Promise<LoadedConfigFile> {
   const path = findConfigFile(cwd, explicitPath);
   if (path === null) return { path: null, options: {} };
+  if (/\.[cm]?ts$/.test(path) && !process.features.typescript) {
+    throw new BeaconConfigError(
+      ErrorCodes.CONFIG_FILE,
+      '',
+      `${path}: Node.js ${process.version} cannot load TypeScript (type stripping is on by default from Node.js 22.18; before, start node with --experimental-strip-types), or write the config as monitoring.config.mjs or .json`,
+    );
+  }
   try {
     if (path.endsWith('.json')) return { path, options: JSON.parse(await readFile(path, 'utf8')) as BeaconConfig };
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown; config?: unknown };

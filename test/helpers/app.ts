@@ -39,6 +39,8 @@ export interface AppOptions {
    * overrides a file's mode bits.
    */
   unprivileged?: boolean;
+  /** Another Node.js binary than the one running the tests (the floor version of `engines`). */
+  node?: string;
 }
 
 /** The parent's env minus what would change Beacon's config or Node's behaviour (NODE_OPTIONS, NODE_TEST_CONTEXT). */
@@ -61,7 +63,7 @@ export function configFile(config: object): string {
 function spawnNode(args: string[], options: AppOptions, stdio: StdioOptions): ChildProcess {
   const env = cleanEnv(options.env);
   if (options.config) env.BEACON_CONFIG = configFile(options.config);
-  const command = [process.execPath, ...(options.bare ? args : ['--import', registerPath, ...args])];
+  const command = [options.node ?? process.execPath, ...(options.bare ? args : ['--import', registerPath, ...args])];
   if (options.unprivileged) command.unshift('unshare', '--user');
   return spawn(command[0]!, command.slice(1), { env, cwd: options.cwd ?? repoRoot, stdio });
 }
