@@ -6,14 +6,14 @@
  */
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { DEFAULT_DURATION_BUCKETS } from '../src/config/defaults.js';
-import { toPrometheusNames } from '../src/metrics/prometheus/names.js';
+import { type PrometheusMetrics, toPrometheusNames } from '../src/metrics/prometheus/names.js';
 import { PrometheusText } from '../src/metrics/prometheus/text.js';
 import { CollectingReader } from '../test/helpers/collecting-reader.js';
 import { median } from './stats.js';
 
-async function busyServiceMetrics(): Promise<ResourceMetrics> {
+async function busyServiceMetrics(): Promise<PrometheusMetrics> {
   const reader = new CollectingReader();
   const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'bench', 'service.version': '1.0.0' }), readers: [reader] });
   const meter = provider.getMeter('bench');

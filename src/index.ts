@@ -6,8 +6,8 @@ export { resolveConfig } from './config/resolve.js';
 export type { Resolution } from './config/resolve.js';
 export { monitoring, startMonitoring } from './start.js';
 export type { MonitoringHandle, StartContext } from './start.js';
-export { BeaconConfigError, ErrorCodes } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export { BeaconConfigError, BeaconError, ErrorCodes } from './errors.js';
+export type { ConfigErrorCode, ErrorCode } from './errors.js';
 export type {
   BeaconConfig,
   ResolvedConfig,

@@ -1,8 +1,9 @@
 /**
  * What a secret is, in one place: the names of fields, headers and query parameters whose
  * values never leave the process, and the forms secrets take inside free text (URL
- * userinfo, `token=…` pairs). Log redaction, span attributes, Beacon's own diagnostics and
- * the debug dump all ask here, so that one list (extended by `privacy.secretKeys`) rules them all.
+ * userinfo, `token=…` pairs), and the config fields that hold secrets. Log redaction, span
+ * attributes, Beacon's own diagnostics and the debug dump all ask here, so that one list
+ * (extended by `privacy.secretKeys`) rules them all.
  *
  * Names are compared case-insensitively with `-`, `_`, `.` and spaces removed, so that
  * `Password`, `db_password`, `private-key` and `X-Api-Key` are one family each.
@@ -20,6 +21,11 @@ const SECRET_NAMES = ['auth', 'pwd', 'sid', 'sessionid'];
 /** Short query-parameter names that carry secrets in URLs (`?code=` of OAuth, `?sig=`, `?key=`). */
 const SECRET_PARAMS = ['key', 'code', 'sig', 'session', 'state', 'ticket', 'otp'];
 
+/** Config objects whose every value is a secret, whatever its key (`tracing.headers.x-tenant`, `metrics.prometheus.auth.username`). */
+const SECRET_CONFIG_OBJECTS = new Set(['headers', 'auth']);
+/** Config fields that hold the names of secrets, not secrets. */
+const SECRET_NAME_FIELDS = new Set(['privacy.secretKeys']);
+
 /** The word Beacon writes in place of a secret in URLs and span attributes (upstream's own). */
 export const REDACTED = 'REDACTED';
 
@@ -34,6 +40,8 @@ export interface SecretMatcher {
   redactQuery(query: string): string;
   /** Free text (a message, an error) with every URL's userinfo and secret query values, and `name=value` secrets, replaced. */
   redactText(text: string): string;
+  /** A config field (dotted path, `metrics.otlp.headers.x-api-key`) whose value is a secret. */
+  isSecretConfigPath(path: string): boolean;
 }
 
 const normalise = (name: string) => name.toLowerCase().replace(/[-_.\s]/g, '');
@@ -128,7 +136,13 @@ export function secretMatcher(extraKeys: readonly string[] = []): SecretMatcher 
 
   const redactText = (text: string): string => redactPairs(text.replace(/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, redactUrl));
 
-  return { isSecretField, isSecretParam, redactUrl, redactQuery, redactText };
+  const isSecretConfigPath = (path: string): boolean => {
+    if (SECRET_NAME_FIELDS.has(path)) return false;
+    const keys = path.split('.');
+    return keys.slice(0, -1).some((key) => SECRET_CONFIG_OBJECTS.has(key)) || isSecretField(keys.at(-1)!);
+  };
+
+  return { isSecretField, isSecretParam, redactUrl, redactQuery, redactText, isSecretConfigPath };
 }
 
 /** The default list, for code that runs before or without a config (Beacon's own diagnostics). */

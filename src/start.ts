@@ -12,7 +12,7 @@ import { plainCredentialWarnings } from './config/plain-credentials.js';
 import { probeEndpoint } from './export/endpoint-probe.js';
 import type { RunningSdk } from './sdk/compose.js';
 import { installExitHooks } from './sdk/exit-hooks.js';
-import { defaultSecrets, REDACTED } from './secrets.js';
+import { REDACTED, secretMatcher } from './secrets.js';
 import { BEACON_VERSION } from './version.js';
 
 export interface MonitoringHandle {
@@ -124,20 +124,15 @@ function startLine(config: ResolvedConfig, sdk: RunningSdk, context: StartContex
 
 function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>, sdk: RunningSdk, context: StartContext): string {
   const lines = [`config file: ${context.configFile ?? 'none (defaults + environment)'}`, 'resolved config (value ← source):'];
+  // Header values and credentials never reach the dump.
+  const secrets = secretMatcher(config.privacy.secretKeys);
   for (const [path, source] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
-    const value = isSecretPath(path) ? REDACTED : JSON.stringify(valueAt(config, path));
+    const value = secrets.isSecretConfigPath(path) ? REDACTED : JSON.stringify(valueAt(config, path));
     lines.push(`  ${path} = ${value} ← ${source}`);
   }
   lines.push(`instrumentations applied: ${sdk.instrumentation.applied.join(', ') || 'none'}`);
   lines.push(`instrumentations skipped: ${sdk.instrumentation.skipped.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
   return lines.join('\n');
-}
-
-/** Header values and credentials never reach the debug dump. */
-function isSecretPath(path: string): boolean {
-  // privacy.secretKeys lists names, not secrets.
-  if (path === 'privacy.secretKeys') return false;
-  return /\.(headers|auth)\./.test(path) || defaultSecrets.isSecretField(splitPath(path).at(-1) ?? '');
 }
 
 function valueAt(config: ResolvedConfig, path: string): unknown {

@@ -14,7 +14,7 @@ const fakeRequest = (remoteAddress: string, headers: Record<string, string> = {}
   ({ socket: { remoteAddress }, headers }) as unknown as IncomingMessage;
 
 test('CIDR matching: IPv4, IPv6, IPv4-mapped peers against IPv4 rules, garbage never matches', () => {
-  const match = ipMatcher(['10.0.0.0/8', '192.168.1.7', '2001:db8::/32', '::ffff:172.16.0.0/108']);
+  const match = ipMatcher(['10.0.0.0/8', '192.168.1.7', '2001:db8::/32', '::ffff:172.16.0.0/108'], 'allowedIps');
   const cases: [string | undefined, boolean][] = [
     ['10.1.2.3', true],
     ['11.1.2.3', false],
@@ -33,8 +33,8 @@ test('CIDR matching: IPv4, IPv6, IPv4-mapped peers against IPv4 rules, garbage n
     [undefined, false],
   ];
   for (const [address, expected] of cases) assert.equal(match(address), expected, String(address));
-  assert.equal(ipMatcher(['::1'])('::1'), true);
-  assert.equal(ipMatcher(['::1'])('127.0.0.1'), false);
+  assert.equal(ipMatcher(['::1'], 'allowedIps')('::1'), true);
+  assert.equal(ipMatcher(['::1'], 'allowedIps')('127.0.0.1'), false);
 });
 
 test('allowlist forms: canonical rules accepted, ambiguous ones refused with what to write instead', () => {

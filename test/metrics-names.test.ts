@@ -24,17 +24,23 @@ const gauge = (name: string, unit: string, points = [point(1)]): MetricData => (
   dataPoints: points,
 });
 
-test('names: unit suffixes, ratio for gauges, annotations dropped, no doubled suffixes', () => {
-  const cases: [MetricData, string][] = [
-    [sum('http.client.request.body.size', 'By'), 'http_client_request_body_size_bytes'],
+test('names: unit suffixes, ratio for gauges, annotations dropped, no doubled suffixes, _total on counters', () => {
+  const cases: [MetricData, string | undefined][] = [
+    [sum('http.client.request.body.size', 'By'), 'http_client_request_body_size_bytes_total'],
     [gauge('queue.latency', 's'), 'queue_latency_seconds'],
     [gauge('job_seconds', 's'), 'job_seconds'],
     [gauge('cache.hit', '1'), 'cache_hit_ratio'],
     [sum('http.server.active_requests', '{request}', false), 'http_server_active_requests'],
-    [sum('orders_total', '{order}'), 'orders'],
-    [sum('orders-created', ''), 'orders_created'],
+    [sum('orders_total', '{order}'), 'orders_total'],
+    [sum('orders_total', 's'), 'orders_seconds_total'],
+    [sum('orders_total', '', false), 'orders'],
+    [sum('orders-created', ''), 'orders_created_total'],
+    [gauge('9lives', ''), '_9lives'],
+    [gauge('back\\slash\nname', ''), 'back_slash_name'],
+    [gauge('_', ''), undefined],
     [gauge('nodejs.eventloop.delay.p99', 's'), 'nodejs_eventloop_lag_p99_seconds'],
     [gauge('process.memory.usage', 'By'), 'process_resident_memory_bytes'],
+    [sum('process.cpu.time', 's'), 'process_cpu_seconds_total'],
   ];
   for (const [metric, expected] of cases) assert.equal(prometheusName(metric), expected, metric.descriptor.name);
 });

@@ -10,6 +10,7 @@ import { metrics } from '../src/metrics/api/index.js';
 import { meterProviderChanged } from '../src/metrics/api/binding.js';
 import { GuardedMeterProvider } from '../src/metrics/observable-guard.js';
 import { PullReader } from '../src/metrics/prometheus/pull-reader.js';
+import { toPrometheusNames } from '../src/metrics/prometheus/names.js';
 import { PrometheusText } from '../src/metrics/prometheus/text.js';
 
 const reported: string[] = [];
@@ -21,7 +22,7 @@ meterProviderChanged();
 
 async function scrape(): Promise<string> {
   reported.length = 0;
-  return new PrometheusText().serialize(await reader.collectNow());
+  return new PrometheusText().serialize(toPrometheusNames(await reader.collectNow()));
 }
 
 test('hanging, throwing and rejecting callbacks: every other series served, each failure names its instrument', async () => {

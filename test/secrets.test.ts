@@ -28,6 +28,16 @@ test('extra keys extend the list for fields and parameters', () => {
   assert.equal(defaultSecrets.isSecretField('cardNumber'), false);
 });
 
+test('config fields hold secrets under headers and auth and where their name is one; the list of secret names is none', () => {
+  const secrets = secretMatcher(['tenant']);
+  const secret = ['tracing.headers.x-scope', 'logging.otlp.headers.Authorization', 'metrics.prometheus.auth', 'metrics.prometheus.auth.username',
+    'service.attributes.db_password', 'service.attributes.tenant_id'];
+  const plain = ['privacy.secretKeys', 'tracing.headers', 'tracing.endpoint', 'service.name', 'metrics.prometheus.allowedIps', 'service.attributes.author'];
+  for (const path of secret) assert.equal(secrets.isSecretConfigPath(path), true, path);
+  for (const path of plain) assert.equal(secrets.isSecretConfigPath(path), false, path);
+  assert.equal(defaultSecrets.isSecretConfigPath('service.attributes.tenant_id'), false, 'privacy.secretKeys extends it');
+});
+
 test('URLs lose their userinfo and the values of secret query parameters, nothing else', () => {
   const { redactUrl } = defaultSecrets;
   assert.equal(redactUrl('https://user:pa55@db.example:5432/orders?page=2&token=abc&Password=x#frag'),

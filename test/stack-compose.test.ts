@@ -240,7 +240,7 @@ test('the example config, resolved with the compose environment, sends traces an
   assert.ok(publishedContainerPorts(services.app!).includes(composeEnv.metrics.prometheus.port));
   // Prometheus scrapes the app from the compose network (Docker's default pools: 172.17-31.x,
   // 192.168.x, 10.x); the example's allowlist must let it in, and keep the rest of the world out.
-  const allowed = ipMatcher(composeEnv.metrics.prometheus.allowedIps);
+  const allowed = ipMatcher(composeEnv.metrics.prometheus.allowedIps, 'metrics.prometheus.allowedIps');
   for (const peer of ['172.18.0.4', '::ffff:172.21.0.9', '192.168.16.3', '10.0.1.7', '127.0.0.1', '::1']) assert.ok(allowed(peer), `${peer} may scrape`);
   for (const peer of ['8.8.8.8', '100.64.0.1', '2001:db8::1']) assert.ok(!allowed(peer), `${peer} may not scrape`);
 

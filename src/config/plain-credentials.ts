@@ -3,23 +3,23 @@
  * machine, with userinfo in its URL or an auth-like header. Said once at start-up per
  * signal, naming the signal, the host and the header — never the secret.
  */
+import { type SecretMatcher, secretMatcher } from '../secrets.js';
 import type { ResolvedConfig } from './types.js';
-
-const AUTH_HEADER = /authorization|api[-_]?key|token|secret|password|cookie|credential/i;
 
 export function plainCredentialWarnings(config: ResolvedConfig): string[] {
   const targets: [string, string, Readonly<Record<string, string>>][] = [];
   const { tracing, logging, metrics } = config;
+  const secrets = secretMatcher(config.privacy.secretKeys);
   if (tracing.enabled && (tracing.exporter === 'otlp' || tracing.exporter === 'jaeger')) targets.push(['traces', tracing.otlp.endpoint, tracing.otlp.headers]);
   if (logging.outputs.some(({ type }) => type === 'otlp')) targets.push(['logs', logging.otlp.endpoint, logging.otlp.headers]);
   if (metrics.enabled && metrics.exporters.includes('otlp')) targets.push(['metrics', metrics.otlp.endpoint, metrics.otlp.headers]);
   return targets.flatMap(([signal, endpoint, headers]) => {
-    const problem = inClear(endpoint, headers);
+    const problem = inClear(endpoint, headers, secrets);
     return problem ? [`${signal}: ${problem} sent over plain http to ${new URL(endpoint).hostname}; use https:// for a collector on another host`] : [];
   });
 }
 
-function inClear(endpoint: string, headers: Readonly<Record<string, string>>): string | null {
+function inClear(endpoint: string, headers: Readonly<Record<string, string>>, secrets: SecretMatcher): string | null {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -27,7 +27,7 @@ function inClear(endpoint: string, headers: Readonly<Record<string, string>>): s
     return null;
   }
   if (url.protocol !== 'http:' || isLoopback(url.hostname)) return null;
-  const sent = Object.keys(headers).filter((name) => AUTH_HEADER.test(name)).map((name) => `header ${name}`);
+  const sent = Object.keys(headers).filter((name) => secrets.isSecretField(name)).map((name) => `header ${name}`);
   if (url.username || url.password) sent.unshift('credentials in the URL');
   return sent.length ? sent.join(', ') : null;
 }

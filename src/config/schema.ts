@@ -4,7 +4,7 @@
  * and names, output names) into the resolved shape.
  */
 import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
-import { parseCidr } from '../http/cidr.js';
+import { CIDR_EXPECTED, checkedCidr } from '../http/cidr.js';
 import type { LogLevel, LogOutputName, PrometheusAuth, SamplerName, SamplerOptions, SamplingRule } from './types.js';
 import {
   DIAG_LEVEL_NAMES,
@@ -55,10 +55,9 @@ export const httpUrl: Check<string> = (value, path) => {
 };
 
 export const cidr: Check<string> = (value, path) => {
-  const what = "an IPv4 or IPv6 address or CIDR, e.g. '10.0.0.0/8' or '::1/128'";
-  if (typeof value !== 'string') return fail(path, what, value);
-  const rule = parseCidr(value);
-  return 'problem' in rule ? fail(path, `${what} (${rule.problem})`, value) : value;
+  if (typeof value !== 'string') return fail(path, CIDR_EXPECTED, value);
+  checkedCidr(value, path);
+  return value;
 };
 
 const attributeValue = (value: unknown, path: string) =>

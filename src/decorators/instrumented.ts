@@ -6,7 +6,8 @@
  * (#) members are left alone. Span names and label sets are built once per method.
  */
 import { type Attributes, type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { type AnyFunction, errorType, wrapAround } from '../metrics/api/wrap.js';
+import { BeaconError, ErrorCodes } from '../errors.js';
+import { type AnyFunction, checkDecoratorTarget, errorType, wrapAround } from '../metrics/api/wrap.js';
 import { recordComponentCall } from '../metrics/collectors/components.js';
 
 const tracer = trace.getTracer('beacon-otel/components');
@@ -72,6 +73,7 @@ function wrapMethods(target: object, holder: object, component: string): void {
  */
 export function Instrumented(name?: string) {
   return function <C extends abstract new (...args: never[]) => unknown>(value: C, context: ClassDecoratorContext<C>): C {
+    checkDecoratorTarget(context, 'class', 'Instrumented()');
     const prototype = value.prototype as object;
     wrapMethods(prototype, prototype, name ?? context.name ?? value.name);
     return value;
@@ -84,6 +86,9 @@ export function Instrumented(name?: string) {
  * (an instance), set on the object itself so that other instances stay as they were.
  */
 export function instrument<T extends object>(target: T, name: string): T {
+  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) {
+    throw new BeaconError(ErrorCodes.DECORATOR_TARGET, `instrument(target, '${name}') takes an object, got ${target === null ? 'null' : typeof target}`);
+  }
   const proto = Object.getPrototypeOf(target) as object | null;
   if (proto && proto !== Object.prototype) wrapMethods(target, proto, name);
   wrapMethods(target, target, name);

@@ -2,12 +2,14 @@
  * IP allowlists: IPv4 and IPv6 CIDRs on Node's BlockList. IPv4-mapped IPv6 peers
  * (`::ffff:10.1.2.3`, what a dual-stack server reports for IPv4 clients) match IPv4 rules.
  *
- * `parseCidr` is the one parser: the config check (schema.ts) and the matcher both use it.
- * It accepts only the canonical forms and rejects the ambiguous ones with the reason and,
- * where there is one, the form that was probably meant (docs/metrics.md lists them): an
+ * `parseCidr` is the one parser, and `checkedCidr` the one error for a bad rule: the config
+ * check (schema.ts, which `metricsHandler({ access })` goes through too) and the matcher use
+ * them. Only the canonical forms are accepted; the ambiguous ones are refused with the reason
+ * and, where there is one, the form that was probably meant (docs/metrics.md lists them): an
  * allowlist is a security boundary, so a rule is never silently widened or narrowed.
  */
 import { BlockList, isIP } from 'node:net';
+import { BeaconConfigError, ErrorCodes } from '../errors.js';
 
 export interface IpMatcher {
   /** False for anything that is not an IP address. */
@@ -74,14 +76,25 @@ export function parseCidr(text: string): Cidr | { problem: string } {
   return rule;
 }
 
-/** CIDRs (or bare addresses) → a matcher. The config check has validated them already. */
-export function ipMatcher(cidrs: readonly string[]): IpMatcher {
-  const list = new BlockList();
-  for (const text of cidrs) {
-    const rule = parseCidr(text);
-    if ('problem' in rule) throw new TypeError(`not a canonical IP address or CIDR (${rule.problem}): ${text}`);
-    list.addSubnet(rule.address, rule.prefix, rule.family);
+/** What a rule may be, for the error that refuses one. */
+export const CIDR_EXPECTED = "an IPv4 or IPv6 address or CIDR, e.g. '10.0.0.0/8' or '::1/128'";
+
+/** The rule written at config field `field`, or the BeaconConfigError naming the field and why not. */
+export function checkedCidr(text: string, field: string): Cidr {
+  const rule = parseCidr(text);
+  if ('problem' in rule) {
+    throw new BeaconConfigError(ErrorCodes.INVALID_VALUE, field, `expected ${CIDR_EXPECTED} (${rule.problem}), got ${JSON.stringify(text)}`);
   }
+  return rule;
+}
+
+/** CIDRs (or bare addresses) → a matcher; `field` names the list in the error for a bad rule. */
+export function ipMatcher(cidrs: readonly string[], field: string): IpMatcher {
+  const list = new BlockList();
+  cidrs.forEach((text, index) => {
+    const rule = checkedCidr(text, `${field}[${index}]`);
+    list.addSubnet(rule.address, rule.prefix, rule.family);
+  });
   return (address) => {
     const ip = normalizeIp(address);
     return ip !== null && list.check(ip.address, ip.family);

@@ -2,7 +2,9 @@
  * `metrics`: a thin façade over the OTel meter with prom-client-like verbs and label keys
  * checked by the compiler. Instruments are cached by name (asking twice returns the same
  * one); before the SDK is up they are OTel no-ops, and they start recording once it is
- * (binding.ts). Nothing here throws into the app at record time.
+ * (binding.ts). Nothing here throws into the app at record time; defining a metric or
+ * decorating a method throws a coded BeaconError for a programmer error (errors.ts), once,
+ * where it is written.
  */
 import {
   type Attributes,
@@ -13,9 +15,10 @@ import {
   type UpDownCounter as OtelUpDownCounter,
   diag,
 } from '@opentelemetry/api';
+import { BeaconError, ErrorCodes } from '../../errors.js';
 import { currentMeter, defaultHistogramBuckets, onMeterProvider } from './binding.js';
 import { ObservedSeries } from './series.js';
-import { type AnyFunction, errorType, wrapAround } from './wrap.js';
+import { type AnyFunction, checkDecoratorTarget, errorType, wrapAround } from './wrap.js';
 
 export const METER_NAME = 'beacon-otel/metrics';
 
@@ -65,7 +68,9 @@ const registry = new Map<string, { kind: Kind; instrument: unknown }>();
 function cached<T>(name: string, kind: Kind, create: () => T): T {
   const existing = registry.get(name);
   if (existing) {
-    if (existing.kind !== kind) throw new TypeError(`metric "${name}" is already a ${existing.kind}; it cannot also be a ${kind}`);
+    if (existing.kind !== kind) {
+      throw new BeaconError(ErrorCodes.METRIC_KIND_CONFLICT, `metric "${name}" is already a ${existing.kind}; it cannot also be a ${kind}`);
+    }
     return existing.instrument as T;
   }
   const instrument = create();
@@ -175,11 +180,11 @@ export type MethodDecorator = <This, Args extends unknown[], R>(
   context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
 ) => (this: This, ...args: Args) => R;
 
-/** `fn` given: the wrapped function. No `fn`: a method decorator doing the same. */
-function wrapperOrDecorator(wrap: <F extends AnyFunction>(fn: F) => F, fn: AnyFunction | undefined): unknown {
+/** `fn` given: the wrapped function. No `fn`: a method decorator doing the same (`what` names it in errors). */
+function wrapperOrDecorator(wrap: <F extends AnyFunction>(fn: F) => F, fn: AnyFunction | undefined, what: string): unknown {
   if (fn) return wrap(fn);
   const decorator: MethodDecorator = (target, context) => {
-    if (context.kind !== 'method') throw new TypeError('this decorator applies to methods only');
+    checkDecoratorTarget(context, 'method', what);
     return wrap(target);
   };
   return decorator;
@@ -197,6 +202,7 @@ function trackDuration(name: string, labels?: Attributes, fn?: AnyFunction): unk
   return wrapperOrDecorator(
     (target) => wrapAround(target, { before: () => performance.now(), after: (start) => timer.observe((performance.now() - start) / 1000, labels) }),
     fn,
+    `metrics.trackDuration('${name}')`,
   );
 }
 
@@ -208,6 +214,7 @@ function trackActive(name: string, labels?: Attributes, fn?: AnyFunction): unkno
   return wrapperOrDecorator(
     (target) => wrapAround(target, { before: () => active.inc(labels), after: () => active.dec(labels) }),
     fn,
+    `metrics.trackActive('${name}')`,
   );
 }
 
@@ -225,6 +232,7 @@ function trackErrors(name: string, labels?: Attributes, fn?: AnyFunction): unkno
         },
       }),
     fn,
+    `metrics.trackErrors('${name}')`,
   );
 }
 

@@ -1,8 +1,9 @@
 /**
  * One way to run code "around" a function, sync or async, keeping `this` and the return
  * value, seeing the error and rethrowing it untouched. Used by trackDuration/trackActive/
- * trackErrors and by component instrumentation.
+ * trackErrors and by component instrumentation, which share the check of a decorator's target.
  */
+import { BeaconError, ErrorCodes } from '../../errors.js';
 
 export interface Around<S> {
   /** Before the call; its result is handed to `after`. */
@@ -42,6 +43,15 @@ export function wrapAround<F extends AnyFunction, S>(fn: F, around: Around<S>): 
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
   return wrapped as F;
+}
+
+/** Throws BEACON_DECORATOR_TARGET unless the decorator `what` sits on a `kind` (`context` as a TC39 decorator gets it). */
+export function checkDecoratorTarget(context: unknown, kind: 'method' | 'class', what: string): void {
+  // With experimentalDecorators there is no context object (a property key, or nothing).
+  const actual = (context as { kind?: unknown } | null | undefined)?.kind;
+  if (actual === kind) return;
+  const got = typeof actual === 'string' ? `to a ${actual}` : 'with experimentalDecorators on';
+  throw new BeaconError(ErrorCodes.DECORATOR_TARGET, `@${what} is a ${kind} decorator (TC39 decorators), applied ${got}`);
 }
 
 function isPromiseLike(value: unknown): value is Promise<unknown> {

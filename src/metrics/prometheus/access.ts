@@ -20,7 +20,7 @@ const ALLOWED: AccessDecision = { status: 200 };
 const DENIED: AccessDecision = { status: 403 };
 
 export function createAccessPolicy(options: AccessOptions): AccessPolicy {
-  const allowed = options.allowedIps.length > 0 ? ipMatcher(options.allowedIps) : null;
+  const allowed = options.allowedIps.length > 0 ? ipMatcher(options.allowedIps, 'allowedIps') : null;
   const clientIp = clientIpResolver(options.trustProxy);
   const authorized = authorizer(options.auth);
   return (request) => {
@@ -37,7 +37,7 @@ export function createAccessPolicy(options: AccessOptions): AccessPolicy {
  */
 export function clientIpResolver(trustProxy: readonly string[]): (request: IncomingMessage) => string | undefined {
   if (trustProxy.length === 0) return (request) => request.socket.remoteAddress;
-  const trusted = ipMatcher(trustProxy);
+  const trusted = ipMatcher(trustProxy, 'trustProxy');
   return (request) => {
     const peer = request.socket.remoteAddress;
     const header = request.headers['x-forwarded-for'];
@@ -51,7 +51,7 @@ export function clientIpResolver(trustProxy: readonly string[]): (request: Incom
   };
 }
 
-const loopback = ipMatcher(['127.0.0.0/8', '::1']);
+const loopback = ipMatcher(['127.0.0.0/8', '::1'], 'loopback');
 
 /**
  * The start-up warning for an endpoint anyone on the network may read: bound to a

@@ -5,6 +5,7 @@
  * trustProxy and auth unless given here). `metricsText()` returns the Prometheus text.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { obj, oneOf } from '../../config/checks.js';
 import { accessOptions } from '../../config/schema.js';
 import { warn } from '../../diagnostics.js';
 import { type AccessOptions, type AccessPolicy, createAccessPolicy } from './access.js';
@@ -26,12 +27,12 @@ export function setActiveEndpoint(endpoint: ActiveEndpoint | null): void {
 export interface MetricsHandlerOptions {
   /** 'prometheus' (default) or 'json' for the human-readable summary. */
   format?: MetricsFormat;
-  /**
-   * Access rules for this mount instead of the config's `metrics.prometheus` ones; checked
-   * as the config is (a bad CIDR throws BeaconConfigError naming `metricsHandler.access…`).
-   */
+  /** Access rules for this mount instead of the config's `metrics.prometheus` ones. */
   access?: Partial<AccessOptions>;
 }
+
+/** Checked as the config is: a bad value or unknown key throws BeaconConfigError naming `metricsHandler.…`. */
+const handlerOptions = obj({ format: oneOf(['prometheus', 'json'] as const satisfies readonly MetricsFormat[]), access: accessOptions });
 
 /** fastify passes its own request/reply wrappers; the raw node objects are inside. */
 interface FastifyLike {
@@ -49,10 +50,8 @@ export type MetricsRequestHandler = (
 ) => Promise<void>;
 
 export function metricsHandler(options: MetricsHandlerOptions = {}): MetricsRequestHandler {
-  const format = options.format ?? 'prometheus';
-  const ownAccess = options.access
-    ? createAccessPolicy({ allowedIps: [], trustProxy: [], auth: null, ...accessOptions(options.access, 'metricsHandler.access') })
-    : null;
+  const { format = 'prometheus', access } = handlerOptions(options, 'metricsHandler');
+  const ownAccess = access ? createAccessPolicy({ allowedIps: [], trustProxy: [], auth: null, ...access }) : null;
   return async (request, response) => {
     const raw = 'raw' in request ? request.raw : request;
     let res: ServerResponse;

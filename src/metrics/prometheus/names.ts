@@ -1,17 +1,24 @@
 /**
- * OTel names → the names Prometheus users expect. Done on the collected data just before
- * the Prometheus serializer runs, not with OTel Views: Views apply to every reader, and the
- * OTLP exporter must keep the OTel-native names. Two rules:
+ * OTel names → the names Prometheus users expect: the one place that decides a metric's
+ * Prometheus name (the text writer, text.ts, writes what it is given). Done on the collected
+ * data just before serializing, not with OTel Views: Views apply to every reader, and the
+ * OTLP exporter must keep the OTel-native names. The rules:
  *  - runtime/host metrics take the prom-client default names (table below), so community
  *    Node.js dashboards work unchanged;
- *  - everything else gets its unit as a suffix (`_seconds`, `_bytes`, `_ratio`); the
- *    serializer adds `_total` to monotonic counters.
+ *  - everything else gets its unit as a suffix (`_seconds`, `_bytes`, `_ratio`);
+ *  - then the exposition format's own rules, as upstream's exporter applies them: invalid
+ *    characters become `_`, a leading digit gets a `_`, monotonic counters end in `_total`.
  */
 import { type Attributes } from '@opentelemetry/api';
 import { type DataPoint, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { warn } from '../../diagnostics.js';
+
+declare const named: unique symbol;
+/** Collected metrics with Prometheus names, labels and no units: all the text writer takes. */
+export type PrometheusMetrics = ResourceMetrics & { readonly [named]: true };
 
 interface Alias {
-  /** Prometheus name, without the `_total` the serializer adds to counters. */
+  /** Prometheus name; a counter still gets its `_total` as every counter does. */
   readonly name: string;
   /** OTel attribute → Prometheus label, optionally with a value mapping. */
   readonly labels?: Readonly<Record<string, string | { name: string; value: (value: string) => string }>>;
@@ -58,10 +65,26 @@ const UNIT_SUFFIXES: Readonly<Record<string, string>> = {
   '%': 'percent',
 };
 
-/** `http.server.request.duration` + `s` → `http_server_request_duration_seconds`. */
-export function prometheusName(metric: MetricData): string {
+/**
+ * `http.server.request.duration` + `s` → `http_server_request_duration_seconds`;
+ * `orders` counter → `orders_total`. Undefined when no valid name is left.
+ */
+export function prometheusName(metric: MetricData): string | undefined {
   const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
-  if (alias) return alias.name;
+  let name = sanitize(alias ? alias.name : withUnitSuffix(metric));
+  if (name === '' || name === '_') return undefined;
+  if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
+  return isCounter(metric) && !name.endsWith('_total') ? `${name}_total` : name;
+}
+
+/** Prometheus's character rule, for metric and label names: anything else becomes one `_`. */
+export function sanitize(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
+}
+
+/** The OTel name with its unit appended once; a sum's own `_total` comes off (a counter's goes back after the unit). */
+function withUnitSuffix(metric: MetricData): string {
+  // `:` becomes `_` only in sanitize(), after the suffix is placed: the endpoint's names, which dashboards and alerts use, stay as they were.
   const base = metric.descriptor.name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/_{2,}/g, '_');
   const { unit } = metric.descriptor;
   // `1` means a ratio only where a value is a level (gauges); `{request}` style units are annotations.
@@ -70,21 +93,30 @@ export function prometheusName(metric: MetricData): string {
   return suffix && !trimmed.endsWith(`_${suffix}`) ? `${trimmed}_${suffix}` : trimmed;
 }
 
-/** A renamed copy; the input is left as it was (the JSON summary reads OTel names). */
-export function toPrometheusNames(resourceMetrics: ResourceMetrics): ResourceMetrics {
+function isCounter(metric: MetricData): boolean {
+  return metric.dataPointType === DataPointType.SUM && metric.isMonotonic;
+}
+
+/** A renamed copy, without the metrics no valid name is left for (warned); the input is left as it was (the JSON summary reads OTel names). */
+export function toPrometheusNames(resourceMetrics: ResourceMetrics): PrometheusMetrics {
   return {
     resource: resourceMetrics.resource,
     scopeMetrics: resourceMetrics.scopeMetrics.map((scope) => ({
       scope: scope.scope,
-      metrics: scope.metrics.map(renameMetric),
+      metrics: scope.metrics.flatMap((metric) => {
+        const name = prometheusName(metric);
+        if (name !== undefined) return [renameMetric(metric, name)];
+        warn(`metrics: "${metric.descriptor.name}" has no valid Prometheus name; it is left out`);
+        return [];
+      }),
     })),
-  };
+  } as PrometheusMetrics;
 }
 
-function renameMetric(metric: MetricData): MetricData {
+function renameMetric(metric: MetricData, name: string): MetricData {
   const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
   // Units live in the name now; a `# UNIT` line is OpenMetrics-only anyway.
-  const descriptor = { ...metric.descriptor, name: prometheusName(metric), unit: '' };
+  const descriptor = { ...metric.descriptor, name, unit: '' };
   let dataPoints: DataPoint<unknown>[] = metric.dataPoints;
   if (alias?.labels) {
     const labels = alias.labels;

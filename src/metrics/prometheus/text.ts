@@ -1,22 +1,24 @@
 /**
- * Collected metrics → the Prometheus text exposition format (0.0.4), for the scrape path.
+ * Collected metrics → the Prometheus text exposition format (0.0.4), for the scrape path. It
+ * writes the names names.ts gave the metrics and decides none.
  *
  * Same output as upstream's PrometheusSerializer with Beacon's options (target_info kept, no
- * otel_scope_* labels), byte for byte (test/prometheus-text.test.ts compares the two), but
- * cheaper: upstream sanitises and escapes every label of a data point again on every line it
- * writes — count, sum and each bucket — so a histogram costs buckets × labels regex passes.
+ * otel_scope_* labels) given the same renamed metrics, byte for byte
+ * (test/prometheus-text.test.ts compares the two), but cheaper: upstream sanitises and escapes
+ * every label of a data point again on every line it writes — count, sum and each bucket — so
+ * a histogram costs buckets × labels regex passes.
  * Here a data point's label set is rendered once, label names are sanitised once per scrape,
  * bucket bounds once per metric, and values are escaped only when they need it.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { DataPointType, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { warn } from '../../diagnostics.js';
+import { type PrometheusMetrics, sanitize } from './names.js';
 
 type PrometheusType = 'counter' | 'gauge' | 'histogram' | 'untyped';
 
 interface Family {
   help: string;
-  unit: string;
   readonly type: PrometheusType;
   readonly metrics: MetricData[];
   /** Set when two metrics of different types share the name: the name is dropped. */
@@ -36,14 +38,14 @@ export class PrometheusText {
   /** Conflicts warned about on the previous scrape: each is reported once, not every 15 s. */
   private warnedConflicts = new Set<string>();
 
-  serialize(resourceMetrics: ResourceMetrics): string {
+  serialize(resourceMetrics: PrometheusMetrics): string {
     let text = '';
     for (const piece of this.prepare(resourceMetrics).pieces()) text += piece;
     return text;
   }
 
   /** The text to come: its size's lower bound now, its pieces when asked. */
-  prepare(resourceMetrics: ResourceMetrics): PreparedText {
+  prepare(resourceMetrics: PrometheusMetrics): PreparedText {
     const families = this.families(resourceMetrics);
     return { minimumBytes: this.minimumBytes(families), pieces: () => this.pieces(resourceMetrics, families) };
   }
@@ -53,14 +55,12 @@ export class PrometheusText {
    * that a caller can encode a large scrape in slices and let the app's event loop run
    * between them (scrape-body.ts).
    */
-  private *pieces(resourceMetrics: ResourceMetrics, families: Map<string, Family>): Generator<string, void, undefined> {
+  private *pieces(resourceMetrics: PrometheusMetrics, families: Map<string, Family>): Generator<string, void, undefined> {
     yield `# HELP target_info Target metadata\n# TYPE target_info gauge\ntarget_info${this.labels(resourceMetrics.resource.attributes)} 1\n`;
     let empty = true;
     for (const [name, family] of families) {
       if (family.dropped) continue;
-      let header = `# HELP ${name} ${escapeText(family.help || 'description missing')}\n`;
-      if (family.unit) header += `# UNIT ${name} ${escapeText(family.unit)}\n`;
-      header += `# TYPE ${name} ${family.type}\n`;
+      let header = `# HELP ${name} ${escapeText(family.help || 'description missing')}\n# TYPE ${name} ${family.type}\n`;
       for (const metric of family.metrics) {
         // The header goes out with the family's first metric (alone if that has no points).
         let text = header;
@@ -108,17 +108,16 @@ export class PrometheusText {
     return count === 0 ? 0 : length + count + 1; // commas between, braces around
   }
 
-  private families(resourceMetrics: ResourceMetrics): Map<string, Family> {
+  private families(resourceMetrics: PrometheusMetrics): Map<string, Family> {
     const families = new Map<string, Family>();
     const conflicts = new Set<string>();
     for (const { metrics } of resourceMetrics.scopeMetrics) {
       for (const metric of metrics) {
-        const name = metricName(metric);
-        if (name === undefined) continue;
+        const { name } = metric.descriptor;
         const type = prometheusType(metric);
         const family = families.get(name);
         if (!family) {
-          families.set(name, { help: metric.descriptor.description, unit: metric.descriptor.unit, type, metrics: [metric], dropped: false });
+          families.set(name, { help: metric.descriptor.description, type, metrics: [metric], dropped: false });
         } else if (family.dropped) {
           continue;
         } else if (family.type !== type) {
@@ -126,8 +125,7 @@ export class PrometheusText {
           family.dropped = true;
         } else {
           family.metrics.push(metric);
-          family.help = this.merged(conflicts, 'HELP', name, family.help, metric.descriptor.description);
-          family.unit = this.merged(conflicts, 'UNIT', name, family.unit, metric.descriptor.unit);
+          family.help = this.mergedHelp(conflicts, name, family.help, metric.descriptor.description);
         }
       }
     }
@@ -135,11 +133,11 @@ export class PrometheusText {
     return families;
   }
 
-  /** The first non-empty HELP/UNIT text wins; a different one later is reported. */
-  private merged(conflicts: Set<string>, kind: string, name: string, kept: string, next: string): string {
+  /** The first non-empty HELP text wins; a different one later is reported. */
+  private mergedHelp(conflicts: Set<string>, name: string, kept: string, next: string): string {
     if (!next) return kept;
     if (!kept) return next;
-    if (kept !== next) this.conflict(conflicts, kind, name, kept, next, kept);
+    if (kept !== next) this.conflict(conflicts, 'HELP', name, kept, next, kept);
     return kept;
   }
 
@@ -222,18 +220,6 @@ export class PrometheusText {
   }
 }
 
-/** The metric's Prometheus name, `_total` on monotonic sums; undefined when nothing valid is left. */
-function metricName(metric: MetricData): string | undefined {
-  let name = sanitize(escapeText(metric.descriptor.name));
-  if (name === '' || name === '_') {
-    warn(`metrics: "${metric.descriptor.name}" has no valid Prometheus name; it is left out`);
-    return undefined;
-  }
-  if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
-  if (metric.dataPointType === DataPointType.SUM && metric.isMonotonic && !name.endsWith('_total')) name += '_total';
-  return name;
-}
-
 /** Lines `dataPoints()` writes for the point: one, or count, sum and buckets up to +Inf; none for what it leaves out. */
 function linesOf(metric: MetricData, point: DataPoint<unknown>): number {
   switch (metric.dataPointType) {
@@ -261,10 +247,6 @@ function prometheusType(metric: MetricData): PrometheusType {
     default:
       return 'untyped';
   }
-}
-
-function sanitize(name: string): string {
-  return name.replace(/[^a-z0-9_]/gi, '_').replace(/_{2,}/g, '_');
 }
 
 function escapeText(text: string): string {
