@@ -24,12 +24,13 @@ export interface MonitoringHandle {
   shutdown(): Promise<void>;
 }
 
-/** How the process was started; filled in by the register entry. */
+/** How the process was started; what is not given is read from the app's entry path. */
 export interface StartContext {
   env?: Env;
   /** Directories the app loads packages from (its entry file's and the working directory). */
   appDirs?: readonly string[];
   moduleKind?: 'esm' | 'cjs';
+  /** Set by the register entry, for the debug dump. */
   configFile?: string | null;
 }
 
@@ -49,18 +50,18 @@ export const monitoring = {
   },
 };
 
-/** Throws BeaconConfigError, before anything starts, when the config object is invalid. */
+/**
+ * Starts Beacon once (a second call returns the running instance), with the ESM loader hook
+ * on the main thread: awaited in a file loaded with --import, it instruments the app exactly
+ * as the package's register entry does. Throws BeaconConfigError, before anything starts,
+ * when the config object is invalid.
+ */
 export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
-  return startResolved(() => resolveConfig(options, context.env ?? process.env), context);
-}
-
-/** For the register entry, which resolved the config already to decide on the loader hook. */
-export function startResolved(resolve: () => Resolution, context: StartContext): Promise<MonitoringHandle> {
   if (running) {
     warn('startMonitoring() was called again; returning the running instance (the new options are ignored)');
     return running;
   }
-  running = start(resolve(), context);
+  running = start(resolveConfig(options, context.env ?? process.env), { ...appContext(process.argv[1]), ...context });
   running.catch(() => {
     running = null;
   });
@@ -76,11 +77,12 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
     return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
   }
 
-  const appDirs = context.appDirs ?? appContext(process.argv[1]).appDirs;
   // Loaded only when needed: a disabled Beacon costs (almost) nothing at start-up.
-  const { startSdk } = await import('./sdk/compose.js');
+  const [{ startSdk }, { prepareEsmHook }] = await Promise.all([import('./sdk/compose.js'), import('./sdk/esm-hook.js')]);
+  const esmHook = prepareEsmHook();
   let rearmExitFlush = () => {};
-  const sdk = await startSdk(config, appDirs, () => rearmExitFlush());
+  const sdk = await startSdk(config, context.appDirs ?? [process.cwd()], () => rearmExitFlush());
+  await esmHook?.register();
   // Both bounded by shutdown.timeoutMs, including the flush when the loop runs dry.
   const forceFlush = () => sdk.forceFlush(config.shutdown.timeoutMs);
   const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);

@@ -1,0 +1,28 @@
+/**
+ * The ESM loader hook that lets instrumentations patch ES modules (import-in-the-middle),
+ * owned by the start itself so that every way of starting Beacon gets it: the package's
+ * register entry, and an app's own register file calling startMonitoring() under --import.
+ * Prepared before the instrumentations are built (the modules they target queue on its
+ * channel, so only those are wrapped); registered after the SDK is loaded (Beacon's own
+ * imports need no hooking); the start awaits the acknowledgement, so an app's first import
+ * after an awaited start is hooked.
+ */
+import { register } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import { createAddHookMessageChannel } from 'import-in-the-middle';
+
+export interface PreparedEsmHook {
+  register(): Promise<void>;
+}
+
+/** Null on worker threads: Beacon instruments the main thread only. */
+export function prepareEsmHook(): PreparedEsmHook | null {
+  if (!isMainThread) return null;
+  const channel = createAddHookMessageChannel();
+  return {
+    async register() {
+      register('import-in-the-middle/hook.mjs', import.meta.url, channel.registerOptions);
+      await channel.waitForAllMessagesAcknowledged();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Every way of starting Beacon instruments an app alike: the package's register entry, and
+ * the app's own register file holding the config in code (startMonitoring() awaited under
+ * --import), for an ESM and a CommonJS express app. Compared at the OTLP receiver: span
+ * names and kinds, http.route, the client span, and the app's own pino lines carrying the
+ * trace id.
+ */
+import assert from 'node:assert/strict';
+import { pathToFileURL } from 'node:url';
+import { type TestContext, test } from 'node:test';
+import { fixture, get, startApp } from './helpers/app.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
+import { pollUntil } from './helpers/timing.js';
+
+const WAYS = {
+  'the register entry': { bare: false, env: {} },
+  'its own register file': { bare: true, env: { NODE_OPTIONS: `--import ${pathToFileURL(fixture('own-register.mjs')).href}` } },
+} as const;
+
+async function telemetryOf(t: TestContext, app: string, way: keyof typeof WAYS) {
+  const receiver = await receiverFor(t);
+  const { bare, env } = WAYS[way];
+  const running = await startApp(t, fixture(app), { bare, env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'items', OTEL_BSP_SCHEDULE_DELAY: '100' } });
+  assert.equal((await get(`${running.url}/items/7`)).status, 200);
+  assert.ok(await pollUntil(() => receiver.spans.some((span) => span.name === 'GET /items/:id'), 15_000, 100), `${way}: spans ${receiver.spans.map((s) => s.name).join(', ')}\n${running.stderr()}`);
+  const server = receiver.spans.find((span) => span.name === 'GET /items/:id')!;
+  const trace = receiver.spans.filter((span) => span.traceId === server.traceId);
+  const line = running.stdout().split('\n').find((text) => text.includes('item read'));
+  assert.ok(line, `${way}: the app's log line\n${running.stdout()}`);
+  return {
+    spans: trace.map((span) => `${span.kindName} ${span.name}`).sort(),
+    route: server.attributes['http.route'],
+    logTraceId: (JSON.parse(line) as { trace_id?: string }).trace_id,
+    traceId: server.traceId,
+    startLine: running.stderr().split('\n').find((text) => text.includes('beacon-otel')),
+  };
+}
+
+for (const [app, kind] of [['items-app.mjs', 'ESM'], ['items-app.cjs', 'CJS']] as const) {
+  test(`${kind} express app: its own register file instruments it exactly as the register entry does`, async (t) => {
+    const viaEntry = await telemetryOf(t, app, 'the register entry');
+    const viaOwn = await telemetryOf(t, app, 'its own register file');
+    for (const result of [viaEntry, viaOwn]) {
+      assert.equal(result.route, '/items/:id');
+      assert.ok(result.spans.includes('CLIENT GET'), result.spans.join(', '));
+      assert.equal(result.logTraceId, result.traceId, "the app's pino line leads to the trace");
+      assert.match(result.startLine ?? '', new RegExp(`on Node\\.js \\S+ ${kind}, service items`));
+    }
+    assert.deepEqual(viaOwn.spans, viaEntry.spans);
+  });
+}
