@@ -10,7 +10,8 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
-import type { DeliveryAccounts, ExportAccount } from '../export/export-accounting.js';
+import type { DeliveryAccounts } from '../export/export-accounting.js';
+import { otlpExporter } from '../export/otlp-exporters.js';
 import { ignoredRequests } from '../config/ignored-requests.js';
 import { stripQuery } from '../http/path-glob.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -19,7 +20,6 @@ import { warn } from '../diagnostics.js';
 import type { SignalComponent } from '../signal-component.js';
 import { BEACON_VERSION } from '../version.js';
 import { createAccessPolicy, openEndpointWarning } from './prometheus/access.js';
-import { BackoffMetricExporter } from './backoff-metric-exporter.js';
 import { meterProviderChanged } from './api/binding.js';
 import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
@@ -41,7 +41,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   const pull = settings.exporters.includes('prometheus') ? new PullReader(settings.cardinalityLimit) : null;
   if (pull) readers.push(pull);
   if (settings.exporters.includes('otlp')) {
-    readers.push(periodic(await otlpExporter(settings.otlp, delivery.open('metrics', null)), settings));
+    readers.push(periodic(await otlpExporter('metric', settings.otlp, delivery), settings));
     destinations.push(`otlp ${settings.otlp.endpoint} every ${settings.interval}s`);
   }
   if (settings.exporters.includes('console')) {
@@ -107,13 +107,4 @@ function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metric
     exportTimeoutMillis: Math.min(settings.otlp.timeoutMs, intervalMs),
     cardinalityLimits: { default: settings.cardinalityLimit },
   });
-}
-
-async function otlpExporter(target: ResolvedConfig['metrics']['otlp'], account: ExportAccount): Promise<PushMetricExporter> {
-  const options = { url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs };
-  const exporter =
-    target.protocol === 'http/json'
-      ? new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(options)
-      : new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(options);
-  return new BackoffMetricExporter(exporter, target.endpoint, account);
 }
