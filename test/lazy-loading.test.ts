@@ -1,7 +1,8 @@
 /**
  * Each signal loads only what its config asks for (src/signal-component.ts): a process whose
  * logs go to the console only, with spans not exported, never imports the logs SDK, Elastic's
- * ECS formatter or any OTLP exporter code; turning those on imports them (so the check can fail).
+ * ECS formatter or any OTLP exporter code, and metrics without the Prometheus exporter load
+ * none of its code; turning those on imports them (so the checks can fail).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -47,16 +48,25 @@ test('tracing off loads no tracing SDK', async () => {
   assert.ok(!beacon.has('src/tracing/pipeline.js'), 'src/tracing/pipeline.js was loaded');
 });
 
-test('the ECS format, the OTLP log output and OTLP spans load what they need', async () => {
+test('metrics pushed to the console load neither the Prometheus endpoint nor an OTLP exporter', async () => {
+  const { packages, beacon } = await loadedBy({ tracing: { enabled: false }, metrics: { exporters: ['console'] } });
+  assert.ok(packages.has('@opentelemetry/sdk-metrics'), 'the probe sees the metrics SDK');
+  for (const name of ['@opentelemetry/exporter-prometheus', '@opentelemetry/exporter-metrics-otlp-proto', ...OTLP_CODE]) {
+    assert.ok(!packages.has(name), `${name} was loaded`);
+  }
+  assert.ok(!beacon.has('src/metrics/prometheus/endpoint.js'), 'src/metrics/prometheus/endpoint.js was loaded');
+});
+
+test('the ECS format, the OTLP log output, OTLP spans and the Prometheus endpoint load what they need', async () => {
   const { packages, beacon } = await loadedBy(
     {
       logging: { format: 'ecs', outputs: ['console', 'otlp'], otlp: { endpoint: 'http://127.0.0.1:9/v1/logs', timeoutMs: 500 } },
       tracing: { exporter: 'otlp' },
-      metrics: { enabled: false },
+      metrics: { exporters: ['prometheus'] },
     },
     // By environment: the place of tracing's OTLP fields in the config is not this test's business.
     { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' },
   );
-  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format']) assert.ok(packages.has(name), `${name} was not loaded`);
+  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/exporter-prometheus']) assert.ok(packages.has(name), `${name} was not loaded`);
   for (const module of ['src/export/otlp-http.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js']) assert.ok(beacon.has(module), `${module} was not loaded`);
 });
