@@ -1,7 +1,7 @@
 /**
- * The seam between the composition root and each signal module (metrics, logging): a
- * module gets the resolved config, the shared resource and the delivery accounts, and hands
- * back what it built.
+ * The seam between the composition root and each signal (tracing, metrics, logging): a
+ * signal's starter gets the resolved config, the shared resource and the delivery accounts,
+ * loads its pipeline only when the config asks for it, and hands back what it built.
  */
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
@@ -17,5 +17,14 @@ export interface SignalComponent {
   shutdown(): Promise<void>;
 }
 
-/** `delivery` receives the account of every exporter the module builds (a fresh, unreported one when not given). */
-export type SignalStarter = (config: ResolvedConfig, resource: Resource, delivery?: DeliveryAccounts) => Promise<SignalComponent | null>;
+/**
+ * Null when the signal is off. `delivery` receives the account of every exporter the signal
+ * builds (a fresh, unreported one when not given); `onActivity` is called when it records
+ * something a flush would send (tracing: a span ended), so that the exit hooks flush again.
+ */
+export type SignalStarter = (
+  config: ResolvedConfig,
+  resource: Resource,
+  delivery?: DeliveryAccounts,
+  onActivity?: () => void,
+) => Promise<SignalComponent | null>;

@@ -10,9 +10,25 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { ExportHeldBackError } from './backoff-exporter.js';
 import { type Exporter, ExportDeadlineError } from './deadline-exporter.js';
-import { ExportRejectedError } from './otlp-http.js';
 
 export type DeliverySignal = 'spans' | 'logs' | 'metrics';
+
+/**
+ * The backend answered with an HTTP error status (counted as `rejected`, with the status).
+ * Thrown by Beacon's sender (otlp-http.ts); defined here, where it is counted, so that the
+ * accounts (always open) do not load the sender when nothing is exported over OTLP.
+ */
+export class ExportRejectedError extends Error {
+  override readonly name = 'ExportRejectedError';
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The start of the backend's answer, when it said why (at most 120 characters). */
+    readonly detail: string | null = null,
+  ) {
+    super(message);
+  }
+}
 
 /** Dropped: never sent. `queue_full`: arrived while the queue was at capacity; `held_back`: skipped by the export backoff or a Retry-After, without a request. */
 export const DROP_REASONS = ['queue_full', 'held_back'] as const;

@@ -15,6 +15,7 @@ import { gzip } from 'node:zlib';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BEACON_VERSION } from '../version.js';
 import type { BatchExporter } from './deadline-exporter.js';
+import { ExportRejectedError } from './export-accounting.js';
 import { exportSignal } from './export-scope.js';
 import type { OtlpTarget } from './otlp-target.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -32,20 +33,6 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export type OtlpItemKind = 'span' | 'log';
-
-/** The backend answered with an HTTP error status (counted as `rejected`, with the status). */
-export class ExportRejectedError extends Error {
-  override readonly name = 'ExportRejectedError';
-  constructor(
-    message: string,
-    readonly status: number,
-    /** The start of the backend's answer, when it said why (at most 120 characters). */
-    readonly detail: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
 
 interface Serializer<Item> {
   serializeRequest(items: Item[]): Uint8Array | undefined;

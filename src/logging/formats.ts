@@ -4,9 +4,9 @@
  * - 'ecs': Elastic Common Schema (`@timestamp`, `log.level`, `message`, `trace.id`, …),
  *   with the trace fields filled from OpenTelemetry rather than Elastic's APM agent;
  * - 'pretty': 'structured' lines, rendered for humans by pino-pretty on the console.
+ * The ECS options live in ecs-format.ts, loaded only when that format is chosen.
  */
 import { hostname } from 'node:os';
-import { ecsFormat } from '@elastic/ecs-pino-format';
 import pino, { type Bindings, type DestinationStream, type LogFn, type Logger, type LoggerOptions } from 'pino';
 import type { ResolvedConfig } from '../config/types.js';
 import { secretMatcher } from '../secrets.js';
@@ -101,8 +101,38 @@ function logMethod(messageKey: string, moveMessageAside: (object: Record<string,
   };
 }
 
-/** The root logger for `config`, writing to `destination` at `level`. */
-export function createRoot(config: LoggingConfig, level: string, destination: DestinationStream): Root {
+/** What every format shares; a format adds its own fields, time, formatters and serializers. */
+export interface FormatParts {
+  readonly service: LoggingConfig['service'];
+  /** The level, the user's redaction, the log-call hook. */
+  readonly common: LoggerOptions;
+  /** The line formatter: a line's fields checked, the trace ids added. */
+  readonly line: (object: Record<string, unknown>) => Record<string, unknown>;
+  /** The serializer of the message, under the format's message key. */
+  readonly message: NonNullable<LoggerOptions['serializers']>;
+  readonly sanitize: Sanitizer;
+}
+
+/** A format's pino options (`structuredFormat` here; the ECS one in ecs-format.ts). */
+export type Format = (parts: FormatParts) => LoggerOptions;
+
+/** 'structured', and 'pretty' (the same lines, rendered in the console's worker). */
+export const structuredFormat: Format = ({ service, common, line, message, sanitize }) => ({
+  ...common,
+  base: {
+    service: service.name,
+    ...(service.version === null ? {} : { version: service.version }),
+    environment: service.environment,
+    hostname: hostname(),
+    pid: process.pid,
+  },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }), log: line },
+  serializers: { ...objectSerializers(sanitize), ...message },
+});
+
+/** The root logger for `config`, writing to `destination` at `level`; `format` is config.logging.format's, loaded. */
+export function createRoot(config: LoggingConfig, level: string, destination: DestinationStream, format: Format): Root {
   const { logging, service } = config;
   const keys = lineKeys(logging.format);
   const sanitize = sanitizer({ secrets: secretMatcher(config.privacy.secretKeys), maxStringLength: logging.maxStringLength });
@@ -121,38 +151,6 @@ export function createRoot(config: LoggingConfig, level: string, destination: De
     hooks: { logMethod: logMethod(keys.message, (object) => sanitize.top(object, (key) => (key === keys.message ? true : undefined))) },
   };
   const bindings = (object: Bindings): Bindings => sanitize.top(object, reserved.bindings);
-  if (logging.format === 'ecs') {
-    const ecs = ecsFormat({
-      apmIntegration: false,
-      convertReqRes: true,
-      serviceName: service.name,
-      ...(service.version === null ? {} : { serviceVersion: service.version }),
-      serviceEnvironment: service.environment,
-    });
-    const { log } = ecs.formatters as Required<NonNullable<LoggerOptions['formatters']>>;
-    const options: LoggerOptions = {
-      ...ecs,
-      ...common,
-      // After ECS's own conversion (err/req/res → error.*/http.*, before serializers would
-      // run), so that `http.request.headers.authorization` and `error.message` are covered too.
-      formatters: { ...ecs.formatters, log: (object) => line(log(object)) },
-      serializers: { [keys.message]: messageSerializer(sanitize) },
-      base: { pid: process.pid, hostname: hostname() },
-    };
-    return { logger: pino(options, destination), bindings };
-  }
-  const options: LoggerOptions = {
-    ...common,
-    base: {
-      service: service.name,
-      ...(service.version === null ? {} : { version: service.version }),
-      environment: service.environment,
-      hostname: hostname(),
-      pid: process.pid,
-    },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }), log: line },
-    serializers: { ...objectSerializers(sanitize), [keys.message]: messageSerializer(sanitize) },
-  };
-  return { logger: pino(options, destination), bindings };
+  const message = { [keys.message]: messageSerializer(sanitize) };
+  return { logger: pino(format({ service, common, line, message, sanitize }), destination), bindings };
 }

@@ -9,7 +9,7 @@
  */
 import pino, { type Bindings, type ChildLoggerOptions, type Logger } from 'pino';
 import { resolveConfig } from '../config/resolve.js';
-import { type Root, createRoot } from './formats.js';
+import { type Root, createRoot, structuredFormat } from './formats.js';
 
 interface RootState {
   root: Root | null;
@@ -21,7 +21,7 @@ const STATE_KEY = Symbol.for('beacon-otel.logging.root');
 /** Before start: structured JSON on stdout at info, with the default redaction and correlation. */
 function fallbackRoot(): Root {
   const { config } = resolveConfig();
-  return createRoot(config, config.logging.level, pino.destination({ dest: 1, sync: true }));
+  return createRoot(config, config.logging.level, pino.destination({ dest: 1, sync: true }), structuredFormat);
 }
 
 const state: RootState = ((globalThis as Record<symbol, RootState | undefined>)[STATE_KEY] ??= { root: null, generation: 0 });

@@ -2,15 +2,15 @@
  * The 'otlp' output: each serialised line (already redacted) becomes an OpenTelemetry log
  * record — severity, body, attributes, and the trace context active at the log call
  * (pino writes synchronously inside the call, so `context.active()` is the caller's) —
- * batched and sent over OTLP/HTTP.
+ * batched and sent over OTLP/HTTP (export/otlp-exporters.ts). Loaded only when this output
+ * is configured: it brings the logs SDK.
  */
 import { type AnyValue, type LogRecord, SeverityNumber, context } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { DeliveryQueue } from '../export/delivery-queue.js';
 import type { DeliveryAccounts } from '../export/export-accounting.js';
-import { guardedDelivery } from '../export/delivery.js';
-import { OtlpHttpExporter } from '../export/otlp-http.js';
+import { otlpExporter } from '../export/otlp-exporters.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { BEACON_VERSION } from '../version.js';
 import { lineKeys } from './formats.js';
@@ -37,15 +37,8 @@ const NOT_ATTRIBUTES = new Set([
   'process.pid', 'host.hostname', 'trace.id', 'span.id',
 ]);
 
-export function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): OutputStream {
-  const queue = guardedDelivery<ReadableLogRecord>(new OtlpHttpExporter('log', logging.otlp), {
-    what: 'log',
-    endpoint: logging.otlp.endpoint,
-    deadlineMs: logging.otlp.timeoutMs,
-    account: delivery.open('logs', MAX_PENDING),
-    batchSize: 512,
-    delayMs: 1000,
-  });
+export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): Promise<OutputStream> {
+  const queue = await otlpExporter('log', logging.otlp, delivery, { capacity: MAX_PENDING, batchSize: 512, delayMs: 1000 });
   const provider = new LoggerProvider({ resource, processors: [new QueuedLogProcessor(queue)] });
   const otelLogger = provider.getLogger('beacon-otel', BEACON_VERSION);
   const keys = lineKeys(logging.format);
@@ -84,10 +77,6 @@ class QueuedLogProcessor implements LogRecordProcessor {
   shutdown(): Promise<void> {
     return this.queue.shutdown();
   }
-}
-
-export function describeOtlp(logging: ResolvedConfig['logging']): string {
-  return `otlp ${logging.otlp.endpoint}`;
 }
 
 // Runs for every line on the app's thread: plain loops and assignments, no spreads or Date objects.

@@ -1,10 +1,9 @@
 /**
- * The composition root: ResolvedConfig → providers, exporters and instrumentations, wired
- * together and registered globally. Signal modules never import each other; what they
- * share (config, resource) comes from here. Disabled signals construct nothing.
+ * The composition root: ResolvedConfig → the resource, the three signals (each started
+ * through the seam in signal-component.ts, each loading only what its config asks for) and
+ * the instrumentations; it owns flush and shutdown under one deadline. Signals never import
+ * each other; what they share (config, resource, delivery accounts) comes from here.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import { settleWithin } from '../export/deadline.js';
@@ -14,12 +13,19 @@ import { ExportDeadlineError, abortExportsInFlight } from '../export/deadline-ex
 import { duringExplicitFlush } from '../export/explicit-flush.js';
 import { warnAsIs } from '../diagnostics.js';
 import { createInstrumentations, type InstrumentationPlan } from '../instrumentations/load.js';
-import { startLogging } from '../logging/setup.js';
+import { startLogging } from '../logging/signal.js';
 import { startMetrics } from '../metrics/signal.js';
-import { createPropagator } from './propagation.js';
 import { buildResource } from './resource.js';
 import { secretMatcher } from '../secrets.js';
-import { createTracerProvider, describeTracing } from '../tracing/provider.js';
+import type { SignalComponent, SignalStarter } from '../signal-component.js';
+import { startTracing } from '../tracing/signal.js';
+
+/**
+ * signal (as the start-up line names it) → its starter, started in this order: the
+ * instrumentations, registered last, find the tracer provider registered globally and are
+ * given the meter provider.
+ */
+const SIGNALS: Readonly<Record<string, SignalStarter>> = { traces: startTracing, metrics: startMetrics, logs: startLogging };
 
 /** What the rest of Beacon needs from a started SDK. */
 export interface RunningSdk {
@@ -32,47 +38,28 @@ export interface RunningSdk {
   shutdown(deadlineMs: number): Promise<void>;
 }
 
-interface Flushable {
-  forceFlush(): Promise<void>;
-  shutdown(): Promise<void>;
-}
-
 /** `onActivity` is called when telemetry is recorded (see the exit hooks' rearm). */
 export async function startSdk(config: ResolvedConfig, appDirs: readonly string[], onActivity: () => void): Promise<RunningSdk> {
   const resource = await buildResource(config.service);
-  const secrets = secretMatcher(config.privacy.secretKeys);
-  const components: Flushable[] = [];
   const delivery = new DeliveryAccounts();
-
-  const tracerProvider = createTracerProvider(config.tracing, resource, secrets, onActivity, delivery);
-  if (tracerProvider) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    const propagator = await createPropagator(config.tracing.propagators);
-    if (propagator) propagation.setGlobalPropagator(propagator);
-    trace.setGlobalTracerProvider(tracerProvider);
-    components.push(tracerProvider);
+  const destinations: Record<string, string> = {};
+  const components: SignalComponent[] = [];
+  for (const [signal, start] of Object.entries(SIGNALS)) {
+    const component = await start(config, resource, delivery, onActivity);
+    destinations[signal] = component?.destination ?? 'off';
+    if (component) components.push(component);
   }
-
-  const metrics = await startMetrics(config, resource, delivery);
-  const logging = await startLogging(config, resource, delivery);
-  for (const component of [metrics, logging]) if (component) components.push(component);
   const deliveryReport = startDeliveryReport(delivery.all(), warnAsIs);
 
-  const plan = createInstrumentations(config, appDirs, secrets);
-  const disableInstrumentations = registerInstrumentations({
-    instrumentations: plan.instrumentations,
-    ...(metrics?.meterProvider ? { meterProvider: metrics.meterProvider } : {}),
-  });
+  const plan = createInstrumentations(config, appDirs, secretMatcher(config.privacy.secretKeys));
+  const meterProvider = components.find((component) => component.meterProvider)?.meterProvider;
+  const disableInstrumentations = registerInstrumentations({ instrumentations: plan.instrumentations, ...(meterProvider ? { meterProvider } : {}) });
 
   const forceFlush = (deadlineMs: number) =>
     withinDeadline('flush', deadlineMs, () => Promise.all(components.map((component) => component.forceFlush().catch(() => undefined))));
   let stopped: Promise<void> | null = null;
   return {
-    destinations: {
-      traces: describeTracing(config.tracing),
-      metrics: metrics?.destination ?? 'off',
-      logs: logging?.destination ?? 'off',
-    },
+    destinations,
     instrumentation: plan,
     forceFlush,
     shutdown(deadlineMs) {
@@ -81,9 +68,6 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
       ).finally(() => {
         deliveryReport.stop(); // what the last exports lost is said before the process ends
         disableInstrumentations();
-        trace.disable();
-        propagation.disable();
-        context.disable();
       });
       return stopped;
     },

@@ -1,8 +1,8 @@
 /**
- * The OTLP metric exporter behind the same backoff as spans and logs (export/backoff-exporter.ts):
+ * The OTLP metric exporter behind the same backoff as spans and logs (backoff-exporter.ts):
  * no push while the collector keeps failing or its Retry-After lasts. Waiting loses nothing
  * with cumulative temporality (the default): the next push carries the totals. Every push's
- * data points are counted (export/export-accounting.ts). The periodic reader also asks the
+ * data points are counted (export-accounting.ts). The periodic reader also asks the
  * exporter about temporality and aggregation; those are passed through.
  */
 import type { ExportResult } from '@opentelemetry/core';
@@ -14,11 +14,11 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { Backoff } from '../export/backoff.js';
-import { BackoffExporter } from '../export/backoff-exporter.js';
-import type { Exporter } from '../export/deadline-exporter.js';
-import { AccountedExporter, type ExportAccount } from '../export/export-accounting.js';
-import { watchRetryAfter } from '../export/retry-after.js';
+import { Backoff } from './backoff.js';
+import { BackoffExporter } from './backoff-exporter.js';
+import type { Exporter } from './deadline-exporter.js';
+import { AccountedExporter, type ExportAccount } from './export-accounting.js';
+import { watchRetryAfter } from './retry-after.js';
 
 export class BackoffMetricExporter implements PushMetricExporter {
   private readonly guarded: Exporter<ResourceMetrics>;

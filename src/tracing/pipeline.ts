@@ -1,0 +1,76 @@
+/**
+ * The tracing pipeline: a TracerProvider with Beacon's sampler, span limits, secret
+ * redaction and the processor that sends spans on, registered globally together with the
+ * context manager and the propagators (the instrumentations find it there); shutdown
+ * unregisters all three.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import type { Resource } from '@opentelemetry/resources';
+import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { DeliveryAccounts } from '../export/export-accounting.js';
+import type { OtlpTarget } from '../export/otlp-target.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { secretMatcher } from '../secrets.js';
+import type { SignalComponent } from '../signal-component.js';
+import { ActivityProcessor } from './activity-processor.js';
+import { createSpanProcessor } from './exporter.js';
+import { PrivacyProcessor } from './privacy-processor.js';
+import { createPropagator } from './propagation.js';
+import { createSampler } from './sampler.js';
+
+type Tracing = ResolvedConfig['tracing'];
+
+export async function startTracingPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts, onSpanEnd: () => void): Promise<SignalComponent> {
+  const { tracing } = config;
+  // The one place that knows where the OTLP target's fields sit in the tracing settings.
+  const target: OtlpTarget = tracing.otlp;
+  const spanProcessors: SpanProcessor[] = [new PrivacyProcessor(secretMatcher(config.privacy.secretKeys)), new ActivityProcessor(onSpanEnd)];
+  const sending = await createSpanProcessor(tracing, target, delivery);
+  if (sending) spanProcessors.push(sending);
+  const { attributeValueLength, attributeCount, eventCount, linkCount } = tracing.limits;
+  const provider = new TracerProvider({
+    resource,
+    sampler: createSampler(tracing.sampler),
+    spanProcessors,
+    spanLimits: {
+      attributeValueLengthLimit: attributeValueLength,
+      attributeCountLimit: attributeCount,
+      eventCountLimit: eventCount,
+      linkCountLimit: linkCount,
+    },
+  });
+
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const propagator = await createPropagator(tracing.propagators);
+  if (propagator) propagation.setGlobalPropagator(propagator);
+  trace.setGlobalTracerProvider(provider);
+
+  return {
+    destination: describe(tracing, target),
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        propagation.disable();
+        context.disable();
+      }
+    },
+  };
+}
+
+/** Where traces go, for the start-up line. */
+function describe(tracing: Tracing, target: OtlpTarget): string {
+  const { ratio, parentBased, rules, maxPerSecond } = tracing.sampler;
+  const sampling = `${parentBased ? 'parent-based ' : ''}ratio ${ratio}${rules.length ? ` + ${rules.length} rules` : ''}${maxPerSecond === null ? '' : `, ≤${maxPerSecond}/s`}`;
+  switch (tracing.exporter) {
+    case 'none':
+      return `sampled (${sampling}), not exported`;
+    case 'console':
+      return `console (${sampling})`;
+    default:
+      return `${tracing.exporter} ${target.endpoint} [${target.protocol}] (${sampling})`;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Each signal loads only what its config asks for (src/signal-component.ts): a process whose
+ * logs go to the console only, with spans not exported, never imports the logs SDK, Elastic's
+ * ECS formatter or any OTLP exporter code, and metrics without the Prometheus exporter load
+ * none of its code; turning those on imports them (so the checks can fail).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixture, registerPath, runToEnd } from './helpers/app.js';
+
+/** Starts Beacon with `config` in a child that does nothing else; what it imported, as package names and Beacon's own modules. */
+async function loadedBy(config: object, env: Record<string, string> = {}): Promise<{ packages: Set<string>; beacon: Set<string> }> {
+  const run = await runToEnd(['--import', fixture('report-loaded-modules.mjs'), '--import', registerPath, '-e', ''], {
+    bare: true, // register comes after the preload, so that the preload sees Beacon's imports too
+    config: { service: { name: 'lazy-loading' }, shutdown: { timeoutMs: 1000 }, ...config },
+    env,
+  });
+  assert.equal(run.exit.code, 0, run.stderr);
+  const line = run.stderr.split('\n').find((text) => text.startsWith('[loaded] '));
+  assert.ok(line, run.stderr);
+  const urls = JSON.parse(line.slice('[loaded] '.length)) as string[];
+  const packages = new Set(urls.flatMap((url) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? []));
+  const beacon = new Set(urls.flatMap((url) => /\/dist\/(src\/.+\.js)$/.exec(url)?.[1] ?? []));
+  return { packages, beacon };
+}
+
+const OTLP_CODE = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
+
+test('console-only structured logs and unexported spans load no logs SDK, no ECS formatter, no OTLP exporter', async () => {
+  const { packages, beacon } = await loadedBy({
+    logging: { format: 'structured', outputs: ['console'] },
+    tracing: { exporter: 'none' },
+    metrics: { enabled: false },
+  });
+  assert.ok(packages.has('pino') && packages.has('@opentelemetry/sdk-trace'), 'the probe sees what is loaded');
+  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/sdk-metrics', ...OTLP_CODE]) {
+    assert.ok(!packages.has(name), `${name} was loaded`);
+  }
+  for (const module of ['src/export/otlp-http.js', 'src/export/delivery-queue.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js', 'src/logging/requests.js']) {
+    assert.ok(!beacon.has(module), `${module} was loaded`);
+  }
+});
+
+test('tracing off loads no tracing SDK', async () => {
+  const { packages, beacon } = await loadedBy({ tracing: { enabled: false }, metrics: { enabled: false } });
+  assert.ok(!packages.has('@opentelemetry/sdk-trace'), '@opentelemetry/sdk-trace was loaded');
+  assert.ok(!packages.has('@opentelemetry/context-async-hooks'), '@opentelemetry/context-async-hooks was loaded');
+  assert.ok(!beacon.has('src/tracing/pipeline.js'), 'src/tracing/pipeline.js was loaded');
+});
+
+test('metrics pushed to the console load neither the Prometheus endpoint nor an OTLP exporter', async () => {
+  const { packages, beacon } = await loadedBy({ tracing: { enabled: false }, metrics: { exporters: ['console'] } });
+  assert.ok(packages.has('@opentelemetry/sdk-metrics'), 'the probe sees the metrics SDK');
+  for (const name of ['@opentelemetry/exporter-prometheus', '@opentelemetry/exporter-metrics-otlp-proto', ...OTLP_CODE]) {
+    assert.ok(!packages.has(name), `${name} was loaded`);
+  }
+  assert.ok(!beacon.has('src/metrics/prometheus/endpoint.js'), 'src/metrics/prometheus/endpoint.js was loaded');
+});
+
+test('the ECS format, the OTLP log output, OTLP spans and the Prometheus endpoint load what they need', async () => {
+  const { packages, beacon } = await loadedBy(
+    {
+      logging: { format: 'ecs', outputs: ['console', 'otlp'], otlp: { endpoint: 'http://127.0.0.1:9/v1/logs', timeoutMs: 500 } },
+      tracing: { exporter: 'otlp' },
+      metrics: { exporters: ['prometheus'] },
+    },
+    // By environment: the place of tracing's OTLP fields in the config is not this test's business.
+    { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' },
+  );
+  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/exporter-prometheus']) assert.ok(packages.has(name), `${name} was not loaded`);
+  for (const module of ['src/export/otlp-http.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js']) assert.ok(beacon.has(module), `${module} was not loaded`);
+});
