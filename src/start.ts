@@ -8,6 +8,7 @@ import { type Env, splitPath } from './config/env.js';
 import { type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
+import { BeaconConfigError } from './errors.js';
 import { plainCredentialWarnings } from './config/plain-credentials.js';
 import { probeEndpoint } from './export/endpoint-probe.js';
 import type { RunningSdk } from './sdk/compose.js';
@@ -66,6 +67,16 @@ export function startMonitoring(options: BeaconConfig = {}, context: StartContex
     running = null;
   });
   return running;
+}
+
+/**
+ * For the register entries: a programmer error in the config is said plainly and the process
+ * stops before the app starts (EX_CONFIG); anything else is rethrown.
+ */
+export function stopOnConfigError(error: unknown): never {
+  if (!(error instanceof BeaconConfigError)) throw error;
+  console.error(`[beacon] invalid monitoring config: ${error.message}`);
+  process.exit(78);
 }
 
 async function start({ config, sources, warnings }: Resolution, context: StartContext): Promise<MonitoringHandle> {

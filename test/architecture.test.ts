@@ -20,23 +20,24 @@ const FLOORS: readonly (readonly string[])[] = [
   ['decorators'],
   ['sdk'],
   ['start'],
+  ['start-before-app'],
   ['index'],
   ['register'],
 ];
 
 const floorOf = new Map(FLOORS.flatMap((units, floor) => units.map((unit) => [unit, floor] as const)));
-const sources = ['register.ts', ...globSync('src/**/*.ts', { cwd: repoRoot }).map((path) => path.replaceAll('\\', '/'))];
+const sources = ['register.ts', 'register.cts', ...globSync('src/**/*.ts', { cwd: repoRoot }).map((path) => path.replaceAll('\\', '/'))];
 
-/** src/metrics/api/index.ts → metrics; src/errors.ts → errors; register.ts (the --import entry) → register. */
+/** src/metrics/api/index.ts → metrics; src/errors.ts → errors; register.ts and register.cts (the entries) → register. */
 function unitOf(path: string): string {
   const parts = path.split('/');
-  return parts[parts.length === 1 ? 0 : 1]!.replace(/\.ts$/, '');
+  return parts[parts.length === 1 ? 0 : 1]!.replace(/\.c?ts$/, '');
 }
 
 /** Relative imports (static, re-exports, dynamic), as paths from the repository root. */
 function importsOf(path: string): string[] {
   const text = readFileSync(join(repoRoot, path), 'utf8');
-  const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'(\.[^']+)'/gm)].map((match) => match[1]!);
+  const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)'(\.[^']+)'/gm)].map((match) => match[1]!);
   return specifiers.map((specifier) => normalize(join(dirname(path), specifier)).replaceAll('\\', '/').replace(/\.js$/, '.ts'));
 }
 

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cleanEnv, get, repoRoot } from './helpers/app.js';
 import { freePort } from './helpers/prometheus.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
 import { pollUntil } from './helpers/timing.js';
 
 const STARTUP_BUDGET_MS = 15_000;
@@ -118,4 +119,27 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
   clearTimeout(timer);
   assert.notEqual(code, 'timeout', 'the example did not end within 10 s of SIGTERM');
   assert.ok(signal === 'SIGTERM' || code === 0 || code === 143, `exit: code ${code}, signal ${signal}`);
+});
+
+test('examples/register-in-code, started literally as `node --import ./register.js app.js`: traced with the config in code', async (t) => {
+  const receiver = await receiverFor(t);
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', './register.js', 'app.js'], {
+    cwd: join(repoRoot, 'examples', 'register-in-code'),
+    env: cleanEnv({ PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let [stdout, stderr] = ['', ''];
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  assert.ok(await pollUntil(() => stdout.includes('listening on'), STARTUP_BUDGET_MS, 50), stderr);
+  assert.match(stderr, /service greeter: traces → otlp/);
+  assert.equal((await get(`http://127.0.0.1:${port}/hello/ada`)).body, 'hello ada\n');
+  assert.ok(await pollUntil(() => receiver.spans.some((span) => span.kindName === 'SERVER'), 10_000, 50), 'the server span arrives');
+  const span = receiver.spans.find((candidate) => candidate.kindName === 'SERVER')!;
+  assert.equal(span.resource['service.name'], 'greeter');
+  assert.ok(await pollUntil(() => stdout.includes('"greeted"'), 5000, 50), stdout);
+  const line = JSON.parse(stdout.split('\n').find((text) => text.includes('"greeted"'))!) as { trace_id: string };
+  assert.equal(line.trace_id, span.traceId);
 });

@@ -4,7 +4,6 @@
  * the instrumentations; it owns flush and shutdown under one deadline. Signals never import
  * each other; what they share (config, resource, delivery accounts) comes from here.
  */
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import { settleWithin } from '../export/deadline.js';
 import { startDeliveryReport } from '../export/delivery-report.js';
@@ -12,11 +11,11 @@ import { DeliveryAccounts } from '../export/export-accounting.js';
 import { ExportDeadlineError, abortExportsInFlight } from '../export/deadline-exporter.js';
 import { duringExplicitFlush } from '../export/explicit-flush.js';
 import { warnAsIs } from '../diagnostics.js';
-import { createInstrumentations, type InstrumentationPlan } from '../instrumentations/load.js';
+import type { InstrumentationPlan } from '../instrumentations/load.js';
 import { startLogging } from '../logging/signal.js';
 import { startMetrics } from '../metrics/signal.js';
+import { enableInstrumentations } from './instrumentation.js';
 import { buildResource } from './resource.js';
-import { secretMatcher } from '../secrets.js';
 import type { SignalComponent, SignalStarter } from '../signal-component.js';
 import { startTracing } from '../tracing/signal.js';
 
@@ -51,23 +50,22 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
   }
   const deliveryReport = startDeliveryReport(delivery.all(), warnAsIs);
 
-  const plan = createInstrumentations(config, appDirs, secretMatcher(config.privacy.secretKeys));
   const meterProvider = components.find((component) => component.meterProvider)?.meterProvider;
-  const disableInstrumentations = registerInstrumentations({ instrumentations: plan.instrumentations, ...(meterProvider ? { meterProvider } : {}) });
+  const instrumentations = enableInstrumentations(config, appDirs, meterProvider);
 
   const forceFlush = (deadlineMs: number) =>
     withinDeadline('flush', deadlineMs, () => Promise.all(components.map((component) => component.forceFlush().catch(() => undefined))));
   let stopped: Promise<void> | null = null;
   return {
     destinations,
-    instrumentation: plan,
+    instrumentation: instrumentations.plan,
     forceFlush,
     shutdown(deadlineMs) {
       stopped ??= withinDeadline('shutdown', deadlineMs, () =>
         Promise.all(components.map((component) => component.shutdown().catch(() => undefined))),
       ).finally(() => {
         deliveryReport.stop(); // what the last exports lost is said before the process ends
-        disableInstrumentations();
+        instrumentations.disable();
       });
       return stopped;
     },

@@ -12,17 +12,21 @@ import { isMainThread } from 'node:worker_threads';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 
 export interface PreparedEsmHook {
+  /** Registers the hook; the promise settles once it has every module to hook. */
   register(): Promise<void>;
 }
 
-/** Null on worker threads: Beacon instruments the main thread only. */
+let prepared = false;
+
+/** Null on worker threads (Beacon instruments the main thread only) and once prepared: one hook per process. */
 export function prepareEsmHook(): PreparedEsmHook | null {
-  if (!isMainThread) return null;
+  if (!isMainThread || prepared) return null;
+  prepared = true;
   const channel = createAddHookMessageChannel();
   return {
-    async register() {
+    register() {
       register('import-in-the-middle/hook.mjs', import.meta.url, channel.registerOptions);
-      await channel.waitForAllMessagesAcknowledged();
+      return channel.waitForAllMessagesAcknowledged();
     },
   };
 }

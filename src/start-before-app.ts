@@ -1,0 +1,31 @@
+/**
+ * Starting from a preload that cannot await (`node -r beacon-otel/register app.js`, or
+ * `NODE_OPTIONS="--require beacon-otel/register"` as the OpenTelemetry Operator and many
+ * platforms inject): the app's first line runs as soon as the preload returns. So what must
+ * come before it happens here, synchronously — the config file read, the ESM loader hook
+ * registered, the instrumentations enabled — and the signals start right after, without
+ * blocking the app: what is recorded before they are up (its first few hundred milliseconds)
+ * is not exported.
+ */
+import { loadConfigFileSync } from './config/load.js';
+import { resolveConfig } from './config/resolve.js';
+import { appContext } from './sdk/app-context.js';
+import { prepareEsmHook } from './sdk/esm-hook.js';
+import { enableInstrumentations } from './sdk/instrumentation.js';
+import { startMonitoring, stopOnConfigError } from './start.js';
+
+export function startBeforeApp(): void {
+  try {
+    const file = loadConfigFileSync(process.cwd(), process.env.BEACON_CONFIG);
+    const { config } = resolveConfig(file.options, process.env);
+    if (config.enabled) {
+      const hook = prepareEsmHook();
+      enableInstrumentations(config, appContext(process.argv[1]).appDirs);
+      // Not awaited: ES modules the app imports are hooked once the loader thread has the list.
+      void hook?.register();
+    }
+    void startMonitoring(file.options, { configFile: file.path });
+  } catch (error) {
+    stopOnConfigError(error);
+  }
+}
