@@ -40,8 +40,10 @@ test('each public function throws a coded error for a programmer error', () => {
     ['metric kinds', () => (metrics.counter('errors_kind'), metrics.histogram('errors_kind')), METRIC_KIND_CONFLICT],
     ['wrapper kinds', () => (metrics.gauge('errors_wrapped'), metrics.trackDuration('errors_wrapped')), METRIC_KIND_CONFLICT],
     ['method decorator', () => metrics.trackDuration('errors_getter')(() => 1, { kind: 'getter', name: 'value' } as never), DECORATOR_TARGET],
-    ['legacy decorator', () => metrics.trackErrors('errors_legacy')(() => 1, 'method' as never), DECORATOR_TARGET],
+    ['legacy method decorator', () => metrics.trackErrors('errors_legacy')({}, 'count', undefined as never), DECORATOR_TARGET],
     ['class decorator', () => Instrumented()(function method() {} as never, { kind: 'method', name: 'run' } as never), DECORATOR_TARGET],
+    ['legacy class decorator', () => (Instrumented() as (...args: unknown[]) => unknown)({}, 'run', { value: () => 1 }), DECORATOR_TARGET],
+    ['decorator called by hand', () => metrics.trackDuration('errors_by_hand')(() => 1, null as never), DECORATOR_TARGET],
     ['instrument', () => instrument(null as never, 'Nothing'), DECORATOR_TARGET],
   ];
   for (const [label, call, code, field] of cases) {

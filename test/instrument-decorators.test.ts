@@ -1,11 +1,13 @@
 // @Instrumented() / instrument() and the metrics API wrappers: sync, async, throwing,
-// `this`, labels, child spans, and untouched accessors and private members.
+// `this`, labels, child spans, and untouched accessors and private members; as TC39
+// decorators and, called by hand, as experimentalDecorators calls them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { context, metrics as otelMetrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { DataPointType, type Histogram, MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import 'reflect-metadata'; // as NestJS loads it: the wrappers must carry a method's metadata
 import { Instrumented, instrument } from '../src/decorators/instrumented.js';
 import { metrics } from '../src/metrics/api/index.js';
 import { meterProviderChanged } from '../src/metrics/api/binding.js';
@@ -256,4 +258,25 @@ test('trackDuration / trackActive / trackErrors as wrappers and as decorators', 
   assert.equal(sumOf(await collected('job_duration'), { queue: 'q1' }), 1);
   assert.throws(() => worker.fail(), /nope/);
   assert.equal(sumOf(await collected('worker_errors'), { error_type: 'Error' }), 1);
+});
+
+test('experimentalDecorators calls (NestJS): @Instrumented(constructor), method decorators (prototype, key, descriptor), metadata kept', async () => {
+  spans.reset();
+  class Catalog {
+    find(id: number): number {
+      return id * 2;
+    }
+  }
+  // What a framework's method decorator (NestJS's @Get, @Cron) declares, and finds the method by.
+  Reflect.defineMetadata('route', ':id', Catalog.prototype.find);
+  const descriptor = Object.getOwnPropertyDescriptor(Catalog.prototype, 'find')!;
+  Object.defineProperty(Catalog.prototype, 'find', metrics.trackDuration('catalog_find', { store: 'memory' })(Catalog.prototype, 'find', descriptor));
+  assert.equal(Instrumented()(Catalog), Catalog);
+
+  assert.equal(new Catalog().find(21), 42);
+  assert.equal(Reflect.getMetadata('route', Catalog.prototype.find), ':id', 'the wrappers carry the metadata');
+  assert.equal(Catalog.prototype.find.name, 'find');
+  assert.deepEqual(spans.getFinishedSpans().map((span) => span.name), ['Catalog.find']);
+  assert.equal(sumOf(await collected('component.calls'), { component: 'Catalog', method: 'find' }), 1);
+  assert.equal(sumOf(await collected('catalog_find'), { store: 'memory' }), 1);
 });

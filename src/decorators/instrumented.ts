@@ -7,7 +7,8 @@
  */
 import { type Attributes, type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { BeaconError, ErrorCodes } from '../errors.js';
-import { type AnyFunction, checkDecoratorTarget, errorType, wrapAround } from '../metrics/api/wrap.js';
+import { decoratorMode } from '../metrics/api/decorator-call.js';
+import { type AnyFunction, errorType, passFor, wrapAround } from '../metrics/api/wrap.js';
 import { recordComponentCall } from '../metrics/collectors/components.js';
 
 const tracer = trace.getTracer('beacon-otel/components');
@@ -44,7 +45,7 @@ export function instrumentMethod<F extends AnyFunction>(fn: F, component: string
       recordComponentCall(labels, (performance.now() - start) / 1000, failed ? errorType(error) : null);
     },
   });
-  Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
+  passFor(fn, wrapped);
   Object.defineProperty(wrapped, WRAPPED, { value: true });
   return wrapped;
 }
@@ -66,16 +67,25 @@ function wrapMethods(target: object, holder: object, component: string): void {
   }
 }
 
+type AnyClass = abstract new (...args: never[]) => unknown;
+
+/** `@Instrumented()` as TC39 decorators and as experimentalDecorators call it. */
+export interface InstrumentedDecorator {
+  <C extends AnyClass>(value: C, context: ClassDecoratorContext<C>): C;
+  <C extends AnyClass>(value: C): C;
+}
+
 /**
  * `@Instrumented()` / `@Instrumented('Orders')` on a class: the methods the class itself
  * declares are instrumented as `Name.method` (inherited ones keep their own instrumentation,
  * if their class has it; base classes like EventEmitter are never touched).
  */
-export function Instrumented(name?: string) {
-  return function <C extends abstract new (...args: never[]) => unknown>(value: C, context: ClassDecoratorContext<C>): C {
-    checkDecoratorTarget(context, 'class', 'Instrumented()');
+export function Instrumented(name?: string): InstrumentedDecorator {
+  return (...args: unknown[]) => {
+    decoratorMode(args, 'class', 'Instrumented()');
+    const [value, context] = args as [AnyClass, ClassDecoratorContext | undefined];
     const prototype = value.prototype as object;
-    wrapMethods(prototype, prototype, name ?? context.name ?? value.name);
+    wrapMethods(prototype, prototype, name ?? context?.name ?? value.name);
     return value;
   };
 }

@@ -17,8 +17,11 @@ import {
 } from '@opentelemetry/api';
 import { BeaconError, ErrorCodes } from '../../errors.js';
 import { currentMeter, defaultHistogramBuckets, onMeterProvider } from './binding.js';
+import { type MethodDecorator, methodDecorator } from './decorator-call.js';
 import { ObservedSeries } from './series.js';
-import { type AnyFunction, checkDecoratorTarget, errorType, wrapAround } from './wrap.js';
+import { type AnyFunction, errorType, wrapAround } from './wrap.js';
+
+export type { MethodDecorator };
 
 export const METER_NAME = 'beacon-otel/metrics';
 
@@ -174,20 +177,9 @@ function seriesKey(labels: Attributes | undefined): string {
   return JSON.stringify(keys.sort().map((key) => [key, labels[key]]));
 }
 
-/** A TC39 method decorator that keeps the method's type. */
-export type MethodDecorator = <This, Args extends unknown[], R>(
-  target: (this: This, ...args: Args) => R,
-  context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
-) => (this: This, ...args: Args) => R;
-
 /** `fn` given: the wrapped function. No `fn`: a method decorator doing the same (`what` names it in errors). */
 function wrapperOrDecorator(wrap: <F extends AnyFunction>(fn: F) => F, fn: AnyFunction | undefined, what: string): unknown {
-  if (fn) return wrap(fn);
-  const decorator: MethodDecorator = (target, context) => {
-    checkDecoratorTarget(context, 'method', what);
-    return wrap(target);
-  };
-  return decorator;
+  return fn ? wrap(fn) : methodDecorator(wrap, what);
 }
 
 /**

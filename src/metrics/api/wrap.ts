@@ -1,9 +1,8 @@
 /**
  * One way to run code "around" a function, sync or async, keeping `this` and the return
  * value, seeing the error and rethrowing it untouched. Used by trackDuration/trackActive/
- * trackErrors and by component instrumentation, which share the check of a decorator's target.
+ * trackErrors and by component instrumentation.
  */
-import { BeaconError, ErrorCodes } from '../../errors.js';
 
 export interface Around<S> {
   /** Before the call; its result is handed to `after`. */
@@ -40,18 +39,29 @@ export function wrapAround<F extends AnyFunction, S>(fn: F, around: Around<S>): 
     around.after(state, false, undefined);
     return result;
   };
-  Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
-  Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
+  passFor(fn, wrapped);
   return wrapped as F;
 }
 
-/** Throws BEACON_DECORATOR_TARGET unless the decorator `what` sits on a `kind` (`context` as a TC39 decorator gets it). */
-export function checkDecoratorTarget(context: unknown, kind: 'method' | 'class', what: string): void {
-  // With experimentalDecorators there is no context object (a property key, or nothing).
-  const actual = (context as { kind?: unknown } | null | undefined)?.kind;
-  if (actual === kind) return;
-  const got = typeof actual === 'string' ? `to a ${actual}` : 'with experimentalDecorators on';
-  throw new BeaconError(ErrorCodes.DECORATOR_TARGET, `@${what} is a ${kind} decorator (TC39 decorators), applied ${got}`);
+/** reflect-metadata's functions, there when the app loaded it (NestJS does). */
+interface MetadataReflect {
+  getOwnMetadataKeys(target: object): unknown[];
+  getOwnMetadata(key: unknown, target: object): unknown;
+  defineMetadata(key: unknown, value: unknown, target: object): void;
+}
+
+/**
+ * Makes `wrapped` pass for `original`: its name, its length and its reflect-metadata.
+ * Frameworks keep what their method decorators declared (NestJS routes, `@Cron`, `@OnEvent`)
+ * as metadata on the method function, and find the method by it: a wrapper without it would
+ * make a route or a job vanish.
+ */
+export function passFor(original: AnyFunction, wrapped: AnyFunction): void {
+  Object.defineProperty(wrapped, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(wrapped, 'length', { value: original.length, configurable: true });
+  const reflect = Reflect as typeof Reflect & Partial<MetadataReflect>;
+  if (!reflect.getOwnMetadataKeys || !reflect.getOwnMetadata || !reflect.defineMetadata) return;
+  for (const key of reflect.getOwnMetadataKeys(original)) reflect.defineMetadata(key, reflect.getOwnMetadata(key, original), wrapped);
 }
 
 function isPromiseLike(value: unknown): value is Promise<unknown> {
