@@ -21,6 +21,7 @@ const { INVALID_VALUE, UNKNOWN_KEY, METRIC_KIND_CONFLICT, DECORATOR_TARGET } = E
 /** Throws that are not a coded Beacon error, by file and what they throw, with why they may stay. */
 const ALLOWED_THROWS: Readonly<Record<string, string>> = {
   'src/config/load.ts: new Error': 'caught in place and rethrown as BEACON_CONFIG_FILE',
+  'src/config/load.ts: fileError()': 'returns a BeaconConfigError (BEACON_CONFIG_FILE)',
   'src/config/checks.ts: unknownKey()': 'returns a BeaconConfigError (BEACON_CONFIG_UNKNOWN_KEY)',
   'src/config/schema.ts: unknownKey()': 'returns a BeaconConfigError (BEACON_CONFIG_UNKNOWN_KEY)',
   'src/metrics/observable-guard.ts: failed()': "thrown into the SDK's collection, which reports it through diagnostics; never into the app",
