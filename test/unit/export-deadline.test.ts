@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
-import { DeadlineExporter, ExportDeadlineError, abortExportsInFlight } from '../src/export/deadline-exporter.js';
-import { OtlpHttpExporter } from '../src/export/otlp-http.js';
-import { type OtlpReceiverOptions, receiverFor } from './helpers/otlp-receiver.js';
-import { sleepAtLeast } from './helpers/timing.js';
+import { DeadlineExporter, ExportDeadlineError, abortExportsInFlight } from '../../src/export/deadline-exporter.js';
+import { OtlpHttpExporter } from '../../src/export/otlp-http.js';
+import { type OtlpReceiverOptions, receiverFor } from '../helpers/otlp-receiver.js';
+import { sleepAtLeast } from '../helpers/timing.js';
 import type { TestContext } from 'node:test';
 
 const tracer = new TracerProvider().getTracer('export-deadline-test');

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { type IncomingMessage, request } from 'node:http';
 import { test } from 'node:test';
-import { BeaconConfigError, ErrorCodes } from '../src/errors.js';
-import { createAccessPolicy, openEndpointWarning } from '../src/metrics/prometheus/access.js';
-import { ipMatcher, parseCidr } from '../src/http/cidr.js';
-import { metricsHandler } from '../src/metrics/prometheus/app-handler.js';
-import { resolveConfig } from '../src/config/resolve.js';
-import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
+import { BeaconConfigError, ErrorCodes } from '../../src/errors.js';
+import { createAccessPolicy, openEndpointWarning } from '../../src/metrics/prometheus/access.js';
+import { ipMatcher, parseCidr } from '../../src/http/cidr.js';
+import { metricsHandler } from '../../src/metrics/prometheus/app-handler.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { call, portOf, startMetricsModule } from '../helpers/metrics-endpoint.js';
 
 const fakeRequest = (remoteAddress: string, headers: Record<string, string> = {}) =>
   ({ socket: { remoteAddress }, headers }) as unknown as IncomingMessage;

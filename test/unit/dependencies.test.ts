@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from './helpers/app.js';
+import { repoRoot } from '../helpers/app.js';
 
 for (const name of ['api', 'core', 'sdk-node', 'instrumentation', 'sdk-trace', 'sdk-metrics', 'sdk-logs', 'resources']) {
   test(`node_modules holds exactly one @opentelemetry/${name}`, () => {

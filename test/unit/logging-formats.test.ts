@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createLogger, logger } from '../src/logging/logger.js';
-import { type Line, SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from './fixtures/logging-helpers.js';
+import { createLogger, logger } from '../../src/logging/logger.js';
+import { type Line, SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from '../fixtures/logging-helpers.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

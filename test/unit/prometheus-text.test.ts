@@ -14,8 +14,8 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { PrometheusText } from '../src/metrics/prometheus/text.js';
-import { CollectingReader } from './helpers/collecting-reader.js';
+import { PrometheusText } from '../../src/metrics/prometheus/text.js';
+import { CollectingReader } from '../helpers/collecting-reader.js';
 
 const upstream = () => new PrometheusSerializer(undefined, false, undefined, false, true);
 

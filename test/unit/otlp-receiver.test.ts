@@ -14,8 +14,8 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { receiverFor, startOtlpReceiver } from './helpers/otlp-receiver.js';
-import type { OtlpReceiver } from './helpers/otlp-receiver.js';
+import { receiverFor, startOtlpReceiver } from '../helpers/otlp-receiver.js';
+import type { OtlpReceiver } from '../helpers/otlp-receiver.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'receiver-test', 'service.version': '9.9.9' });
 const PARENT_ATTRIBUTES = {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
-import { createLogger, logger } from '../src/logging/logger.js';
-import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from './fixtures/logging-helpers.js';
-import { receiverFor } from './helpers/otlp-receiver.js';
-import { freePort } from './helpers/prometheus.js';
+import { createLogger, logger } from '../../src/logging/logger.js';
+import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from '../fixtures/logging-helpers.js';
+import { receiverFor } from '../helpers/otlp-receiver.js';
+import { freePort } from '../helpers/prometheus.js';
 
 /** Collects Beacon's diagnostic warnings for the duration of a test. */
 function captureWarnings(t: { after(fn: () => void): void }): string[] {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ErrorCodes, resolveConfig } from '../src/index.js';
-import { repoRoot } from './helpers/app.js';
+import { ErrorCodes, resolveConfig } from '../../src/index.js';
+import { repoRoot } from '../helpers/app.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
