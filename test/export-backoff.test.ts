@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, get, load, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get, load } from './helpers/http.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 import { sleep } from './helpers/timing.js';
 
@@ -13,7 +14,8 @@ test('a collector answering 503 gets one request per backoff step, and the spans
   const receiver = await receiverFor(t, { status: 503 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     // Batches of 10 spans leave as soon as they fill; no timer-driven exports.
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    receiver,
+    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
     config: { tracing: { timeoutMs: 300 } },
   });
   await load(30, 4, (i) => get(`${app.url}/users/${i}`)); // ~120 spans: a dozen full batches
@@ -23,8 +25,7 @@ test('a collector answering 503 gets one request per backoff step, and the spans
 
   receiver.setOptions({ status: 200 });
   await get(`${app.url}/users/last`); // fewer spans than a batch: they wait in the queue
-  app.child.kill('SIGTERM');
-  assert.deepEqual(await app.exited, { code: null, signal: 'SIGTERM' });
+  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
   assert.ok(
     receiver.spans.some((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/users/last'),
     'the spans buffered at SIGTERM were not delivered',
@@ -36,7 +37,8 @@ test('a collector answering 503 with Retry-After gets no request before that tim
   // export at once; without Beacon carrying it over, the next batch would go after the 1 s backoff.
   const receiver = await receiverFor(t, { status: 503, retryAfter: 3 });
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    receiver,
+    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
     config: { tracing: { timeoutMs: 300 } },
   });
   const traceRequests = () => receiver.requests.filter((request) => request.path === '/v1/traces');

@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import { DiagLogLevel, diag, metrics as otelMetrics } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import { metricsHandler, metricsText } from '../src/metrics/prometheus/app-handler.js';
-import { fixture, get, startApp } from './helpers/app.js';
-import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
-import { freePort } from './helpers/prometheus.js';
+import { fixture, startApp } from './helpers/app.js';
+import { call, get } from './helpers/http.js';
+import { portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
+import { freePort } from './helpers/net.js';
 
 const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
 

@@ -8,7 +8,8 @@ import { createAccessPolicy, openEndpointWarning } from '../../src/metrics/prome
 import { ipMatcher, parseCidr } from '../../src/http/cidr.js';
 import { metricsHandler } from '../../src/metrics/prometheus/app-handler.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { call, portOf, startMetricsModule } from '../helpers/metrics-endpoint.js';
+import { call } from '../helpers/http.js';
+import { portOf, startMetricsModule } from '../helpers/metrics-endpoint.js';
 
 const fakeRequest = (remoteAddress: string, headers: Record<string, string> = {}) =>
   ({ socket: { remoteAddress }, headers }) as unknown as IncomingMessage;
