@@ -16,10 +16,3 @@ export async function startMetricsModule(t: TestContext, metrics: BeaconConfig['
   t.after(() => component.shutdown());
   return component;
 }
-
-/** The port from a start-up destination like `prometheus http://[::]:1234/metrics`. */
-export function portOf(destination: string): number {
-  const match = /prometheus http:\/\/.*?:(\d+)\//.exec(destination);
-  if (!match) throw new Error(`no port in ${destination}`);
-  return Number(match[1]);
-}
