@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { logger } from '../../src/logging/logger.js';
 import { fileLines, startLoggingFor, tempDir } from '../helpers/logging.js';
@@ -17,10 +16,11 @@ test('rotation by size creates numbered files and prunes all but `keep` old ones
   const logging = await startLoggingFor(t, { outputs: ['file'], file: { path: join(dir, 'app.log'), size: '1k', frequency: null, keep: 2 } });
   const padding = 'x'.repeat(200);
   let seq = 0;
-  // ~40 kB in small batches, so that the worker sees many writes and rolls many times.
+  // ~40 kB in small batches, so that the worker sees many writes and rolls many times: each
+  // batch flushed before the next (a pause alone lets a busy machine's worker take several at once).
   for (let batch = 0; batch < 40; batch++) {
     for (let i = 0; i < 4; i++) logger.info({ seq: seq++, padding }, 'rotating');
-    await sleep(10);
+    await logging.forceFlush();
   }
   // Pruning runs in the worker after each roll: wait for it, bounded.
   const rolled = () => readdirSync(dir).filter((name) => /^app\.\d+\.log$/.test(name));
