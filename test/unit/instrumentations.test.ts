@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type BeaconConfig, resolveConfig } from '../src/index.js';
-import { INSTRUMENTATION_CATALOG } from '../src/config/instrumentation-catalog.js';
-import { createInstrumentations } from '../src/instrumentations/load.js';
-import { defaultSecrets, secretMatcher } from '../src/secrets.js';
+import { type BeaconConfig, resolveConfig } from '../../src/index.js';
+import { INSTRUMENTATION_CATALOG } from '../../src/config/instrumentation-catalog.js';
+import { createInstrumentations } from '../../src/instrumentations/load.js';
+import { defaultSecrets, secretMatcher } from '../../src/secrets.js';
 
 // Resolved the way the loader resolves them: from auto-instrumentations-node's location.
 const requireInstrumentation = createRequire(createRequire(import.meta.url).resolve('@opentelemetry/auto-instrumentations-node'));

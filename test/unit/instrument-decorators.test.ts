@@ -6,11 +6,11 @@ import { context, metrics as otelMetrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { DataPointType, type Histogram, MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { Instrumented, instrument } from '../src/decorators/instrumented.js';
-import { metrics } from '../src/metrics/api/index.js';
-import { meterProviderChanged } from '../src/metrics/api/binding.js';
-import { PullReader } from '../src/metrics/prometheus/pull-reader.js';
-import { sleepAtLeast } from './helpers/timing.js';
+import { Instrumented, instrument } from '../../src/decorators/instrumented.js';
+import { metrics } from '../../src/metrics/api/index.js';
+import { meterProviderChanged } from '../../src/metrics/api/binding.js';
+import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
+import { sleepAtLeast } from '../helpers/timing.js';
 
 // Declared before any provider exists: must be a no-op now and record once the SDK is up.
 const early = metrics.counter('early_calls', { labels: ['kind'] });
