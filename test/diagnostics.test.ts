@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RateLimitedReporter, redactSecrets } from '../src/diagnostics.js';
-import { fixture, get, load, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get, load } from './helpers/http.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
 test('the same failure is reported once per interval, with the count it stood for', () => {

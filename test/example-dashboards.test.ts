@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { cleanEnv, repoRoot, startApp } from './helpers/app.js';
-import { freePort, startPrometheus } from './helpers/prometheus.js';
+import { stopChild } from './helpers/child.js';
+import { freePort } from './helpers/net.js';
+import { startPrometheus } from './helpers/prometheus.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -129,10 +130,8 @@ test('every PromQL expression of every dashboard returns data while the example 
   let loadOutput = '';
   load.stdout.on('data', (chunk: Buffer) => (loadOutput += chunk));
   load.stderr.on('data', (chunk: Buffer) => (loadOutput += chunk));
-  t.after(() => {
-    if (load.exitCode === null && load.signalCode === null) load.kill('SIGKILL');
-  });
-  const [loadCode] = await once(load, 'exit');
+  // It ends by itself after its 8 s; killed if it has not 30 s in.
+  const { code: loadCode } = await stopChild(load, null, 30_000);
   assert.equal(loadCode, 0, loadOutput);
   const byStatus = JSON.parse(/by status (\{.*\})/.exec(loadOutput)?.[1] ?? '{}') as Record<string, number>;
   for (const status of ['200', '201', '400', '404']) assert.ok(byStatus[status]! > 0, `the load mix has no ${status}: ${loadOutput}`);

@@ -10,17 +10,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cleanEnv, get, repoRoot } from './helpers/app.js';
-import { freePort } from './helpers/prometheus.js';
+import { cleanEnv, repoRoot } from './helpers/app.js';
+import { stopChild } from './helpers/child.js';
+import { get, post } from './helpers/http.js';
+import { freePort } from './helpers/net.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
-import { pollUntil } from './helpers/timing.js';
+import { pollUntil, sleep } from './helpers/timing.js';
 
 const STARTUP_BUDGET_MS = 15_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `BEACON_CONFIG=… node --import … script` from package.json → env and node arguments. */
 function startCommand(): { env: Record<string, string>; args: string[] } {
@@ -61,10 +61,7 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const exited = once(child, 'exit');
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  t.after(() => stopChild(child, 'SIGKILL'));
 
   const started = Date.now();
   const deadline = started + STARTUP_BUDGET_MS;
@@ -74,11 +71,9 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
   await until('the metrics endpoint', deadline, async () => ((await get(`${metrics}/metrics`)).status === 200 ? true : undefined));
 
   // The example answers as seed 000's service does: 201, 200, 400, 404.
-  const post = (path: string, body: unknown) =>
-    fetch(`${app}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal((await post('/api/users', { username: 'alice', email: 'alice@example.com' })).status, 201);
-  assert.equal((await post('/api/users', { username: '' })).status, 400);
-  const order = await post('/api/orders', { user_id: 1, product_type: 'digital', amount: 9.99, region: 'eu-west' });
+  assert.equal((await post(`${app}/api/users`, { username: 'alice', email: 'alice@example.com' })).status, 201);
+  assert.equal((await post(`${app}/api/users`, { username: '' })).status, 400);
+  const order = await post(`${app}/api/orders`, { user_id: 1, product_type: 'digital', amount: 9.99, region: 'eu-west' });
   assert.ok([201, 500].includes(order.status), `order: ${order.status}`);
   assert.equal((await get(`${app}/api/users/424242`)).status, 404);
   const revenue = await get(`${app}/api/orders/revenue`);
@@ -113,11 +108,8 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
   assert.equal(stderr.match(/^\[beacon\] beacon-otel .* service orders-service: traces → /gm)?.length, 1, `one banner expected:\n${stderr}`);
   assert.ok(stderr.split('\n').length <= 8, `stderr floods:\n${stderr}`);
 
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const [code, signal] = await Promise.race([exited, new Promise<unknown[]>((resolve) => (timer = setTimeout(resolve, 10_000, ['timeout', null])))]);
-  clearTimeout(timer);
-  assert.notEqual(code, 'timeout', 'the example did not end within 10 s of SIGTERM');
+  const { code, signal } = await stopChild(child, 'SIGTERM', 10_000);
+  assert.notEqual(signal, 'SIGKILL', 'the example did not end within 10 s of SIGTERM');
   assert.ok(signal === 'SIGTERM' || code === 0 || code === 143, `exit: code ${code}, signal ${signal}`);
 });
 

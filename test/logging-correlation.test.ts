@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { fixture, get, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
 type Line = Record<string, unknown>;
@@ -18,7 +19,8 @@ function jsonLines(text: string): Line[] {
 test('log lines carry the trace and span ids of the spans exported for the same request', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('logging-app.mjs'), {
-    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100' },
     config: {
       service: { name: 'correlation-test' },
       metrics: { enabled: false },
@@ -27,8 +29,7 @@ test('log lines carry the trace and span ids of the spans exported for the same 
   });
   assert.equal((await get(`${app.url}/work/1?tag=sampled`)).status, 200);
   assert.equal((await get(`${app.url}/health`)).status, 200);
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
 
   const lines = jsonLines(app.stdout());
   const tagged = lines.filter((line) => line.tag === 'sampled');
@@ -76,14 +77,14 @@ test('log lines carry the trace and span ids of the spans exported for the same 
 test('lines inside an unsampled trace still carry its ids, with flags 00', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('logging-app.mjs'), {
-    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100' },
     config: { metrics: { enabled: false }, logging: { outputs: ['console'] } },
   });
   const traceId = randomBytes(16).toString('hex');
   const parentId = randomBytes(8).toString('hex');
   assert.equal((await get(`${app.url}/work/2?tag=unsampled`, { traceparent: `00-${traceId}-${parentId}-00` })).status, 200);
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
 
   assert.equal(receiver.spans.filter((span) => span.traceId === traceId).length, 0, 'the trace was not sampled');
   const tagged = jsonLines(app.stdout()).filter((line) => line.tag === 'unsampled');
@@ -99,13 +100,13 @@ test('lines inside an unsampled trace still carry its ids, with flags 00', async
 test('ecs: Beacon\'s lines and the app\'s own pino use trace.id / span.id; the request line uses http.* fields', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('logging-app.mjs'), {
-    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100' },
     config: { metrics: { enabled: false }, logging: { format: 'ecs', outputs: ['console'], requests: true } },
   });
   assert.equal((await get(`${app.url}/work/3?tag=ecs`)).status, 200);
   assert.equal((await get(`${app.url}/metrics`)).status, 404, 'the metrics path is not a request line either');
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
 
   const server = receiver.spans.find((span) => span.kindName === 'SERVER' && span.attributes['http.route'] === '/work/:id');
   assert.ok(server);
@@ -138,8 +139,7 @@ test('request lines count the body of a streamed response, which has no Content-
   assert.equal(response.headers['content-length'], undefined);
   assert.equal(response.headers['transfer-encoding'], 'chunked');
   assert.equal(Buffer.byteLength(response.body), 5001);
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
   const requests = jsonLines(app.stdout()).filter((line) => line.component === 'http');
   assert.deepEqual(requests.map((line) => [line.route, line.status, line.bytes]), [['/stream/:chunks', 200, 5001]]);
 });

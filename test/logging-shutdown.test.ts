@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, get, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
+import { fileLines, tempDir } from './helpers/logging.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
-import { fileLines, tempDir } from './fixtures/logging-helpers.js';
 
 const COUNT = 10_000;
 
@@ -17,7 +18,7 @@ for (const outputs of [['file', 'otlp'], ['file']] as ('file' | 'otlp')[][]) {
     const receiver = await receiverFor(t);
     const dir = tempDir(t);
     const app = await startApp(t, fixture('logging-app.mjs'), {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      receiver,
       config: {
         metrics: { enabled: false },
         tracing: { exporter: 'none' },
@@ -27,8 +28,7 @@ for (const outputs of [['file', 'otlp'], ['file']] as ('file' | 'otlp')[][]) {
     const response = await get(`${app.url}/flood?count=${COUNT}`);
     assert.equal(response.status, 200);
     const killed = Date.now();
-    app.child.kill('SIGTERM');
-    const { code, signal } = await app.exited;
+    const { code, signal } = await app.stop();
     t.diagnostic(`exited ${Date.now() - killed} ms after SIGTERM`);
     assert.deepEqual({ code, signal }, { code: null, signal: 'SIGTERM' }, `stderr: ${app.stderr()}`);
 

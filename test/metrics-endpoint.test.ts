@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import { DiagLogLevel, diag, metrics as otelMetrics } from '@opentelemetry/api';
 import Fastify from 'fastify';
 import { metricsHandler, metricsText } from '../src/metrics/prometheus/app-handler.js';
-import { fixture, get, startApp } from './helpers/app.js';
-import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
-import { freePort } from './helpers/prometheus.js';
+import { fixture, startApp } from './helpers/app.js';
+import { call, get } from './helpers/http.js';
+import { startMetricsModule } from './helpers/metrics-endpoint.js';
+import { freePort } from './helpers/net.js';
 
 const silent = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
 
@@ -106,10 +107,11 @@ test('metricsText() returns the shared snapshot, or nothing (and a warning) over
 });
 
 test('a multi-megabyte scrape arrives whole over HTTP, the same bytes as metricsText() of the same snapshot', async (t) => {
-  const component = await startMetricsModule(t, { collectors: [], prometheus: { host: '127.0.0.1', port: 0, minIntervalMs: 60_000 } });
+  const port = await freePort();
+  await startMetricsModule(t, { collectors: [], prometheus: { host: '127.0.0.1', port, minIntervalMs: 60_000 } });
   const histogram = otelMetrics.getMeter('big').createHistogram('big_duration', { unit: 's' });
   for (let i = 0; i < 3000; i++) histogram.record(i / 3000, { route: `/r/${i}`, label: 'ü "quoted"' });
-  const replies = await Promise.all(Array.from({ length: 3 }, () => call(`http://127.0.0.1:${portOf(component.destination)}/metrics`)));
+  const replies = await Promise.all(Array.from({ length: 3 }, () => call(`http://127.0.0.1:${port}/metrics`)));
   const text = await metricsText();
   assert.ok(Buffer.byteLength(text) > 2 * 1024 * 1024, `${Buffer.byteLength(text)} bytes: several write slices`);
   for (const reply of replies) {

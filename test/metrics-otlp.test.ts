@@ -3,7 +3,8 @@
 // what was recorded since the last push still leaves at SIGTERM.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
-import { fixture, get, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { type OtlpReceiverOptions, receiverFor } from './helpers/otlp-receiver.js';
 import { sleep } from './helpers/timing.js';
 
@@ -55,8 +56,7 @@ test("otlp.protocol 'http/json' pushes OTLP/JSON", async (t) => {
 test('SIGTERM pushes what was recorded since the last push before the process ends', async (t) => {
   const { receiver, app } = await startPushingApp(t, {}, 600); // no periodic push during the test
   for (let i = 0; i < 3; i++) await get(`${app.url}/orders/${i}`);
-  app.child.kill('SIGTERM');
-  assert.deepEqual(await app.exited, { code: null, signal: 'SIGTERM' });
+  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
   const duration = receiver.metrics.find((point) => point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/orders/:id');
   assert.ok(duration, `pushed at shutdown: ${[...new Set(receiver.metrics.map((point) => point.name))].join(', ')}`);
   assert.equal(duration.count, 3);

@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { fixture, get, startApp } from './helpers/app.js';
-import { freePort, startPrometheus } from './helpers/prometheus.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
+import { freePort } from './helpers/net.js';
+import { startPrometheus } from './helpers/prometheus.js';
 
 test('a real Prometheus scrapes the endpoint and PromQL finds every kind of metric', async (t) => {
   const metricsPort = await freePort();

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
 import type { MetricsSummary } from '../src/metrics/prometheus/summary.js';
-import { fixture, get, load, startApp } from './helpers/app.js';
-import { freePort } from './helpers/prometheus.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get, load } from './helpers/http.js';
+import { freePort } from './helpers/net.js';
 import { pollUntil } from './helpers/timing.js';
 
 test('the JSON summary reports known traffic exactly and puts known delays in the right percentile range', async (t) => {

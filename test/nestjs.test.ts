@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { get, repoRoot, startApp } from './helpers/app.js';
+import { repoRoot, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { type ReceivedSpan, receiverFor } from './helpers/otlp-receiver.js';
-import { freePort } from './helpers/prometheus.js';
+import { freePort } from './helpers/net.js';
 
 const nestApp = join(repoRoot, 'dist', 'test', 'fixtures', 'nest-app', 'main.cjs');
 

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { fixture, get, repoRoot, runToEnd, startApp } from './helpers/app.js';
+import { fixture, repoRoot, runToEnd, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
-import { freePort } from './helpers/prometheus.js';
+import { freePort } from './helpers/net.js';
 import { pollUntil } from './helpers/timing.js';
 
 const floor = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node.replace(/^>=\s*/, '');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixture, runToEnd } from './helpers/app.js';
 import { hiding } from './helpers/hidden-packages.js';
-import { tempDir } from './fixtures/logging-helpers.js';
+import { tempDir } from './helpers/logging.js';
 
 test('rotation without pino-roll and the gcp detector without its package: one warning each, the file written unrotated', async (t) => {
   const dir = tempDir(t);

@@ -64,7 +64,8 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
   const { exit, stdout, stderr } = await runToEnd(['--import', 'beacon-otel/register', 'app.mjs'], {
     bare: true, // the register entry comes from the installed package, not the repo
     cwd: dir,
-    env: { OTEL_SERVICE_NAME: 'consumer', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: { OTEL_SERVICE_NAME: 'consumer' },
   });
   assert.deepEqual(exit, { code: 0, signal: null }, stderr);
   assert.match(stdout, /^status 200$/m);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, startApp } from './helpers/app.js';
+import { post } from './helpers/http.js';
 import { attributesJson, receiverFor } from './helpers/otlp-receiver.js';
 import { startPostgres } from './helpers/postgres.js';
 
@@ -10,11 +11,12 @@ test('pg queries are client spans of the request, with the statement but not the
   const postgres = await startPostgres(t);
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('pg-app.cjs'), {
-    env: { PG_PORT: String(postgres.port), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
+    receiver,
+    env: { PG_PORT: String(postgres.port), OTEL_BSP_SCHEDULE_DELAY: '100' },
   });
-  const response = await fetch(`${app.url}/orders/7`, { method: 'POST' });
+  const response = await post(`${app.url}/orders/7`);
   assert.equal(response.status, 201);
-  assert.deepEqual(await response.json(), { stored: 1 });
+  assert.deepEqual(JSON.parse(response.body), { stored: 1 });
   await receiver.waitFor((r) => r.spans.some((span) => span.kindName === 'SERVER' && span.attributes['http.route'] === '/orders/:id'), { timeoutMs: 10_000 });
   const server = receiver.spans.find((span) => span.kindName === 'SERVER' && span.attributes['http.route'] === '/orders/:id')!;
   const inTrace = receiver.spans.filter((span) => span.traceId === server.traceId);

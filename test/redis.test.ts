@@ -2,7 +2,8 @@
 // spans inside the request's trace, and the values written never reach the span.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, get, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { attributesJson, type ReceivedSpan, receiverFor } from './helpers/otlp-receiver.js';
 import { startRedis } from './helpers/redis.js';
 
@@ -10,7 +11,8 @@ test('ioredis commands are client spans of the request, with the key but not the
   const redis = await startRedis(t);
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('redis-app.cjs'), {
-    env: { REDIS_PORT: String(redis.port), OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
+    receiver,
+    env: { REDIS_PORT: String(redis.port), OTEL_BSP_SCHEDULE_DELAY: '100' },
   });
   assert.deepEqual(JSON.parse((await get(`${app.url}/sessions/42`)).body), { found: true });
   await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'CLIENT').length >= 2, { timeoutMs: 10_000 });

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configFile, fixture, get, runToEnd, startApp } from './helpers/app.js';
+import { configFile, fixture, runToEnd, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
 async function run(args: string[], env: Record<string, string> = {}) {
@@ -57,12 +58,12 @@ test('worker threads inherit --import but start nothing', async () => {
 test('only the enabled signals leave the process, with the configured identity on the resource', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_RESOURCE_ATTRIBUTES: 'team=payments' },
+    receiver,
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_RESOURCE_ATTRIBUTES: 'team=payments' },
     config: { service: { name: 'orders', version: '1.4.0', environment: 'production' } },
   });
   await get(`${app.url}/users/1`);
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
 
   assert.deepEqual([...new Set(receiver.requests.map((request) => request.path))], ['/v1/traces']);
   const resource = receiver.spans[0]!.resource;

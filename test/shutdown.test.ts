@@ -4,26 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, get, load, runToEnd, startApp } from './helpers/app.js';
-import { receiverFor } from './helpers/otlp-receiver.js';
+import { fixture, runToEnd, startApp } from './helpers/app.js';
+import { get, load } from './helpers/http.js';
+import { type OtlpReceiver, receiverFor } from './helpers/otlp-receiver.js';
 
 // A long schedule delay: spans still buffered at SIGTERM are only delivered by the flush.
 const SLOW_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '60000' };
 
-async function burstThenSigterm(t: Parameters<typeof startApp>[0], script: string, env: Record<string, string>, bare = false) {
-  const app = await startApp(t, script, { env, bare, config: { tracing: { sampler: 1 } } });
+async function burstThenSigterm(t: Parameters<typeof startApp>[0], script: string, receiver: OtlpReceiver, bare = false) {
+  const app = await startApp(t, script, { receiver, env: SLOW_EXPORT, bare, config: { tracing: { sampler: 1 } } });
   const responses = await load(300, 16, (i) => get(`${app.url}/users/${i}`));
   assert.ok(responses.every((response) => response.status === 200));
-  app.child.kill('SIGTERM');
-  return { exit: await app.exited, app };
+  return { exit: await app.stop(), app };
 }
 
 test('SIGTERM right after a burst: every span arrives, and the process dies by SIGTERM as it does bare', async (t) => {
   const receiver = await receiverFor(t);
-  const env = { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
-
-  const bare = await burstThenSigterm(t, fixture('express-app.cjs'), env, true);
-  const beacon = await burstThenSigterm(t, fixture('express-app.cjs'), env);
+  const bare = await burstThenSigterm(t, fixture('express-app.cjs'), receiver, true);
+  const beacon = await burstThenSigterm(t, fixture('express-app.cjs'), receiver);
 
   assert.deepEqual(bare.exit, { code: null, signal: 'SIGTERM' });
   assert.deepEqual(beacon.exit, bare.exit);
@@ -33,19 +31,14 @@ test('SIGTERM right after a burst: every span arrives, and the process dies by S
 
 test('an app with its own SIGTERM handler keeps control of its exit; one line flushes', async (t) => {
   const receiver = await receiverFor(t);
-  const env = { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
-
-  const bare = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), env, true);
-  const beacon = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), env);
+  const bare = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), receiver, true);
+  const beacon = await burstThenSigterm(t, fixture('express-app-own-handler.cjs'), receiver);
 
   // The handler sets exitCode 3 and lets the loop drain: no process.exit, no signal death.
   assert.deepEqual(bare.exit, { code: 3, signal: null });
   assert.deepEqual(beacon.exit, bare.exit);
   assert.equal(receiver.spans.filter((span) => span.kindName === 'SERVER').length, 300);
 });
-
-/** Runs inline code under --import to completion. */
-const runInline = (code: string, env: Record<string, string>, config?: object) => runToEnd(['-e', code], { env, ...(config ? { config } : {}) });
 
 test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit code', async (t) => {
   const receiver = await receiverFor(t);
@@ -57,7 +50,7 @@ test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit 
         res.on('end', () => { server.close(); process.exitCode = 5; });
       });
     });`;
-  const { exit } = await runInline(code, { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  const { exit } = await runToEnd(['-e', code], { receiver, env: SLOW_EXPORT });
   assert.deepEqual(exit, { code: 5, signal: null });
   assert.deepEqual(receiver.spans.map((span) => span.kindName).sort(), ['CLIENT', 'SERVER']);
 });
@@ -65,13 +58,13 @@ test('normal exit (the loop runs dry) flushes buffered spans and keeps the exit 
 test('a collector that never answers cannot hold the process past the shutdown deadline', async (t) => {
   const receiver = await receiverFor(t, { hang: true });
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { ...SLOW_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: SLOW_EXPORT,
     config: { shutdown: { timeoutMs: 1500 }, tracing: { otlp: { timeoutMs: 60_000 } } },
   });
   await load(20, 4, (i) => get(`${app.url}/users/${i}`));
   const started = Date.now();
-  app.child.kill('SIGTERM');
-  const exit = await app.exited;
+  const exit = await app.stop();
   const elapsed = Date.now() - started;
   assert.deepEqual(exit, { code: null, signal: 'SIGTERM' });
   assert.ok(elapsed < 5000, `took ${elapsed} ms to exit with a 1500 ms shutdown deadline`);
@@ -81,6 +74,6 @@ test('a collector that never answers cannot hold the process past the shutdown d
 test('Beacon listens for SIGTERM/SIGINT only while handleSignals is on', async () => {
   const code = "console.log(process.listenerCount('SIGTERM'), process.listenerCount('SIGINT'))";
   const quiet = { OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: 'warn' };
-  assert.equal((await runInline(code, quiet)).stdout.trim(), '1 1');
-  assert.equal((await runInline(code, quiet, { shutdown: { handleSignals: false } })).stdout.trim(), '0 0');
+  assert.equal((await runToEnd(['-e', code], { env: quiet })).stdout.trim(), '1 1');
+  assert.equal((await runToEnd(['-e', code], { env: quiet, config: { shutdown: { handleSignals: false } } })).stdout.trim(), '0 0');
 });

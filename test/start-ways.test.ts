@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import { type TestContext, test } from 'node:test';
-import { configFile, fixture, get, runToEnd, startApp } from './helpers/app.js';
+import { configFile, fixture, runToEnd, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 import { pollUntil } from './helpers/timing.js';
 

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { fixture, get, load, startApp } from './helpers/app.js';
+import { fixture, startApp } from './helpers/app.js';
+import { get, load } from './helpers/http.js';
 import { type ReceivedSpan, receiverFor } from './helpers/otlp-receiver.js';
 
 const FAST_EXPORT = { OTEL_BSP_SCHEDULE_DELAY: '100' };
@@ -25,14 +26,14 @@ function byTrace(spans: readonly ReceivedSpan[]): Map<string, ReceivedSpan[]> {
 test('sampler 0.1: the share of kept traces is binomial around 10 %, and every kept trace is complete', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: FAST_EXPORT,
     config: { service: { name: 'sampling-e2e' }, tracing: { sampler: 0.1 } },
   });
 
   const responses = await load(2000, 16, (i) => get(`${app.url}/users/${i}`));
   assert.ok(responses.every((response) => response.status === 200));
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
 
   const traces = byTrace(receiver.spans);
   const [low, high] = binomialInterval(2000, 0.1);
@@ -54,14 +55,14 @@ test('sampler 0.1: the share of kept traces is binomial around 10 %, and every k
 test('with a sampled traceparent every request is kept and continues the caller\'s trace', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: FAST_EXPORT,
     config: { tracing: { sampler: 0.1 } },
   });
 
   const callers = Array.from({ length: 200 }, () => ({ traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') }));
   await load(callers.length, 8, (i) => get(`${app.url}/users/${i}`, { traceparent: `00-${callers[i]!.traceId}-${callers[i]!.spanId}-01` }));
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
 
   const servers = receiver.spans.filter((span) => span.kindName === 'SERVER');
   assert.equal(servers.length, callers.length);
@@ -76,7 +77,8 @@ test('with a sampled traceparent every request is kept and continues the caller\
 test('outgoing requests are traced as client spans in the same trace; health checks are not traced', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: FAST_EXPORT,
   });
   await get(`${app.url}/health`);
   await get(`${app.url}/outgoing`);
@@ -97,7 +99,8 @@ test('outgoing requests are traced as client spans in the same trace; health che
 test('Server-Timing carries the traceparent of the response\'s trace when enabled', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
-    env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: FAST_EXPORT,
     config: { tracing: { serverTiming: true } },
   });
   const response = await get(`${app.url}/users/7`);
@@ -111,11 +114,11 @@ test('protocol http/json sends OTLP/JSON; http/protobuf is the default', async (
   const receiver = await receiverFor(t);
   for (const protocol of ['http/protobuf', 'http/json']) {
     const app = await startApp(t, fixture('express-app.cjs'), {
-      env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...(protocol === 'http/json' ? { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol } : {}) },
+      receiver,
+      env: { ...FAST_EXPORT, ...(protocol === 'http/json' ? { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol } : {}) },
     });
     await get(`${app.url}/users/1`);
-    app.child.kill('SIGTERM');
-    await app.exited;
+    await app.stop();
   }
   const types = receiver.requests.filter((request) => request.path === '/v1/traces').map((request) => request.contentType);
   assert.deepEqual(types, ['application/x-protobuf', 'application/json']);
@@ -125,7 +128,8 @@ test('protocol http/json sends OTLP/JSON; http/protobuf is the default', async (
 test('an ESM app importing express and node:http gets route spans and client spans', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.mjs'), {
-    env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
+    env: FAST_EXPORT,
   });
   await get(`${app.url}/outgoing`);
   await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'SERVER').length >= 2, { timeoutMs: 10_000 });
@@ -138,7 +142,7 @@ test('an ESM app importing express and node:http gets route spans and client spa
 
 test('the CJS app is reported as CJS at start and gets express spans too', async (t) => {
   const receiver = await receiverFor(t);
-  const app = await startApp(t, fixture('express-app.cjs'), { env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+  const app = await startApp(t, fixture('express-app.cjs'), { receiver, env: FAST_EXPORT });
   await get(`${app.url}/users/1`);
   await receiver.waitFor((r) => r.spans.some((span) => span.scope.name === '@opentelemetry/instrumentation-express'), { timeoutMs: 10_000 });
   assert.match(app.stderr(), / CJS, service /);
@@ -146,7 +150,7 @@ test('the CJS app is reported as CJS at start and gets express spans too', async
 
 test('ESM named imports of node:http are instrumented through the loader hook', async (t) => {
   const receiver = await receiverFor(t);
-  const app = await startApp(t, fixture('esm-named-imports.mjs'), { env: { ...FAST_EXPORT, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+  const app = await startApp(t, fixture('esm-named-imports.mjs'), { receiver, env: FAST_EXPORT });
   await get(`${app.url}/outgoing`);
   await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'SERVER').length >= 2, { timeoutMs: 10_000 });
   const client = receiver.spans.find((span) => span.kindName === 'CLIENT');

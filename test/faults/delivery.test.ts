@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricsSummary } from '../../src/metrics/prometheus/summary.js';
-import { type RunningApp, fixture, get, startApp } from '../helpers/app.js';
+import { type RunningApp, fixture, startApp } from '../helpers/app.js';
+import { get } from '../helpers/http.js';
+import { freePort, refusedUrl } from '../helpers/net.js';
 import { type OtlpReceiver, receiverFor } from '../helpers/otlp-receiver.js';
-import { freePort } from '../helpers/prometheus.js';
 import { perWindow, rateLoad } from '../helpers/rate-load.js';
 import { type Delivery, deliveryOf, scrape, settledDelivery, settledOf, sum } from '../helpers/delivery.js';
 import { pollUntil } from '../helpers/timing.js';
@@ -239,10 +240,9 @@ test('case 2: 503 for 30 s then recovery: the app keeps its throughput, what end
 test('case 11 (drops): a log flood with the OTLP log receiver down keeps every line on stdout and counts the drops', async (t) => {
   const receiver = await receiverFor(t);
   const metricsPort = await freePort();
-  const deadPort = await freePort(); // nothing listens: connections are refused
   const config = configFor(receiver, metricsPort, { logs: true });
   const running = await startApp(t, app, {
-    config: { ...config, tracing: { enabled: false }, logging: { ...config.logging, otlp: { endpoint: `http://127.0.0.1:${deadPort}/v1/logs` } } },
+    config: { ...config, tracing: { enabled: false }, logging: { ...config.logging, otlp: { endpoint: `${await refusedUrl()}/v1/logs` } } },
   });
   const FLOOD = 20_000;
   const REQUESTS = 3;

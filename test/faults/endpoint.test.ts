@@ -10,7 +10,7 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { openEndpointWarning } from '../../src/metrics/prometheus/access.js';
 import { CALLBACK_TIMEOUT_MS } from '../../src/metrics/observable-guard.js';
 import { type RunningApp, fixture, runToEnd, startApp } from '../helpers/app.js';
-import { freePort } from '../helpers/prometheus.js';
+import { freePort } from '../helpers/net.js';
 import { sleepAtLeast } from '../helpers/timing.js';
 import { recordCase } from './report.js';
 

@@ -5,9 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { once } from 'node:events';
-import { fixture, get, type RunningApp, spawnApp, startApp } from '../helpers/app.js';
-import { type OtlpReceiver, type OtlpReceiverOptions, type ReceivedRequest, receiverFor, refusedUrl } from '../helpers/otlp-receiver.js';
+import { fixture, type RunningApp, spawnApp, startApp } from '../helpers/app.js';
+import { stopChild } from '../helpers/child.js';
+import { get } from '../helpers/http.js';
+import { refusedUrl } from '../helpers/net.js';
+import { type OtlpReceiver, type OtlpReceiverOptions, type ReceivedRequest, receiverFor } from '../helpers/otlp-receiver.js';
 import { pollUntil, sleepAtLeast } from '../helpers/timing.js';
 import { recordCase } from './report.js';
 
@@ -19,7 +21,6 @@ const CONFIG = {
   logging: { outputs: ['console', 'otlp'], otlp: { timeoutMs: EXPORT_DEADLINE_MS } },
   shutdown: { timeoutMs: SHUTDOWN_MS },
 };
-const envFor = (endpoint: string) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
 
 interface Stats { fds: number; handles: number }
 async function stats(app: RunningApp): Promise<Stats> {
@@ -36,24 +37,21 @@ const exportRequests = (requests: readonly ReceivedRequest[]) => requests.filter
 
 /** Time from SIGTERM to exit, the receiver in its fault mode and spans buffered. */
 async function sigtermExit(t: TestContext, endpoint: string, config: object = CONFIG): Promise<number> {
-  const app = await startApp(t, fixture('fault-app.cjs'), { env: envFor(endpoint), config });
+  const app = await startApp(t, fixture('fault-app.cjs'), { receiver: { url: endpoint }, config });
   await traffic(app, 600);
   const started = performance.now();
-  app.child.kill('SIGTERM');
-  const exit = await app.exited;
+  const exit = await app.stop();
   assert.deepEqual(exit, { code: null, signal: 'SIGTERM' });
   return performance.now() - started;
 }
 
 /** Time from the app's last piece of work to its exit when its loop runs dry (killed past `giveUpMs`). */
 async function normalEndExit(endpoint: string, config: object = CONFIG, giveUpMs = SHUTDOWN_MS + 10_000): Promise<number> {
-  const child = spawnApp(fixture('fault-app-ends.cjs'), { env: envFor(endpoint), config });
+  const child = spawnApp(fixture('fault-app-ends.cjs'), { receiver: { url: endpoint }, config });
   let stdout = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
-  const killer = setTimeout(() => child.kill('SIGKILL'), giveUpMs);
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const { code } = await stopChild(child, null, giveUpMs);
   const ended = Date.now();
-  clearTimeout(killer);
   const done = Number(/^done (\d+)$/m.exec(stdout)?.[1]);
   assert.ok(done > 0, `no 'done' line in stdout:\n${stdout.slice(-500)}`);
   return code === 0 ? ended - done : Infinity;
@@ -65,7 +63,7 @@ for (const [id, title, mode] of [
 ] as const) {
   test(`case ${id}: ${title} — exports end at their deadline with their sockets closed, nothing leaks, exits stay bounded`, async (t) => {
     const receiver = await receiverFor(t);
-    const app = await startApp(t, fixture('fault-app.cjs'), { env: envFor(receiver.url), config: CONFIG });
+    const app = await startApp(t, fixture('fault-app.cjs'), { receiver, config: CONFIG });
     await traffic(app, 1000);
     await receiver.waitFor((r) => r.spans.length > 0 && r.logs.length > 0, { description: 'healthy exports of spans and logs' });
     await sleepAtLeast(500);
@@ -88,8 +86,7 @@ for (const [id, title, mode] of [
     const lifetimes = faulted().map((request) => (request.closedAt ?? Infinity) - request.startedAt);
     const longest = Math.max(...lifetimes);
     const closedByClient = faulted().filter((request) => request.closedBy === 'client').length;
-    app.child.kill('SIGTERM');
-    await app.exited;
+    await app.stop();
 
     const sigterm = await sigtermExit(t, await faultyEndpoint(t, mode as OtlpReceiverOptions));
     const normal = await normalEndExit(await faultyEndpoint(t, mode as OtlpReceiverOptions));
@@ -138,15 +135,14 @@ test('case 5a: refused, reset, > 4 MiB response, 400/401/413 — no crash, one r
   const problems: string[] = [];
   for (const [name, mode, nonRetryable] of ERROR_MODES) {
     const { url, receiver } = await endpointFor(t, mode);
-    const app = await startApp(t, fixture('fault-app.cjs'), { env: { ...envFor(url), OTEL_LOG_LEVEL: 'debug' }, config: CONFIG });
+    const app = await startApp(t, fixture('fault-app.cjs'), { receiver: { url }, env: { OTEL_LOG_LEVEL: 'debug' }, config: CONFIG });
     await get(`${app.url}/one-batch`);
     if (receiver) await receiver.waitFor((r) => r.requests.some((request) => request.signal === 'traces'), { description: 'the span export' });
     // A retry would come ~1 s after the failure; counted before anything else makes spans.
     await sleepAtLeast(2000);
     const traceRequests = receiver?.requests.filter((request) => request.signal === 'traces').length ?? 0;
     const stillServing = (await get(`${app.url}/stats`)).status === 200;
-    app.child.kill('SIGTERM');
-    const exit = await app.exited;
+    const exit = await app.stop();
     const quoted = /HTTP \d{3} \((rejected: x+)…\)/.exec(app.stderr())?.[1];
     rows.push(`${name}: ${receiver ? `${traceRequests} span request(s) for 1 batch, ` : ''}${quoted ? `warning quotes ${quoted.length} chars, ` : ''}exit ${exit.signal ?? exit.code}`);
     if (!stillServing || exit.signal !== 'SIGTERM') problems.push(`${name}: app hurt (serving ${stillServing}, exit ${JSON.stringify(exit)})`);
@@ -169,10 +165,9 @@ test('case 5b: refused, reset, > 4 MiB response, 400/401/413 — no start-up del
   // Best of three, alternating with a healthy receiver: the machine is shared, single start-ups are noisy.
   const startup = async (url: string) => {
     const started = performance.now();
-    const app = await startApp(t, fixture('fault-app.cjs'), { env: envFor(url), config: CONFIG });
+    const app = await startApp(t, fixture('fault-app.cjs'), { receiver: { url }, config: CONFIG });
     const ms = performance.now() - started;
-    app.child.kill('SIGKILL');
-    await app.exited;
+    await app.stop('SIGKILL');
     return ms;
   };
   const healthy = (await receiverFor(t)).url;

@@ -5,19 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { fixture, get, registerPath, runToEnd, startApp } from '../helpers/app.js';
-import { receiverFor } from '../helpers/otlp-receiver.js';
+import { fixture, registerPath, runToEnd, startApp } from '../helpers/app.js';
+import { get } from '../helpers/http.js';
+import { type OtlpReceiver, receiverFor } from '../helpers/otlp-receiver.js';
 import { recordCase } from './report.js';
 
 const preload = fixture('report-connections.mjs');
 const attempts = (stderr: string) => [...stderr.matchAll(/^\[connection-attempt\] (\S+)$/gm)].map((match) => match[1]!);
 const beaconLines = /^\[beacon\].*\n?/gm;
 
-async function signalExit(t: TestContext, script: string, signal: NodeJS.Signals, bare: boolean, endpoint: string) {
-  const app = await startApp(t, fixture(script), { bare, env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } });
+async function signalExit(t: TestContext, script: string, signal: NodeJS.Signals, bare: boolean, receiver: OtlpReceiver) {
+  const app = await startApp(t, fixture(script), { bare, receiver });
   await get(`${app.url}/users/1`);
-  app.child.kill(signal);
-  return app.exited;
+  return app.stop(signal);
 }
 
 test('case L1: exit statuses on SIGTERM/SIGINT, the app\'s own handler and crashes are those of a bare run', async (t) => {
@@ -30,17 +30,16 @@ test('case L1: exit statuses on SIGTERM/SIGINT, the app\'s own handler and crash
     passed &&= same;
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    compare(`${signal} (shell status ${signal === 'SIGTERM' ? 143 : 130})`, await signalExit(t, 'express-app.cjs', signal, true, receiver.url), await signalExit(t, 'express-app.cjs', signal, false, receiver.url));
+    compare(`${signal} (shell status ${signal === 'SIGTERM' ? 143 : 130})`, await signalExit(t, 'express-app.cjs', signal, true, receiver), await signalExit(t, 'express-app.cjs', signal, false, receiver));
   }
-  compare('SIGTERM, app handler sets exitCode 3', await signalExit(t, 'express-app-own-handler.cjs', 'SIGTERM', true, receiver.url), await signalExit(t, 'express-app-own-handler.cjs', 'SIGTERM', false, receiver.url));
+  compare('SIGTERM, app handler sets exitCode 3', await signalExit(t, 'express-app-own-handler.cjs', 'SIGTERM', true, receiver), await signalExit(t, 'express-app-own-handler.cjs', 'SIGTERM', false, receiver));
   for (const [what, code] of <[string, string][]>[
     ['uncaught exception', "setTimeout(() => { throw new Error('boom-uncaught') }, 10)"],
     ['unhandled rejection', "setTimeout(() => Promise.reject(new Error('boom-rejected')), 10)"],
     ['process.exit(7) in a timer', 'setTimeout(() => process.exit(7), 10)'],
   ]) {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
-    const bare = await runToEnd(['-e', code!], { bare: true, env });
-    const beacon = await runToEnd(['-e', code!], { env });
+    const bare = await runToEnd(['-e', code!], { bare: true, receiver });
+    const beacon = await runToEnd(['-e', code!], { receiver });
     // The app's own stderr (Beacon's lines aside) is the same: same message, same stack frames.
     const appStderr = (stderr: string) => stderr.replace(beaconLines, '').replace(/\(node:\d+\)/g, '(node:PID)');
     compare(what, bare.exit, beacon.exit, appStderr(bare.stderr) === appStderr(beacon.stderr));
@@ -58,17 +57,12 @@ test('case L1: exit statuses on SIGTERM/SIGINT, the app\'s own handler and crash
 
 test('case L2: no network I/O at import — nothing but the start-up probe of the trace endpoint', async (t) => {
   const receiver = await receiverFor(t);
-  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
   const config = { logging: { outputs: ['console', 'otlp'] }, metrics: { exporters: ['prometheus', 'otlp'] } };
   // The preload comes first, so that it sees whatever the register entry does; the app dies
   // by SIGKILL half a second in, before any exit flush could send something.
   const app = ['--import', preload, '--import', registerPath, '-e', "setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500)"];
-  const run = await runToEnd(app, { bare: true, env, config });
-  const quiet = await runToEnd(app, {
-    bare: true,
-    env: { ...env, OTEL_TRACES_EXPORTER: 'none' },
-    config,
-  });
+  const run = await runToEnd(app, { bare: true, receiver, config });
+  const quiet = await runToEnd(app, { bare: true, receiver, env: { OTEL_TRACES_EXPORTER: 'none' }, config });
   const probe = `127.0.0.1:${new URL(receiver.url).port}`;
   const passed = run.exit.signal === 'SIGKILL' && attempts(run.stderr).every((to) => to === probe) && attempts(run.stderr).length <= 1 && receiver.requests.length === 0 && attempts(quiet.stderr).length === 0;
   recordCase({
@@ -89,13 +83,13 @@ test('case L2: no network I/O at import — nothing but the start-up probe of th
 test('case L3: during a run the app connects to nothing but the configured endpoints', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('fault-app.cjs'), {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, NODE_OPTIONS: `--import=${preload}` },
+    receiver,
+    env: { NODE_OPTIONS: `--import=${preload}` },
     config: { tracing: { sampler: 1, batch: { scheduledDelayMs: 100 } }, logging: { outputs: ['console', 'otlp'] } },
   });
   for (let i = 0; i < 20; i++) await get(`${app.url}/work`);
   await receiver.waitFor((r) => r.spans.length > 0 && r.logs.length > 0, { description: 'spans and logs' });
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
   const destinations = [...new Set(attempts(app.stderr()))];
   const allowed = `127.0.0.1:${new URL(receiver.url).port}`;
   recordCase({

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, get, startApp } from '../helpers/app.js';
+import { fixture, startApp } from '../helpers/app.js';
+import { get } from '../helpers/http.js';
 import { type ReceivedSpan, receiverFor } from '../helpers/otlp-receiver.js';
 import { recordCase } from './report.js';
 
@@ -20,7 +21,8 @@ const URL_KEYS = ['url.path', 'url.query', 'url.full', 'user_agent.original'];
 async function longestValues(t: Parameters<typeof startApp>[0], env: Record<string, string>): Promise<{ byKey: Record<string, number>; longest: number }> {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('privacy-app.mjs'), {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
+    receiver,
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
   });
   assert.equal((await get(`${app.url}${LONG_PATH}?${LONG_QUERY}`, { 'user-agent': LONG_USER_AGENT })).status, 200);
   await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'CLIENT').length >= 2 && r.spans.filter((span) => span.kindName === 'SERVER').length >= 3, {

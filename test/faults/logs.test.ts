@@ -8,9 +8,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { type AppOptions, type RunningApp, fixture, get, startApp } from '../helpers/app.js';
+import { type AppOptions, type RunningApp, fixture, startApp } from '../helpers/app.js';
+import { get } from '../helpers/http.js';
+import { refusedUrl } from '../helpers/net.js';
 import { receiverFor } from '../helpers/otlp-receiver.js';
-import { freePort } from '../helpers/prometheus.js';
 import { pollUntil, sleepAtLeast } from '../helpers/timing.js';
 import { recordCase } from './report.js';
 
@@ -192,7 +193,7 @@ test('case 11 (stdout/file): a log flood with the OTLP receiver refused or hangi
   const FLOOD = 30_000; // beyond the OTLP output's 20,000 pending records
   const hanging = await receiverFor(t);
   hanging.setOptions({ hang: true });
-  const modes = { refused: `http://127.0.0.1:${await freePort()}/v1/logs`, hanging: `${hanging.url}/v1/logs` };
+  const modes = { refused: `${await refusedUrl()}/v1/logs`, hanging: `${hanging.url}/v1/logs` };
   const kept: Record<string, { stdout: number; file: number }> = {};
   for (const [mode, endpoint] of Object.entries(modes)) {
     const dir = appDir(t);

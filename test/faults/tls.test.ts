@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, get, runToEnd, startApp } from '../helpers/app.js';
+import { fixture, runToEnd, startApp } from '../helpers/app.js';
+import { get } from '../helpers/http.js';
 import { receiverFor } from '../helpers/otlp-receiver.js';
 import { selfSignedCert } from '../helpers/tls.js';
 import { sleepAtLeast } from '../helpers/timing.js';
@@ -14,13 +15,12 @@ import { recordCase } from './report.js';
 test('case 14a: an https receiver whose CA is not trusted gets no export, nothing goes in clear, and the probe says the handshake failed', async (t) => {
   const receiver = await receiverFor(t, {}, selfSignedCert());
   const app = await startApp(t, fixture('fault-app.cjs'), {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    receiver,
     config: { tracing: { sampler: 1, otlp: { timeoutMs: 1000 }, batch: { scheduledDelayMs: 100 } }, logging: { outputs: ['console', 'otlp'] } },
   });
   for (let i = 0; i < 10; i++) await get(`${app.url}/work`);
   await sleepAtLeast(1500);
-  app.child.kill('SIGTERM');
-  await app.exited;
+  await app.stop();
   const probe = /trace endpoint \S+ does not answer \(TLS handshake failed: ([A-Z_]+)\)/.exec(app.stderr())?.[1];
   // The delivery report names the TLS failure: "spans: 10 failed (DEPTH_ZERO_SELF_SIGNED_CERT) …".
   const exportError = /\[beacon\] spans: [\d,]+ failed \(([A-Z_]*SELF_SIGNED[A-Z_]*)\)/.exec(app.stderr())?.[1];

@@ -1,15 +1,15 @@
 /**
  * Runs a fixture app the way a user runs theirs: `node --import <register> app`, in a
- * child process with IPC, and waits for it to report its port.
+ * child process with IPC, and waits for it to report its port (`process.send({ port })`
+ * once it listens: no parsing of what it prints).
  */
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type Exit, exitOf, stopChild } from './child.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const registerPath = join(repoRoot, 'dist', 'register.js');
@@ -20,13 +20,17 @@ export interface RunningApp {
   port: number;
   url: string;
   /** Resolves when the process ends. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<Exit>;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit; SIGKILL if it has not ended 15 s later (see stopChild). */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
   stdout(): string;
   stderr(): string;
 }
 
 export interface AppOptions {
   env?: Record<string, string>;
+  /** Where every signal is exported (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. an OtlpReceiver. */
+  receiver?: { url: string };
   /** Written to a temp JSON file and passed as BEACON_CONFIG. */
   config?: object;
   /** Run without Beacon (baseline for exit-status comparisons). */
@@ -61,7 +65,7 @@ export function configFile(config: object): string {
 
 /** `node [--import register] ...args` with a clean env and the config written to a file. */
 function spawnNode(args: string[], options: AppOptions, stdio: StdioOptions): ChildProcess {
-  const env = cleanEnv(options.env);
+  const env = cleanEnv({ ...(options.receiver ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.receiver.url } : {}), ...options.env });
   if (options.config) env.BEACON_CONFIG = configFile(options.config);
   const command = [options.node ?? process.execPath, ...(options.bare ? args : ['--import', registerPath, ...args])];
   if (options.unprivileged) command.unshift('unshare', '--user');
@@ -73,7 +77,7 @@ export function spawnApp(script: string, options: AppOptions = {}): ChildProcess
 }
 
 export interface Finished {
-  exit: { code: number | null; signal: NodeJS.Signals | null };
+  exit: Exit;
   stdout: string;
   stderr: string;
 }
@@ -85,8 +89,7 @@ export async function runToEnd(args: string[], options: AppOptions = {}): Promis
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code, signal] = await once(child, 'exit');
-  return { exit: { code: code as number | null, signal: signal as NodeJS.Signals | null }, stdout, stderr };
+  return { exit: await exitOf(child), stdout, stderr };
 }
 
 export async function startApp(t: TestContext, script: string, options: AppOptions = {}): Promise<RunningApp> {
@@ -95,10 +98,9 @@ export async function startApp(t: TestContext, script: string, options: AppOptio
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  const exited = exitOf(child);
+  // Whatever a test left running is killed at once: its test is over, a graceful end would only cost time.
+  t.after(() => stopChild(child, 'SIGKILL'));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`app did not start within 15 s\nstderr: ${stderr}`)), 15_000);
     child.once('message', (message: { port: number }) => {
@@ -110,41 +112,9 @@ export async function startApp(t: TestContext, script: string, options: AppOptio
       reject(new Error(`app exited before listening (code ${code}, signal ${signal})\nstderr: ${stderr}`));
     });
   });
-  return { child, port, url: `http://127.0.0.1:${port}`, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-export interface Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-export function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent: keepAliveAgent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.end();
-  });
-}
-
-const keepAliveAgent = new Agent({ keepAlive: true, maxSockets: 16 });
-
-/** Sends `count` requests, `concurrency` at a time; returns the responses in order. */
-export async function load(count: number, concurrency: number, makeRequest: (index: number) => Promise<Response>): Promise<Response[]> {
-  const responses: Response[] = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next++;
-      responses[index] = await makeRequest(index);
-    }
+  return {
+    child, port, url: `http://127.0.0.1:${port}`, exited,
+    stop: (signal = 'SIGTERM') => stopChild(child, signal),
+    stdout: () => stdout, stderr: () => stderr,
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return responses;
 }

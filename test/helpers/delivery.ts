@@ -3,7 +3,7 @@
  * app's /metrics, per signal, and a wait until every item has settled.
  */
 import assert from 'node:assert/strict';
-import { get } from './app.js';
+import { get } from './http.js';
 import { pollUntil } from './timing.js';
 
 type Labels = Record<string, string>;

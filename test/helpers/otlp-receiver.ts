@@ -243,15 +243,6 @@ export async function receiverFor(t: TestContext, options: OtlpReceiverOptions =
 /** A key and certificate: with one, the receiver speaks HTTPS (see tls.ts for a self-signed one). */
 export interface TlsIdentity { key: string; cert: string }
 
-/** A URL on 127.0.0.1 where nothing listens (a port bound, then released). */
-export async function refusedUrl(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
-
 export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}, tls?: TlsIdentity): Promise<OtlpReceiver> {
   protoRoot(); // fail fast if the vendored protos are missing
   let options = { ...initialOptions };

@@ -10,7 +10,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { freePort } from './prometheus.js';
+import { stopChild } from './child.js';
+import { freePort } from './net.js';
 
 function binDir(): string {
   const root = '/usr/lib/postgresql';
@@ -34,10 +35,8 @@ export async function startPostgres(t: TestContext): Promise<{ port: number }> {
     cwd: dir,
     stdio: 'ignore',
   });
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   t.after(async () => {
-    server.kill('SIGINT'); // fast shutdown
-    await exited;
+    await stopChild(server, 'SIGINT'); // PostgreSQL's fast shutdown
     rmSync(dir, { recursive: true, force: true });
   });
   for (const until = Date.now() + 15_000; Date.now() < until; ) {

@@ -4,12 +4,14 @@
  * When the binary is missing the test fails with a message saying how to install it.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { stopChild } from './child.js';
+import { get } from './http.js';
+import { sleep } from './timing.js';
+import { freePort } from './net.js';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -33,17 +35,6 @@ export interface RunningPrometheus {
 }
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BIN ?? 'prometheus';
-
-/** A port nobody listens on right now (Prometheus targets cannot be port 0). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 export async function startPrometheus(t: TestContext, targets: readonly string[], jobName = 'app'): Promise<RunningPrometheus> {
   const probe = spawnSync(PROMETHEUS_BINARY, ['--version'], { encoding: 'utf8' });
@@ -84,12 +75,7 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
   child.stdout!.on('data', (chunk: Buffer) => (logs += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (logs += chunk));
   t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await once(child, 'exit');
-      clearTimeout(killer);
-    }
+    await stopChild(child, 'SIGTERM', 5000);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -97,15 +83,15 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${logs}`);
-    const ready = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
+    const ready = await get(`${url}/-/ready`).then((response) => response.status === 200, () => false);
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`prometheus not ready within 20 s:\n${logs}`);
     await sleep(100);
   }
 
   const api = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${url}${path}`);
-    const body = (await response.json()) as { status: string; data: T; error?: string };
+    const response = await get(`${url}${path}`);
+    const body = JSON.parse(response.body) as { status: string; data: T; error?: string };
     if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error ?? response.status}`);
     return body.data;
   };
@@ -128,5 +114,3 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
     logs: () => logs,
   };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

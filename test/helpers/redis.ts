@@ -5,17 +5,14 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import type { TestContext } from 'node:test';
-import { freePort } from './prometheus.js';
+import { stopChild } from './child.js';
+import { freePort } from './net.js';
 
 export async function startRedis(t: TestContext): Promise<{ port: number }> {
   const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   server.once('error', () => undefined); // reported below as "did not start"
-  t.after(async () => {
-    server.kill('SIGTERM');
-    await exited;
-  });
+  t.after(() => stopChild(server));
   for (const until = Date.now() + 10_000; Date.now() < until; ) {
     if (await answersPing(port)) return { port };
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Attributes, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { REDACTED, secretMatcher } from '../src/secrets.js';
-import { PrivacyProcessor } from '../src/tracing/privacy-processor.js';
+import { REDACTED, secretMatcher } from '../../src/secrets.js';
+import { PrivacyProcessor } from '../../src/tracing/privacy-processor.js';
 
 function exportedSpan(record: (span: ReturnType<ReturnType<TracerProvider['getTracer']>['startSpan']>) => void, attributeValueLengthLimit = Infinity) {
   const exporter = new InMemorySpanExporter();

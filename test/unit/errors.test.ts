@@ -10,11 +10,11 @@ import { test } from 'node:test';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import ts from 'typescript';
-import { BeaconConfigError, BeaconError, ErrorCodes, Instrumented, instrument, metrics, metricsHandler, resolveConfig } from '../src/index.js';
-import { ipMatcher } from '../src/http/cidr.js';
-import { meterProviderChanged } from '../src/metrics/api/binding.js';
-import { PullReader } from '../src/metrics/prometheus/pull-reader.js';
-import { repoRoot } from './helpers/app.js';
+import { BeaconConfigError, BeaconError, ErrorCodes, Instrumented, instrument, metrics, metricsHandler, resolveConfig } from '../../src/index.js';
+import { ipMatcher } from '../../src/http/cidr.js';
+import { meterProviderChanged } from '../../src/metrics/api/binding.js';
+import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
+import { repoRoot } from '../helpers/app.js';
 
 const { INVALID_VALUE, UNKNOWN_KEY, METRIC_KIND_CONFLICT, DECORATOR_TARGET } = ErrorCodes;
 

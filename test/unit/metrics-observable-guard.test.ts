@@ -6,12 +6,12 @@ import { format } from 'node:util';
 import { setImmediate } from 'node:timers/promises';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
-import { metrics } from '../src/metrics/api/index.js';
-import { meterProviderChanged } from '../src/metrics/api/binding.js';
-import { GuardedMeterProvider } from '../src/metrics/observable-guard.js';
-import { PullReader } from '../src/metrics/prometheus/pull-reader.js';
-import { toPrometheusNames } from '../src/metrics/prometheus/names.js';
-import { PrometheusText } from '../src/metrics/prometheus/text.js';
+import { metrics } from '../../src/metrics/api/index.js';
+import { meterProviderChanged } from '../../src/metrics/api/binding.js';
+import { GuardedMeterProvider } from '../../src/metrics/observable-guard.js';
+import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
+import { toPrometheusNames } from '../../src/metrics/prometheus/names.js';
+import { PrometheusText } from '../../src/metrics/prometheus/text.js';
 
 const reported: string[] = [];
 setGlobalErrorHandler((error) => reported.push((error as Error).message));

@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type BeaconConfig, resolveConfig } from '../src/index.js';
-import { INSTRUMENTATION_CATALOG } from '../src/config/instrumentation-catalog.js';
-import { createInstrumentations } from '../src/instrumentations/load.js';
-import { defaultSecrets, secretMatcher } from '../src/secrets.js';
-import { repoRoot } from './helpers/app.js';
+import { type BeaconConfig, resolveConfig } from '../../src/index.js';
+import { INSTRUMENTATION_CATALOG } from '../../src/config/instrumentation-catalog.js';
+import { createInstrumentations } from '../../src/instrumentations/load.js';
+import { defaultSecrets, secretMatcher } from '../../src/secrets.js';
+import { repoRoot } from '../helpers/app.js';
 
 // Resolved the way the loader resolves them: as Beacon's own dependencies.
 const requireInstrumentation = createRequire(import.meta.url);

@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createLogger, logger } from '../src/logging/logger.js';
-import { type Line, SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from './fixtures/logging-helpers.js';
+import { createLogger, logger } from '../../src/logging/logger.js';
+import { get } from '../helpers/http.js';
+import { type Line, SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from '../helpers/logging.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -157,7 +158,7 @@ async function logLiveRequest(headers: Record<string, string>): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  await (await fetch(`http://127.0.0.1:${port}/`, { headers })).text();
+  await get(`http://127.0.0.1:${port}/`, headers);
   await new Promise((resolve) => server.close(resolve));
 }
 

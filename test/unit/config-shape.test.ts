@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BeaconConfigError, defineConfig, resolveConfig, type BeaconConfig } from '../src/index.js';
-import type { Check } from '../src/config/checks.js';
-import { defaultConfig } from '../src/config/defaults.js';
-import { configSchema, otlpTarget } from '../src/config/schema.js';
+import { BeaconConfigError, defineConfig, resolveConfig, type BeaconConfig } from '../../src/index.js';
+import type { Check } from '../../src/config/checks.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { configSchema, otlpTarget } from '../../src/config/schema.js';
 
 type SchemaNode = Check<unknown> & { shape?: Record<string, SchemaNode> };
 

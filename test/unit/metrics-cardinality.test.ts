@@ -2,9 +2,9 @@
 // per-metric views set buckets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { metrics } from '../src/metrics/api/index.js';
-import { metricsText } from '../src/metrics/prometheus/app-handler.js';
-import { startMetricsModule } from './helpers/metrics-endpoint.js';
+import { metrics } from '../../src/metrics/api/index.js';
+import { metricsText } from '../../src/metrics/prometheus/app-handler.js';
+import { startMetricsModule } from '../helpers/metrics-endpoint.js';
 
 test('cardinality limit: series beyond the limit land in one visible overflow series; views set buckets', async (t) => {
   await startMetricsModule(t, {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
-import { createLogger, logger } from '../src/logging/logger.js';
-import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from './fixtures/logging-helpers.js';
-import { receiverFor } from './helpers/otlp-receiver.js';
-import { freePort } from './helpers/prometheus.js';
+import { createLogger, logger } from '../../src/logging/logger.js';
+import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from '../helpers/logging.js';
+import { receiverFor } from '../helpers/otlp-receiver.js';
+import { refusedUrl } from '../helpers/net.js';
 
 /** Collects Beacon's diagnostic warnings for the duration of a test. */
 function captureWarnings(t: { after(fn: () => void): void }): string[] {
@@ -77,10 +77,9 @@ test('otlp: records carry severity, body, attributes, resource and the trace con
 
 test('an unreachable collector: the file output still gets every line and nothing throws', async (t) => {
   const dir = tempDir(t);
-  const port = await freePort(); // nothing listens there
   const logging = await startLoggingFor(t, {
     outputs: ['otlp', 'file'],
-    otlp: { endpoint: `http://127.0.0.1:${port}/v1/logs`, timeoutMs: 1000 },
+    otlp: { endpoint: `${await refusedUrl()}/v1/logs`, timeoutMs: 1000 },
     file: { path: join(dir, 'app.log'), size: null, frequency: null },
   });
   for (let i = 0; i < 100; i++) assert.doesNotThrow(() => logger.info({ seq: i }, 'line'));

@@ -14,8 +14,9 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { receiverFor, startOtlpReceiver } from './helpers/otlp-receiver.js';
-import type { OtlpReceiver } from './helpers/otlp-receiver.js';
+import { post } from '../helpers/http.js';
+import { receiverFor, startOtlpReceiver } from '../helpers/otlp-receiver.js';
+import type { OtlpReceiver } from '../helpers/otlp-receiver.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'receiver-test', 'service.version': '9.9.9' });
 const PARENT_ATTRIBUTES = {
@@ -295,14 +296,10 @@ test('accepts hand-written OTLP/JSON with snake_case field names and enum names'
     }],
   };
 
-  const response = await fetch(`${receiver.url}/v1/traces`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-    body: JSON.stringify(body),
-  });
+  const response = await post(`${receiver.url}/v1/traces`, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8' });
 
   assert.equal(response.status, 200);
-  assert.deepEqual(await response.json(), {});
+  assert.deepEqual(JSON.parse(response.body), {});
   const [span] = receiver.spans;
   assert.ok(span);
   assert.equal(span.traceId, '5b8efff798038103d269b633813fc60c');
@@ -318,9 +315,9 @@ test('accepts hand-written OTLP/JSON with snake_case field names and enum names'
 test('rejects unknown paths and content types with a recorded reason', async (t) => {
   const receiver = await receiverFor(t);
 
-  const wrongPath = await fetch(`${receiver.url}/v1/profiles`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-  const wrongType = await fetch(`${receiver.url}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
-  const garbage = await fetch(`${receiver.url}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
+  const wrongPath = await post(`${receiver.url}/v1/profiles`, {});
+  const wrongType = await post(`${receiver.url}/v1/logs`, 'hi', { 'Content-Type': 'text/plain' });
+  const garbage = await post(`${receiver.url}/v1/logs`, new Uint8Array([0xff, 0xff, 0xff]), { 'Content-Type': 'application/x-protobuf' });
 
   assert.deepEqual([wrongPath.status, wrongType.status, garbage.status], [404, 415, 400]);
   assert.deepEqual(receiver.requests.map((r) => r.statusCode), [404, 415, 400]);

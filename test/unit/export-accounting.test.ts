@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { ExportHeldBackError } from '../src/export/backoff-exporter.js';
-import { ExportDeadlineError } from '../src/export/deadline-exporter.js';
-import { startDeliveryReport } from '../src/export/delivery-report.js';
-import { AccountedExporter, DeliveryAccounts, ExportRejectedError, batchLength } from '../src/export/export-accounting.js';
-import { pollUntil, sleepAtLeast } from './helpers/timing.js';
+import { ExportHeldBackError } from '../../src/export/backoff-exporter.js';
+import { ExportDeadlineError } from '../../src/export/deadline-exporter.js';
+import { startDeliveryReport } from '../../src/export/delivery-report.js';
+import { AccountedExporter, DeliveryAccounts, ExportRejectedError, batchLength } from '../../src/export/export-accounting.js';
+import { pollUntil, sleepAtLeast } from '../helpers/timing.js';
 
 /** upstream's OTLPExporterError, as the OTLP exporters hand it over. */
 class OTLPExporterError extends Error {

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { toPrometheusNames } from '../src/metrics/prometheus/names.js';
-import { PrometheusText } from '../src/metrics/prometheus/text.js';
-import { PullReader } from '../src/metrics/prometheus/pull-reader.js';
-import { ScrapeCache } from '../src/metrics/prometheus/scrape-cache.js';
-import type { Body } from '../src/metrics/prometheus/scrape-body.js';
+import { toPrometheusNames } from '../../src/metrics/prometheus/names.js';
+import { PrometheusText } from '../../src/metrics/prometheus/text.js';
+import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
+import { ScrapeCache } from '../../src/metrics/prometheus/scrape-cache.js';
+import type { Body } from '../../src/metrics/prometheus/scrape-body.js';
 
 /** A provider with `series` histogram label sets and a gauge that counts collections. */
 function setup(series: number) {

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { Backoff } from '../src/export/backoff.js';
-import { BackoffExporter } from '../src/export/backoff-exporter.js';
-import { DeliveryQueue } from '../src/export/delivery-queue.js';
-import { AccountedExporter, DeliveryAccounts, batchLength } from '../src/export/export-accounting.js';
-import { pollUntil } from './helpers/timing.js';
+import { Backoff } from '../../src/export/backoff.js';
+import { BackoffExporter } from '../../src/export/backoff-exporter.js';
+import { DeliveryQueue } from '../../src/export/delivery-queue.js';
+import { AccountedExporter, DeliveryAccounts, batchLength } from '../../src/export/export-accounting.js';
+import { pollUntil } from '../helpers/timing.js';
 
 interface Item {
   n: number;
@@ -88,7 +88,7 @@ test('an explicit flush sends what is queued even while backing off', async () =
   const { queue } = queueFor(backend, 100, backoff);
   backoff.failed(); // a minute of backoff
   for (let n = 0; n < 5; n++) queue.add({ n });
-  const { duringExplicitFlush } = await import('../src/export/explicit-flush.js');
+  const { duringExplicitFlush } = await import('../../src/export/explicit-flush.js');
   const flushed = duringExplicitFlush(() => queue.flush());
   assert.equal(backend.requests(), 1);
   backend.answer(true);

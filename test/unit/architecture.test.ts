@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { globSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from './helpers/app.js';
+import { repoRoot } from '../helpers/app.js';
 
 /** Lowest first. A unit is a folder of src/ or a single file at its top. */
 const FLOORS: readonly (readonly string[])[] = [

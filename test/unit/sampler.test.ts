@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace';
-import { resolveConfig, type SamplerOptions } from '../src/index.js';
-import { createSampler, TokenBucket } from '../src/tracing/sampler.js';
+import { resolveConfig, type SamplerOptions } from '../../src/index.js';
+import { createSampler, TokenBucket } from '../../src/tracing/sampler.js';
 
 function samplerFor(options: SamplerOptions | number) {
   return createSampler(resolveConfig({ tracing: { sampler: options } }).config.tracing.sampler);

@@ -3,12 +3,14 @@
 import assert from 'node:assert/strict';
 import { type IncomingMessage, request } from 'node:http';
 import { test } from 'node:test';
-import { BeaconConfigError, ErrorCodes } from '../src/errors.js';
-import { createAccessPolicy, openEndpointWarning } from '../src/metrics/prometheus/access.js';
-import { ipMatcher, parseCidr } from '../src/http/cidr.js';
-import { metricsHandler } from '../src/metrics/prometheus/app-handler.js';
-import { resolveConfig } from '../src/config/resolve.js';
-import { call, portOf, startMetricsModule } from './helpers/metrics-endpoint.js';
+import { BeaconConfigError, ErrorCodes } from '../../src/errors.js';
+import { createAccessPolicy, openEndpointWarning } from '../../src/metrics/prometheus/access.js';
+import { ipMatcher, parseCidr } from '../../src/http/cidr.js';
+import { metricsHandler } from '../../src/metrics/prometheus/app-handler.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { call } from '../helpers/http.js';
+import { startMetricsModule } from '../helpers/metrics-endpoint.js';
+import { freePort } from '../helpers/net.js';
 
 const fakeRequest = (remoteAddress: string, headers: Record<string, string> = {}) =>
   ({ socket: { remoteAddress }, headers }) as unknown as IncomingMessage;
@@ -159,11 +161,11 @@ test('access policy: bearer and basic auth, constant-time, scheme case-insensiti
 });
 
 test("Beacon's endpoint over real sockets: IPv4-mapped peer allowed by an IPv4 rule, IPv6 peer denied with a bare 403", async (t) => {
-  const metrics = await startMetricsModule(t, {
+  const port = await freePort();
+  await startMetricsModule(t, {
     collectors: ['runtime'],
-    prometheus: { host: '::', port: 0, allowedIps: ['127.0.0.1/32'] },
+    prometheus: { host: '::', port, allowedIps: ['127.0.0.1/32'] },
   });
-  const port = portOf(metrics.destination);
   // A dual-stack server reports IPv4 clients as ::ffff:127.0.0.1.
   const allowed = await call(`http://127.0.0.1:${port}/metrics`);
   assert.equal(allowed.status, 200);
@@ -185,11 +187,11 @@ test("Beacon's endpoint over real sockets: IPv4-mapped peer allowed by an IPv4 r
 });
 
 test('IPv6 rules, trustProxy over real sockets, bearer auth, GET/HEAD only', async (t) => {
-  const metrics = await startMetricsModule(t, {
+  const port = await freePort();
+  await startMetricsModule(t, {
     collectors: ['host'],
-    prometheus: { host: '::', port: 0, allowedIps: ['::1/128', '10.0.0.0/8'], trustProxy: ['127.0.0.1'], auth: { bearerToken: 'tok' } },
+    prometheus: { host: '::', port, allowedIps: ['::1/128', '10.0.0.0/8'], trustProxy: ['127.0.0.1'], auth: { bearerToken: 'tok' } },
   });
-  const port = portOf(metrics.destination);
   const auth = { Authorization: 'Bearer tok' };
   assert.equal((await call(`http://[::1]:${port}/metrics`, { headers: auth })).status, 200);
   assert.equal((await call(`http://127.0.0.1:${port}/metrics`, { headers: auth })).status, 403);
@@ -231,8 +233,8 @@ function getRaw(port: number, path: string): Promise<{ status: number; body: str
 }
 
 test('paths match exactly: query ignored; trailing slash, case, percent-encoding and dot segments are other paths', async (t) => {
-  const metrics = await startMetricsModule(t, { collectors: ['runtime'], prometheus: { host: '127.0.0.1', port: 0, allowedIps: ['127.0.0.1'] } });
-  const port = portOf(metrics.destination);
+  const port = await freePort();
+  await startMetricsModule(t, { collectors: ['runtime'], prometheus: { host: '127.0.0.1', port, allowedIps: ['127.0.0.1'] } });
   for (const path of ['/metrics', '/metrics?name[]=up&x=%2F', '/metrics#frag']) {
     const reply = await getRaw(port, path);
     assert.equal(reply.status, 200, path);

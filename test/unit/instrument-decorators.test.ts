@@ -8,11 +8,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { DataPointType, type Histogram, MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import 'reflect-metadata'; // as NestJS loads it: the wrappers must carry a method's metadata
-import { Instrumented, instrument } from '../src/decorators/instrumented.js';
-import { metrics } from '../src/metrics/api/index.js';
-import { meterProviderChanged } from '../src/metrics/api/binding.js';
-import { PullReader } from '../src/metrics/prometheus/pull-reader.js';
-import { sleepAtLeast } from './helpers/timing.js';
+import { Instrumented, instrument } from '../../src/decorators/instrumented.js';
+import { metrics } from '../../src/metrics/api/index.js';
+import { meterProviderChanged } from '../../src/metrics/api/binding.js';
+import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
+import { sleepAtLeast } from '../helpers/timing.js';
 
 // Declared before any provider exists: must be a no-op now and record once the SDK is up.
 const early = metrics.counter('early_calls', { labels: ['kind'] });

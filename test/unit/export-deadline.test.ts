@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
-import { DeadlineExporter, ExportDeadlineError, abortExportsInFlight } from '../src/export/deadline-exporter.js';
-import { OtlpHttpExporter } from '../src/export/otlp-http.js';
-import { type OtlpReceiverOptions, receiverFor } from './helpers/otlp-receiver.js';
-import { sleepAtLeast } from './helpers/timing.js';
+import { DeadlineExporter, ExportDeadlineError, abortExportsInFlight } from '../../src/export/deadline-exporter.js';
+import { OtlpHttpExporter } from '../../src/export/otlp-http.js';
+import { type OtlpReceiverOptions, receiverFor } from '../helpers/otlp-receiver.js';
+import { sleepAtLeast } from '../helpers/timing.js';
 import type { TestContext } from 'node:test';
 
 const tracer = new TracerProvider().getTracer('export-deadline-test');
@@ -69,23 +69,25 @@ test('ending the exports in flight cancels their retry waits; exports started af
 });
 
 test("within one export, a 429's Retry-After sets the wait before the retry: seconds, an HTTP date, 0; garbage falls back to the backoff; longer than the deadline means no retry", async (t) => {
-  const gapAfterFirst = async (retryAfter: string, deadlineMs = 4000) => {
-    const { receiver, send } = await exporterFor(t, { status: 429, retryAfter }, deadlineMs);
+  // `retryAfter()` is read as the export starts, not before the receiver is up: an HTTP date is then
+  // as far ahead of the first attempt as meant, however long the start took.
+  const gapAfterFirst = async (retryAfter: () => string, deadlineMs = 4000) => {
+    const { receiver, send } = await exporterFor(t, {}, deadlineMs);
+    receiver.setOptions({ status: 429, retryAfter: retryAfter() });
     const result = await send();
     const [first, second] = receiver.requests;
     return { result, requests: receiver.requests.length, gap: second ? second.receivedAt - first!.receivedAt : null };
   };
-  const zero = await gapAfterFirst('0');
+  // Each case has its own receiver and exporter: run at once, they cost the longest wait, not the sum.
+  // An HTTP date has whole seconds: 3 s ahead is at least 2 s from now.
+  const [zero, seconds, date, garbage, tooLong] = await Promise.all([
+    gapAfterFirst(() => '0'), gapAfterFirst(() => '2'), gapAfterFirst(() => new Date(Date.now() + 3000).toUTCString()), gapAfterFirst(() => 'soon'), gapAfterFirst(() => '30', 2000),
+  ]);
   assert.equal(zero.requests, 6, 'Retry-After 0: the first attempt and 5 retries at once');
   assert.ok(zero.gap! < 500, `Retry-After 0 waited ${zero.gap} ms`);
-  const seconds = await gapAfterFirst('2');
   assert.ok(seconds.gap! >= 1900, `Retry-After 2 waited ${seconds.gap} ms`);
-  // An HTTP date has whole seconds: 3 s ahead is at least 2 s from now.
-  const date = await gapAfterFirst(new Date(Date.now() + 3000).toUTCString());
   assert.ok(date.gap! >= 1900, `Retry-After <date> waited ${date.gap} ms`);
-  const garbage = await gapAfterFirst('soon');
   assert.ok(garbage.gap! >= 700 && garbage.gap! < 3000, `Retry-After garbage: the backoff (0.8–1.2 s) waited ${garbage.gap} ms`);
-  const tooLong = await gapAfterFirst('30', 2000);
   assert.equal(tooLong.requests, 1, 'a Retry-After beyond the deadline: no retry');
   assert.equal(tooLong.result.code, ExportResultCode.FAILED);
   assert.ok(tooLong.result.ms < 1000, `gave up after ${Math.round(tooLong.result.ms)} ms instead of at once`);

@@ -7,9 +7,9 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
-import { logger } from '../src/logging/logger.js';
-import { fileLines, startLoggingFor, tempDir } from './fixtures/logging-helpers.js';
-import { pollUntil, sleepAtLeast } from './helpers/timing.js';
+import { logger } from '../../src/logging/logger.js';
+import { fileLines, startLoggingFor, tempDir } from '../helpers/logging.js';
+import { pollUntil, sleepAtLeast } from '../helpers/timing.js';
 
 test('rotation by size creates numbered files and prunes all but `keep` old ones', async (t) => {
   const dir = tempDir(t);

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ErrorCodes, resolveConfig } from '../src/index.js';
-import type { Check } from '../src/config/checks.js';
-import { ENV_VARS } from '../src/config/env.js';
-import { configSchema } from '../src/config/schema.js';
-import { repoRoot } from './helpers/app.js';
+import { ErrorCodes, resolveConfig } from '../../src/index.js';
+import type { Check } from '../../src/config/checks.js';
+import { ENV_VARS } from '../../src/config/env.js';
+import { configSchema } from '../../src/config/schema.js';
+import { repoRoot } from '../helpers/app.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 

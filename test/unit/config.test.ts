@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BeaconConfigError, ErrorCodes, resolveConfig, type BeaconConfig } from '../src/index.js';
-import { findConfigFile, loadConfigFile } from '../src/config/load.js';
+import { BeaconConfigError, ErrorCodes, resolveConfig, type BeaconConfig } from '../../src/index.js';
+import { findConfigFile, loadConfigFile } from '../../src/config/load.js';
 
 type Row = { name: string; options: unknown; error: RegExp; field: string };
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { bodyBytes, countBodyBytes } from '../src/http/body-bytes.js';
+import { bodyBytes, countBodyBytes } from '../../src/http/body-bytes.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -14,9 +14,9 @@ import {
   MeterProvider,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
-import { toPrometheusNames } from '../src/metrics/prometheus/names.js';
-import { PrometheusText } from '../src/metrics/prometheus/text.js';
-import { CollectingReader } from './helpers/collecting-reader.js';
+import { toPrometheusNames } from '../../src/metrics/prometheus/names.js';
+import { PrometheusText } from '../../src/metrics/prometheus/text.js';
+import { CollectingReader } from '../helpers/collecting-reader.js';
 
 const upstream = () => new PrometheusSerializer(undefined, false, undefined, false, true);
 

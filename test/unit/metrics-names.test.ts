@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
-import { quantile } from '../src/metrics/prometheus/histogram-math.js';
-import { prometheusName, toPrometheusNames } from '../src/metrics/prometheus/names.js';
-import { PrometheusText } from '../src/metrics/prometheus/text.js';
+import { quantile } from '../../src/metrics/prometheus/histogram-math.js';
+import { prometheusName, toPrometheusNames } from '../../src/metrics/prometheus/names.js';
+import { PrometheusText } from '../../src/metrics/prometheus/text.js';
 
 const point = <T>(value: T, attributes = {}) => ({ startTime: [0, 0] as [number, number], endTime: [1, 0] as [number, number], attributes, value });
 const sum = (name: string, unit: string, monotonic = true, points = [point(1)]): MetricData => ({
