@@ -6,6 +6,7 @@
  * main thread.
  */
 import worker = require('node:worker_threads');
-import start = require('./src/start-before-app.js');
 
-if (worker.isMainThread) start.startBeforeApp();
+// Required only here: Node 22 also runs preloads in its loader-hooks thread, where Beacon's
+// ES modules cannot be required once hooks are registered.
+if (worker.isMainThread) (require('./src/start-before-app.js') as typeof import('./src/start-before-app.js')).startBeforeApp();

@@ -49,6 +49,16 @@ test(`Node.js ${floor} (the engines floor): traced under the register entry, /me
   assert.match(metrics.body, /^http_server_request_duration_seconds_count\{/m);
 });
 
+test(`Node.js ${floor}: a CommonJS express app under --require (NODE_OPTIONS) is traced with its routes`, { timeout: 200_000 }, async (t) => {
+  const node = await floorNode();
+  const receiver = await receiverFor(t);
+  const app = await startApp(t, fixture('items-app.cjs'), { node, bare: true, receiver, env: { NODE_OPTIONS: '--require beacon-otel/register', OTEL_BSP_SCHEDULE_DELAY: '100' } });
+  // The signals come up after the app's first line under --require: the start-up line says when.
+  assert.ok(await pollUntil(() => app.stderr().includes(`on Node.js v${floor}`), 10_000, 20), app.stderr());
+  assert.equal((await get(`${app.url}/items/7`)).status, 200);
+  assert.ok(await pollUntil(() => receiver.spans.some((span) => span.name === 'GET /items/:id'), 15_000, 100), receiver.spans.map((span) => span.name).join(', '));
+});
+
 test(`Node.js ${floor}: a monitoring.config.ts it cannot load is a config error that says what to do`, { timeout: 200_000 }, async (t) => {
   const node = await floorNode();
   const dir = mkdtempSync(join(tmpdir(), 'beacon-floor-'));
