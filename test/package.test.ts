@@ -57,8 +57,8 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
   assert.ok(megabytes <= 70, `${megabytes.toFixed(1)} MB installed; the budget is 70 MB`);
   await install('express@5');
   // The build and the sources its maps point at; no tests, benches or examples.
-  assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel')).sort(), ['LICENSE', 'README.md', 'dist', 'package.json', 'register.ts', 'src']);
-  assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel', 'dist')).sort(), ['register.d.ts', 'register.d.ts.map', 'register.js', 'register.js.map', 'src']);
+  assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel')).sort(), ['LICENSE', 'README.md', 'dist', 'package.json', 'register.cts', 'register.ts', 'src']);
+  assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel', 'dist')).sort(), ['register.cjs', 'register.cjs.map', 'register.d.cts', 'register.d.cts.map', 'register.d.ts', 'register.d.ts.map', 'register.js', 'register.js.map', 'src']);
 
   const receiver = await receiverFor(t);
   const { exit, stdout, stderr } = await runToEnd(['--import', 'beacon-otel/register', 'app.mjs'], {

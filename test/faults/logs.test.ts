@@ -55,7 +55,7 @@ async function call(app: RunningApp, path: string): Promise<Line> {
 
 const jsonLines = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('{'));
 const parse = (lines: string[]): Line[] => lines.map((line) => JSON.parse(line) as Line);
-const fileText = (dir: string, name = 'app.1.log'): string => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
+const fileText = (dir: string, name = 'app.log'): string => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
 const tagged = (lines: Line[], tag: string) => lines.filter((line) => line.tag === tag);
 const stderrLines = (app: RunningApp, pattern: RegExp) => app.stderr().split('\n').filter((line) => pattern.test(line));
 
@@ -259,9 +259,9 @@ async function fileTakenAway(t: TestContext, fault: string, takeAway: (file: str
   const failures: string[] = [];
   await call(app, '/log?count=50&tag=before');
   await pollUntil(() => tagged(parse(jsonLines(fileText(dir))), 'before').length === 50, 5000);
-  takeAway(join(dir, 'app.1.log'));
+  takeAway(join(dir, 'app.log'));
   const warnings = () => stderrLines(app, /log output 'file': .* while open; reopened/);
-  if (!(await pollUntil(() => warnings().length > 0 && existsSync(join(dir, 'app.1.log')), 10_000))) failures.push('not reopened');
+  if (!(await pollUntil(() => warnings().length > 0 && existsSync(join(dir, 'app.log')), 10_000))) failures.push('not reopened');
   await call(app, '/log?count=50&tag=after');
   await pollUntil(() => tagged(parse(jsonLines(fileText(dir))), 'after').length >= 50, 5000);
   const after = tagged(parse(jsonLines(fileText(dir))), 'after').length;
@@ -290,12 +290,12 @@ test('case 12: file faults — one warning per fault, no CPU spin, the output co
   const runs = await Promise.all([
     faultThatClears(t, 'unwritable directory', 'EACCES', chmod(0o555), chmod(0o755)),
     faultThatClears(t, 'read-only file', 'EACCES', (dir) => {
-      writeFileSync(join(dir, 'app.1.log'), '');
-      chmodSync(join(dir, 'app.1.log'), 0o444);
-    }, chmod(0o644, 'app.1.log')),
-    faultThatClears(t, 'disk full (/dev/full)', 'ENOSPC', (dir) => symlinkSync('/dev/full', join(dir, 'app.1.log')), (dir) => {
-      unlinkSync(join(dir, 'app.1.log'));
-      writeFileSync(join(dir, 'app.1.log'), '');
+      writeFileSync(join(dir, 'app.log'), '');
+      chmodSync(join(dir, 'app.log'), 0o444);
+    }, chmod(0o644, 'app.log')),
+    faultThatClears(t, 'disk full (/dev/full)', 'ENOSPC', (dir) => symlinkSync('/dev/full', join(dir, 'app.log')), (dir) => {
+      unlinkSync(join(dir, 'app.log'));
+      writeFileSync(join(dir, 'app.log'), '');
     }),
     fileTakenAway(t, 'file renamed', (file) => renameSync(file, join(file, '..', 'moved.log'))),
     fileTakenAway(t, 'file deleted', (file) => unlinkSync(file)),
