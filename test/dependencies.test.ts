@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from './helpers/app.js';
 
-for (const name of ['api', 'core', 'instrumentation', 'sdk-trace', 'sdk-metrics', 'sdk-logs', 'resources']) {
+for (const name of ['api', 'core', 'instrumentation', 'sdk-trace', 'sdk-metrics', 'sdk-logs', 'resources', 'sdk-node']) {
   test(`node_modules holds exactly one @opentelemetry/${name}`, () => {
     const copies = globSync(`node_modules/**/@opentelemetry/${name}/package.json`, { cwd: repoRoot });
     const versions = copies.map((path) => `${path} (${(JSON.parse(readFileSync(join(repoRoot, path), 'utf8')) as { version: string }).version})`);
@@ -20,4 +20,11 @@ test('@opentelemetry/api is a peer dependency, so the app and Beacon share one c
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
   assert.ok(manifest.peerDependencies?.['@opentelemetry/api']);
   assert.equal(manifest.dependencies?.['@opentelemetry/api'], undefined);
+});
+
+test('@opentelemetry/sdk-node is an optional peer (kept out of the default install), pinned with the other 0.300.x packages', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+  assert.equal(manifest.dependencies?.['@opentelemetry/sdk-node'], undefined);
+  assert.equal(manifest.peerDependencies?.['@opentelemetry/sdk-node'], manifest.dependencies?.['@opentelemetry/instrumentation']);
+  assert.deepEqual(manifest.peerDependenciesMeta?.['@opentelemetry/sdk-node'], { optional: true });
 });
