@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, registerPath, runToEnd } from './helpers/app.js';
 
-/** Starts Beacon with `config` in a child that does nothing else; what it imported, as package names and Beacon's own modules. */
-async function loadedBy(config: object, env: Record<string, string> = {}): Promise<{ packages: Set<string>; beacon: Set<string> }> {
-  const run = await runToEnd(['--import', fixture('report-loaded-modules.mjs'), '--import', registerPath, '-e', ''], {
+/** Starts Beacon with `config` in a child that runs `code` (nothing by default); what it imported, as package names and Beacon's own modules. */
+async function loadedBy(config: object, env: Record<string, string> = {}, code = ''): Promise<{ packages: Set<string>; beacon: Set<string> }> {
+  const run = await runToEnd(['--import', fixture('report-loaded-modules.mjs'), '--import', registerPath, '-e', code], {
     bare: true, // register comes after the preload, so that the preload sees Beacon's imports too
     config: { service: { name: 'lazy-loading' }, shutdown: { timeoutMs: 1000 }, ...config },
     env,
@@ -39,6 +39,14 @@ test('console-only structured logs and unexported spans load no logs SDK, no ECS
   for (const module of ['src/export/otlp-http.js', 'src/export/delivery-queue.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js', 'src/logging/requests.js']) {
     assert.ok(!beacon.has(module), `${module} was loaded`);
   }
+});
+
+test('the register entry and the main entry, every signal on, never load @opentelemetry/sdk-node nor beacon-otel/sdk', async () => {
+  const { packages, beacon } = await loadedBy({ logging: { outputs: ['console', 'otlp'] }, metrics: { exporters: ['prometheus', 'otlp'] } }, {}, "import('beacon-otel')");
+  assert.ok(beacon.has('src/index.js'), 'the probe sees the main entry');
+  assert.ok(packages.has('@opentelemetry/sdk-metrics'), 'the probe sees what is loaded');
+  assert.ok(!packages.has('@opentelemetry/sdk-node'), '@opentelemetry/sdk-node was loaded');
+  assert.ok(!beacon.has('src/node-sdk.js') && !beacon.has('src/sdk/node-sdk.js'), 'beacon-otel/sdk was loaded');
 });
 
 test('tracing off loads no tracing SDK', async () => {

@@ -38,8 +38,7 @@ const NOT_ATTRIBUTES = new Set([
 ]);
 
 export async function otlpOutput(logging: ResolvedConfig['logging'], resource: Resource, delivery: DeliveryAccounts): Promise<OutputStream> {
-  const queue = await otlpExporter('log', logging.otlp, delivery, { capacity: MAX_PENDING, batchSize: 512, delayMs: 1000 });
-  const provider = new LoggerProvider({ resource, processors: [new QueuedLogProcessor(queue)] });
+  const provider = new LoggerProvider({ resource, processors: [await otlpLogProcessor(logging, delivery)] });
   const otelLogger = provider.getLogger('beacon-otel', BEACON_VERSION);
   const keys = lineKeys(logging.format);
   const skip = new Set([...NOT_ATTRIBUTES, keys.message, keys.time, keys.level, ...Object.values(logging.fields)]);
@@ -60,6 +59,11 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
     () => provider.forceFlush().catch(() => undefined),
     () => provider.shutdown().catch(() => undefined),
   );
+}
+
+/** The processor that sends records over OTLP, for this output's provider or a NodeSDK's (sdk/node-sdk.ts). */
+export async function otlpLogProcessor(logging: ResolvedConfig['logging'], delivery: DeliveryAccounts): Promise<LogRecordProcessor> {
+  return new QueuedLogProcessor(await otlpExporter('log', logging.otlp, delivery, { capacity: MAX_PENDING, batchSize: 512, delayMs: 1000 }));
 }
 
 /** Emitted records into the delivery queue. */

@@ -2,9 +2,10 @@
  * The metrics pipeline: one MeterProvider with the configured readers (Prometheus pull,
  * OTLP push, console), views and collectors, registered globally. Readers and collectors
  * that the config does not ask for are never constructed; the Prometheus endpoint's and the
- * OTLP exporter's code is not even imported then.
+ * OTLP exporter's code is not even imported then. Readers and collectors are built apart
+ * from the provider, so that a NodeSDK (sdk/node-sdk.ts) can be given the same.
  */
-import { metrics as otelMetrics } from '@opentelemetry/api';
+import { type MeterProvider, metrics as otelMetrics } from '@opentelemetry/api';
 import {
   ConsoleMetricExporter,
   type IMetricReader,
@@ -23,12 +24,19 @@ import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
 import { startRuntimeCollector } from './collectors/runtime.js';
 import { startExporterHealth } from './collectors/exporter-health.js';
+import type { PrometheusEndpoint } from './prometheus/endpoint.js';
 import { GuardedMeterProvider } from './observable-guard.js';
 import { buildViews } from './views.js';
 
-export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts): Promise<SignalComponent> {
-  const settings = config.metrics;
+/** The configured readers, unregistered; `serve()` starts the Prometheus endpoint once a provider holds its reader. */
+export interface MetricOutputs {
+  readonly readers: IMetricReader[];
+  /** Where the push readers go, for the start-up line. */
+  readonly destinations: string[];
+  serve(): Promise<PrometheusEndpoint | undefined>;
+}
 
+export async function metricOutputs(settings: ResolvedConfig['metrics'], delivery: DeliveryAccounts): Promise<MetricOutputs> {
   const readers: IMetricReader[] = [];
   const destinations: string[] = [];
   const prometheus = settings.exporters.includes('prometheus') ? (await import('./prometheus/endpoint.js')).prometheusOutput(settings) : null;
@@ -41,11 +49,16 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
     readers.push(periodic(new ConsoleMetricExporter(), settings));
     destinations.push(`console every ${settings.interval}s`);
   }
+  return { readers, destinations, serve: async () => prometheus?.serve() };
+}
 
-  const provider = new GuardedMeterProvider({ resource, readers, views: buildViews(settings) });
-  otelMetrics.setGlobalMeterProvider(provider);
+/**
+ * Beacon's collectors on `provider` (and its metrics API bound to the global one); the
+ * returned function stops them.
+ */
+export function startCollectors(provider: MeterProvider, config: ResolvedConfig, delivery: DeliveryAccounts): () => void {
+  const settings = config.metrics;
   meterProviderChanged(settings.buckets);
-
   const stops: (() => void)[] = [];
   const meter = (name: string) => provider.getMeter(`beacon-otel/${name}`, BEACON_VERSION);
   if (settings.collectors.includes('runtime')) stops.push(startRuntimeCollector(meter('runtime')));
@@ -53,8 +66,19 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
   if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), ignoredRequests(config)));
   // Always on with metrics: what Beacon itself delivered and lost is never optional.
   stops.push(startExporterHealth(meter('exporter'), delivery));
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
 
-  const endpoint = await prometheus?.serve();
+export async function startMetricsPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts): Promise<SignalComponent> {
+  const settings = config.metrics;
+  const { readers, destinations, serve } = await metricOutputs(settings, delivery);
+  const provider = new GuardedMeterProvider({ resource, readers, views: buildViews(settings) });
+  otelMetrics.setGlobalMeterProvider(provider);
+  const stopCollectors = startCollectors(provider, config, delivery);
+
+  const endpoint = await serve();
   if (endpoint) destinations.unshift(endpoint.destination);
 
   return {
@@ -62,7 +86,7 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
     meterProvider: provider,
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
-      for (const stop of stops) stop();
+      stopCollectors();
       await endpoint?.close();
       await provider.shutdown();
       otelMetrics.disable();

@@ -78,7 +78,7 @@ export async function startSdk(config: ResolvedConfig, appDirs: readonly string[
  * under a batch still on its way); at the deadline every export still in flight is ended,
  * so nothing Beacon started keeps the process alive after it.
  */
-async function withinDeadline(what: string, deadlineMs: number, run: () => Promise<unknown>): Promise<void> {
+export async function withinDeadline(what: string, deadlineMs: number, run: () => Promise<unknown>): Promise<void> {
   let timedOut = false;
   await settleWithin(duringExplicitFlush(run), deadlineMs, () => (timedOut = true), { holdProcess: true });
   if (timedOut) abortExportsInFlight(new ExportDeadlineError(`${what} did not finish within ${deadlineMs} ms`));

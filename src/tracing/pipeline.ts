@@ -2,12 +2,13 @@
  * The tracing pipeline: a TracerProvider with Beacon's sampler, span limits, secret
  * redaction and the processor that sends spans on, registered globally together with the
  * context manager and the propagators (the instrumentations find it there); shutdown
- * unregisters all three.
+ * unregisters all three. The provider's options are built apart from the registration, so
+ * that a NodeSDK (sdk/node-sdk.ts) can be given the same sampler, limits and processors.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
-import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { type SpanProcessor, TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
 import type { DeliveryAccounts } from '../export/export-accounting.js';
 import type { OtlpTarget } from '../export/otlp-target.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -21,16 +22,14 @@ import { createSampler } from './sampler.js';
 
 type Tracing = ResolvedConfig['tracing'];
 
-export async function startTracingPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts, onSpanEnd: () => void): Promise<SignalComponent> {
+/** The provider's sampler, span limits and processors (redaction, activity, sending), unregistered. */
+export async function tracerProviderOptions(config: ResolvedConfig, delivery: DeliveryAccounts, onSpanEnd: () => void): Promise<Required<Pick<TracerProviderOptions, 'sampler' | 'spanLimits' | 'spanProcessors'>>> {
   const { tracing } = config;
-  // The one place that knows where the OTLP target's fields sit in the tracing settings.
-  const target: OtlpTarget = tracing.otlp;
   const spanProcessors: SpanProcessor[] = [new PrivacyProcessor(secretMatcher(config.privacy.secretKeys)), new ActivityProcessor(onSpanEnd)];
-  const sending = await createSpanProcessor(tracing, target, delivery);
+  const sending = await createSpanProcessor(tracing, otlpTarget(tracing), delivery);
   if (sending) spanProcessors.push(sending);
   const { attributeValueLength, attributeCount, eventCount, linkCount } = tracing.limits;
-  const provider = new TracerProvider({
-    resource,
+  return {
     sampler: createSampler(tracing.sampler),
     spanProcessors,
     spanLimits: {
@@ -39,7 +38,12 @@ export async function startTracingPipeline(config: ResolvedConfig, resource: Res
       eventCountLimit: eventCount,
       linkCountLimit: linkCount,
     },
-  });
+  };
+}
+
+export async function startTracingPipeline(config: ResolvedConfig, resource: Resource, delivery: DeliveryAccounts, onSpanEnd: () => void): Promise<SignalComponent> {
+  const { tracing } = config;
+  const provider = new TracerProvider({ resource, ...(await tracerProviderOptions(config, delivery, onSpanEnd)) });
 
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const propagator = await createPropagator(tracing.propagators);
@@ -47,7 +51,7 @@ export async function startTracingPipeline(config: ResolvedConfig, resource: Res
   trace.setGlobalTracerProvider(provider);
 
   return {
-    destination: describe(tracing, target),
+    destination: describe(tracing),
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
       try {
@@ -61,8 +65,14 @@ export async function startTracingPipeline(config: ResolvedConfig, resource: Res
   };
 }
 
+/** The one place that knows where the OTLP target's fields sit in the tracing settings. */
+function otlpTarget(tracing: Tracing): OtlpTarget {
+  return tracing.otlp;
+}
+
 /** Where traces go, for the start-up line. */
-function describe(tracing: Tracing, target: OtlpTarget): string {
+function describe(tracing: Tracing): string {
+  const target = otlpTarget(tracing);
   const { ratio, parentBased, rules, maxPerSecond } = tracing.sampler;
   const sampling = `${parentBased ? 'parent-based ' : ''}ratio ${ratio}${rules.length ? ` + ${rules.length} rules` : ''}${maxPerSecond === null ? '' : `, ≤${maxPerSecond}/s`}`;
   switch (tracing.exporter) {

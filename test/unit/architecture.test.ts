@@ -21,7 +21,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['sdk'],
   ['start'],
   ['start-before-app'],
-  ['index'],
+  ['index', 'node-sdk'],
   ['register'],
 ];
 
