@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { type RunningApp, fixture, get, runToEnd, startApp } from './helpers/app.js';
+import { type RunningApp, fixture, runToEnd, startApp } from './helpers/app.js';
+import { get } from './helpers/http.js';
 import { hiding } from './helpers/hidden-packages.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
-import { freePort } from './helpers/prometheus.js';
+import { freePort } from './helpers/net.js';
 import { pollUntil } from './helpers/timing.js';
 
 const CONFIG = { service: { name: 'sdk-app' }, tracing: { sampler: 1, batch: { scheduledDelayMs: 100 } } };
