@@ -8,6 +8,7 @@
 import { configSchema } from './schema.js';
 import type { Check } from './checks.js';
 import { RESOURCE_DETECTORS } from './enums.js';
+import { UNSUPPORTED_ENV_VARS } from './env-unsupported.js';
 import { list, parseBoolean, parseKeyValueList, parseNumber } from './env-values.js';
 import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
 import type { FieldPath } from './shape.js';
@@ -38,6 +39,9 @@ export const ENV_VARS = [
   'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL',
   'OTEL_EXPORTER_OTLP_TIMEOUT',
   'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
+  'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT',
+  'OTEL_LOGS_EXPORTER',
   'OTEL_BSP_MAX_QUEUE_SIZE',
   'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
   'OTEL_BSP_SCHEDULE_DELAY',
@@ -138,8 +142,14 @@ const RULES: [EnvVarName, EnvRule][] = [
     [`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`, (raw) => [[`${SIGNAL_PATHS[signal]}.endpoint`, raw.trim()]]],
     [`OTEL_EXPORTER_OTLP_${signal}_HEADERS`, (raw) => [[`${SIGNAL_PATHS[signal]}.headers`, parseKeyValueList(raw)]]],
     [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, (raw) => [[`${SIGNAL_PATHS[signal]}.protocol`, raw.trim()]]],
+    [`OTEL_EXPORTER_OTLP_${signal}_TIMEOUT`, (raw) => [[`${SIGNAL_PATHS[signal]}.timeoutMs`, parseNumber(raw)]]],
   ]),
-  ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', (raw) => [['tracing.otlp.timeoutMs', parseNumber(raw)]]],
+  ['OTEL_LOGS_EXPORTER', (raw) => {
+    // OTel's log exporters are Beacon's 'otlp' output; the console output (the app's own lines) stays.
+    const names = list(raw.toLowerCase());
+    if (!names.every((name) => name === 'otlp' || name === 'console' || name === 'none')) return [['logging.outputs', raw]];
+    return [['logging.outputs', names.includes('otlp') ? ['console', 'otlp'] : ['console']]];
+  }],
   ['OTEL_BSP_MAX_QUEUE_SIZE', (raw) => [['tracing.batch.maxQueueSize', parseNumber(raw)]]],
   ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', (raw) => [['tracing.batch.maxExportBatchSize', parseNumber(raw)]]],
   ['OTEL_BSP_SCHEDULE_DELAY', (raw) => [['tracing.batch.scheduledDelayMs', parseNumber(raw)]]],
@@ -210,6 +220,9 @@ export function readEnv(env: Env): EnvLayer {
     if (firstProblem) {
       layer.warnings.push(`${name}=${JSON.stringify(raw)} ignored (${firstProblem}); using the configured or default value`);
     }
+  }
+  for (const [name, why] of Object.entries(UNSUPPORTED_ENV_VARS)) {
+    if (env[name]?.trim()) layer.warnings.push(`${name} is not supported and was ignored: ${why}`);
   }
   return layer;
 }

@@ -1,16 +1,18 @@
 /**
  * The OTLP metric exporter behind the same backoff as spans and logs (backoff-exporter.ts):
  * no push while the collector keeps failing or its Retry-After lasts. Waiting loses nothing
- * with cumulative temporality (the default): the next push carries the totals. Every push's
- * data points are counted (export-accounting.ts). The periodic reader also asks the
- * exporter about temporality and aggregation; those are passed through.
+ * with cumulative temporality (the default): the next push carries the totals. With delta
+ * temporality (OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE) every push holds what no
+ * later one will, so none is skipped: each interval still tries once. Every push's data
+ * points are counted (export-accounting.ts). The periodic reader also asks the exporter
+ * about temporality and aggregation; those are passed through.
  */
 import type { ExportResult } from '@opentelemetry/core';
 import {
   type AggregationOption,
   AggregationTemporality,
   AggregationType,
-  type InstrumentType,
+  InstrumentType,
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
@@ -29,7 +31,9 @@ export class BackoffMetricExporter implements PushMetricExporter {
     account: ExportAccount,
   ) {
     const responses = watchRetryAfter(endpoint);
-    this.guarded = new AccountedExporter(new BackoffExporter(otlp, 'metric', new Backoff({ retryAfter: responses })), account, dataPoints, responses.lastErrorStatus);
+    const cumulative = Object.values(InstrumentType).every((type) => this.selectAggregationTemporality(type) === AggregationTemporality.CUMULATIVE);
+    const pushes = cumulative ? new BackoffExporter(otlp, 'metric', new Backoff({ retryAfter: responses })) : otlp;
+    this.guarded = new AccountedExporter(pushes, account, dataPoints, responses.lastErrorStatus);
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {

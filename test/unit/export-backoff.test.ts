@@ -5,9 +5,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import { AggregationTemporality, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BackoffExporter } from '../../src/export/backoff-exporter.js';
+import { BackoffMetricExporter } from '../../src/export/backoff-metric-exporter.js';
 import { Backoff } from '../../src/export/backoff.js';
 import { duringExplicitFlush } from '../../src/export/explicit-flush.js';
+import { DeliveryAccounts } from '../../src/export/export-accounting.js';
 import { parseRetryAfter } from '../../src/export/retry-after.js';
 
 function fakeBackend(results: ExportResultCode[]) {
@@ -83,4 +87,24 @@ test('an explicit flush goes through even while backing off', async () => {
   await exportNow(exporter, [1]);
   assert.equal(await duringExplicitFlush(() => exportNow(exporter, [2])), ExportResultCode.SUCCESS);
   assert.deepEqual(backend.calls, [[1], [2]]);
+});
+
+test('metric pushes: skipped while backing off with cumulative temporality, never with delta (each delta push holds its own data)', async () => {
+  const pushesAfterAFailure = async (temporality: AggregationTemporality) => {
+    let calls = 0;
+    const otlp: PushMetricExporter = {
+      export: (_metrics, done) => done({ code: calls++ === 0 ? ExportResultCode.FAILED : ExportResultCode.SUCCESS }),
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+      selectAggregationTemporality: () => temporality,
+    };
+    const exporter = new BackoffMetricExporter(otlp, 'http://127.0.0.1:4318/v1/metrics', new DeliveryAccounts().open('metrics', null));
+    const push = () => new Promise<void>((resolve) => exporter.export({ resource: emptyResource(), scopeMetrics: [] }, () => resolve()));
+    await push();
+    await push();
+    await exporter.shutdown();
+    return calls;
+  };
+  assert.equal(await pushesAfterAFailure(AggregationTemporality.CUMULATIVE), 1, 'the push after a failure waits for the backoff');
+  assert.equal(await pushesAfterAFailure(AggregationTemporality.DELTA), 2, 'with delta, the push after a failure is tried');
 });
