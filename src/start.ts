@@ -4,16 +4,17 @@
  * app's way to flush and stop.
  */
 import { appContext } from './sdk/app-context.js';
-import { type Env, splitPath } from './config/env.js';
+import { describeConfig } from './config/describe.js';
+import type { Env } from './config/env.js';
 import { type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
 import { BeaconConfigError } from './errors.js';
+import { otlpOutputs } from './config/otlp-outputs.js';
 import { plainCredentialWarnings } from './config/plain-credentials.js';
 import { probeEndpoint } from './export/endpoint-probe.js';
 import type { RunningSdk } from './sdk/compose.js';
 import { installExitHooks } from './sdk/exit-hooks.js';
-import { REDACTED, secretMatcher } from './secrets.js';
 import { BEACON_VERSION } from './version.js';
 
 export interface MonitoringHandle {
@@ -103,7 +104,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   info(startLine(config, sdk, context));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
   for (const line of plainCredentialWarnings(config)) warn(line);
-  reportTraceEndpoint(config.tracing);
+  reportTraceEndpoint(config);
 
   return {
     config,
@@ -116,10 +117,11 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
 }
 
 /** Says, once the probe is back, whether spans have somewhere to go. */
-function reportTraceEndpoint(tracing: ResolvedConfig['tracing']): void {
-  if (!tracing.enabled || (tracing.exporter !== 'otlp' && tracing.exporter !== 'jaeger')) return;
+function reportTraceEndpoint(config: ResolvedConfig): void {
+  const traces = otlpOutputs(config).find(({ signal }) => signal === 'traces');
+  if (!traces) return;
   // Printed through the diagnostics, which mask credentials in URLs.
-  const { endpoint } = tracing.otlp;
+  const { endpoint } = traces.target;
   void probeEndpoint(endpoint).then((problem) =>
     problem === null
       ? info(`trace endpoint ${endpoint} answers`)
@@ -135,19 +137,10 @@ function startLine(config: ResolvedConfig, sdk: RunningSdk, context: StartContex
   return `beacon-otel ${BEACON_VERSION} on Node.js ${process.version}${kind}, service ${config.service.name}: ${signals}`;
 }
 
-function debugDump(config: ResolvedConfig, sources: ReadonlyMap<string, string>, sdk: RunningSdk, context: StartContext): string {
+function debugDump(config: ResolvedConfig, sources: Resolution['sources'], sdk: RunningSdk, context: StartContext): string {
   const lines = [`config file: ${context.configFile ?? 'none (defaults + environment)'}`, 'resolved config (value ← source):'];
-  // Header values and credentials never reach the dump.
-  const secrets = secretMatcher(config.privacy.secretKeys);
-  for (const [path, source] of [...sources].sort(([a], [b]) => a.localeCompare(b))) {
-    const value = secrets.isSecretConfigPath(path) ? REDACTED : JSON.stringify(valueAt(config, path));
-    lines.push(`  ${path} = ${value} ← ${source}`);
-  }
+  for (const { path, value, source } of describeConfig(config, sources)) lines.push(`  ${path} = ${JSON.stringify(value)} ← ${source}`);
   lines.push(`instrumentations applied: ${sdk.instrumentation.applied.join(', ') || 'none'}`);
   lines.push(`instrumentations skipped: ${sdk.instrumentation.skipped.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
   return lines.join('\n');
-}
-
-function valueAt(config: ResolvedConfig, path: string): unknown {
-  return splitPath(path).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
 }

@@ -59,6 +59,9 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
   // The build and the sources its maps point at; no tests, benches or examples.
   assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel')).sort(), ['LICENSE', 'README.md', 'dist', 'package.json', 'register.cts', 'register.ts', 'src']);
   assert.deepEqual(readdirSync(join(dir, 'node_modules', 'beacon-otel', 'dist')).sort(), ['register.cjs', 'register.cjs.map', 'register.d.cts', 'register.d.cts.map', 'register.d.ts', 'register.d.ts.map', 'register.js', 'register.js.map', 'src']);
+  // The bin, as `npx beacon-otel` finds it in the app's directory.
+  const { stdout: usage } = await run(join(dir, 'node_modules', '.bin', 'beacon-otel'), ['--help'], { cwd: dir });
+  assert.match(usage, /^usage: beacon-otel /);
 
   const receiver = await receiverFor(t);
   const { exit, stdout, stderr } = await runToEnd(['--import', 'beacon-otel/register', 'app.mjs'], {

@@ -4,16 +4,12 @@
  * signal, naming the signal, the host and the header — never the secret.
  */
 import { type SecretMatcher, secretMatcher } from '../secrets.js';
+import { otlpOutputs } from './otlp-outputs.js';
 import type { ResolvedConfig } from './types.js';
 
 export function plainCredentialWarnings(config: ResolvedConfig): string[] {
-  const targets: [string, string, Readonly<Record<string, string>>][] = [];
-  const { tracing, logging, metrics } = config;
   const secrets = secretMatcher(config.privacy.secretKeys);
-  if (tracing.enabled && (tracing.exporter === 'otlp' || tracing.exporter === 'jaeger')) targets.push(['traces', tracing.otlp.endpoint, tracing.otlp.headers]);
-  if (logging.outputs.some(({ type }) => type === 'otlp')) targets.push(['logs', logging.otlp.endpoint, logging.otlp.headers]);
-  if (metrics.enabled && metrics.exporters.includes('otlp')) targets.push(['metrics', metrics.otlp.endpoint, metrics.otlp.headers]);
-  return targets.flatMap(([signal, endpoint, headers]) => {
+  return otlpOutputs(config).flatMap(({ signal, target: { endpoint, headers } }) => {
     const problem = inClear(endpoint, headers, secrets);
     return problem ? [`${signal}: ${problem} sent over plain http to ${new URL(endpoint).hostname}; use https:// for a collector on another host`] : [];
   });

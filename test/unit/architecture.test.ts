@@ -22,7 +22,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['start'],
   ['start-before-app'],
   ['index', 'node-sdk'],
-  ['register'],
+  ['register', 'cli'],
 ];
 
 const floorOf = new Map(FLOORS.flatMap((units, floor) => units.map((unit) => [unit, floor] as const)));

@@ -1,0 +1,127 @@
+/**
+ * `beacon-otel` (src/cli/), end to end: `node dist/src/cli/main.js …` in a directory holding a
+ * monitoring.config.json, with a clean environment, as a user runs `npx beacon-otel` in an app.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { configFile, repoRoot, runToEnd } from './helpers/app.js';
+import { refusedUrl } from './helpers/net.js';
+import { receiverFor } from './helpers/otlp-receiver.js';
+
+const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+
+/** A fresh directory whose monitoring.config.json holds `config`: the app's directory. */
+const appDir = (config: object) => dirname(configFile(config));
+
+function beacon(args: string[], cwd: string, env: Record<string, string> = {}) {
+  return runToEnd([cli, ...args], { bare: true, cwd, env });
+}
+
+interface Report {
+  ok: boolean;
+  checks: { name: string; status: string; detail: string }[];
+  instrumentations: { applied: string[]; skipped: { name: string; reason: string }[] };
+}
+
+const APP_CONFIG = { service: { name: 'cli-app' }, logging: { outputs: ['console', 'otlp'] } };
+
+test('doctor: a reachable collector and a free metrics port → exit 0, a line per check', async (t) => {
+  const receiver = await receiverFor(t);
+  const { exit, stdout, stderr } = await beacon(['doctor'], appDir(APP_CONFIG), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  assert.equal(exit.code, 0, stdout + stderr);
+  assert.match(stdout, /^✓ node: v\S+ satisfies engines >=/m);
+  assert.match(stdout, /^✓ loader: module\.register is present/m);
+  assert.match(stdout, /^✓ config: \S+monitoring\.config\.json is valid$/m);
+  assert.match(stdout, /^ {4}service\.name = "cli-app" ← config$/m);
+  assert.match(stdout, new RegExp(`^✓ traces endpoint: ${receiver.url}/v1/traces answers$`, 'm'));
+  assert.match(stdout, new RegExp(`^✓ logs endpoint: ${receiver.url}/v1/logs answers$`, 'm'));
+  assert.match(stdout, /^✓ metrics port: 127\.0\.0\.1:0 is free$/m);
+  assert.match(stdout, /^instrumentations applied: .*\bhttp\b/m);
+  assert.match(stdout, /^instrumentations skipped: .*express \(express not installed\)/m);
+  assert.match(stdout, /^no problems$/m);
+  assert.doesNotMatch(stdout, /^✗/m);
+});
+
+test('doctor: an unreachable collector → exit 1 and a line naming its endpoint', async () => {
+  const endpoint = `${await refusedUrl()}/v1/traces`;
+  const { exit, stdout } = await beacon(['doctor'], appDir({ tracing: { otlp: { endpoint } } }));
+  assert.equal(exit.code, 1, stdout);
+  assert.match(stdout, new RegExp(`^✗ traces endpoint: ${endpoint} does not answer \\(ECONNREFUSED\\)$`, 'm'));
+  assert.match(stdout, /^1 problem$/m);
+});
+
+test('doctor: a busy metrics port → exit 1 and a line naming the port', async (t) => {
+  const busy = createServer().listen(0, '127.0.0.1');
+  await once(busy, 'listening');
+  t.after(() => busy.close());
+  const { port } = busy.address() as { port: number };
+  const receiver = await receiverFor(t);
+  const { exit, stdout } = await beacon(['doctor'], appDir({}), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_PROMETHEUS_PORT: String(port) });
+  assert.equal(exit.code, 1, stdout);
+  assert.match(stdout, new RegExp(`^✗ metrics port: 127\\.0\\.0\\.1:${port} is in use`, 'm'));
+  assert.match(stdout, /^1 problem$/m);
+});
+
+test('doctor --json: the same verdicts as the text, as one JSON document', async (t) => {
+  const busy = createServer().listen(0, '127.0.0.1');
+  await once(busy, 'listening');
+  t.after(() => busy.close());
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: await refusedUrl(), OTEL_EXPORTER_PROMETHEUS_PORT: String((busy.address() as { port: number }).port) };
+  const dir = appDir(APP_CONFIG);
+  const [text, json] = await Promise.all([beacon(['doctor'], dir, env), beacon(['doctor', '--json'], dir, env)]);
+  assert.equal(json.exit.code, 1, json.stderr);
+  const report = JSON.parse(json.stdout) as Report;
+  assert.equal(report.ok, false);
+  const failed = report.checks.filter(({ status }) => status === 'fail').map(({ name }) => name);
+  assert.deepEqual(failed.sort(), ['logs endpoint', 'metrics port', 'traces endpoint']);
+  const mark = { ok: '✓', warn: '!', fail: '✗' } as Record<string, string>;
+  const textChecks = text.stdout.split('\n').filter((line) => /^[✓!✗] [^:]+: /.test(line));
+  assert.deepEqual(textChecks, report.checks.map(({ name, status, detail }) => `${mark[status]} ${name}: ${detail}`));
+  assert.equal(text.exit.code, json.exit.code);
+  assert.ok(report.instrumentations.applied.includes('http'));
+  assert.ok(report.instrumentations.skipped.some(({ name, reason }) => name === 'express' && reason === 'express not installed'));
+});
+
+test('a bad config stops either command with the coded message and exit 78, as the register entry does', async () => {
+  for (const command of ['doctor', 'config']) {
+    const { exit, stdout, stderr } = await beacon([command], appDir({ tracing: { sampler: { ratio: 7 } } }));
+    assert.equal(exit.code, 78, stdout + stderr);
+    assert.match(stderr, /^\[beacon\] invalid monitoring config: tracing\.sampler\.ratio: /m);
+    assert.equal(stdout, '');
+  }
+});
+
+test('config: every resolved value with its source, header values masked; --yaml the same document', async () => {
+  const config = { tracing: { sampler: 0.25, otlp: { headers: { 'x-api-key': 'topsecret' } } } };
+  const env = { OTEL_SERVICE_NAME: 'from-env' };
+  const dir = appDir(config);
+  const [json, yaml] = await Promise.all([beacon(['config'], dir, env), beacon(['config', '--yaml'], dir, env)]);
+  assert.equal(json.exit.code, 0, json.stderr);
+  const document = JSON.parse(json.stdout) as { file: string; values: Record<string, { value: unknown; source: string }> };
+  assert.match(document.file, /monitoring\.config\.json$/);
+  assert.deepEqual(document.values['service.name'], { value: 'from-env', source: 'env:OTEL_SERVICE_NAME' });
+  assert.deepEqual(document.values['tracing.sampler.ratio'], { value: 0.25, source: 'config' });
+  assert.deepEqual(document.values['metrics.prometheus.path'], { value: '/metrics', source: 'default' });
+  assert.deepEqual(document.values['tracing.otlp.headers.x-api-key'], { value: 'REDACTED', source: 'config' });
+  assert.doesNotMatch(json.stdout + yaml.stdout, /topsecret/);
+  assert.equal(yaml.exit.code, 0, yaml.stderr);
+  assert.deepEqual(parse(yaml.stdout), document);
+});
+
+test('usage: no command or --help → stdout, exit 0; an unknown command or option → stderr, exit 2', async () => {
+  for (const args of [[], ['--help']]) {
+    const { exit, stdout } = await beacon(args, appDir({}));
+    assert.equal(exit.code, 0);
+    assert.match(stdout, /^usage: beacon-otel <command>/);
+  }
+  for (const args of [['frobnicate'], ['doctor', '--yaml']]) {
+    const { exit, stdout, stderr } = await beacon(args, appDir({}));
+    assert.equal(exit.code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, new RegExp(`^beacon-otel: unknown (command|option) ${args.at(-1)}\\nusage: beacon-otel`));
+  }
+});
