@@ -1,7 +1,8 @@
 /**
  * 'host': process CPU time and utilization, RSS, virtual memory, data segment, open file
- * descriptors and their limit, start time and uptime; system CPU utilization, load and memory. Read when a reader
- * collects; utilizations are over the time since the previous collection.
+ * descriptors and their limit, start time and uptime; system CPU utilization, load and
+ * memory. Read when a reader collects; utilizations are over the time since the previous
+ * collection.
  */
 import { type Meter, ValueType } from '@opentelemetry/api';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';

@@ -1,7 +1,7 @@
 /**
  * 'runtime': event loop delay, lag and utilization, GC durations by kind, heap (total, per
- * space, limit), external memory, active handles, requests and resources. OTel-native names here; the
- * Prometheus endpoint shows them under prom-client's names (prometheus/names.ts).
+ * space, limit), external memory, active handles, requests and resources. OTel-native names
+ * here; the Prometheus endpoint shows them under prom-client's names (prometheus/names.ts).
  * Everything is read at collection time except GC, which V8 reports as it happens.
  */
 import { type Meter, ValueType } from '@opentelemetry/api';

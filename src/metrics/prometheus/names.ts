@@ -22,7 +22,7 @@ interface Alias {
   readonly name: string;
   /** OTel attribute → Prometheus label, optionally with a value mapping. */
   readonly labels?: Readonly<Record<string, string | { name: string; value: (value: string) => string }>>;
-  /** Sum every data point into one label-less series (prom-client has no per-mode split). */
+  /** Sum every data point into one label-less series (prom-client's total has no per-mode label). */
   readonly sum?: true;
   /**
    * Further label-less metrics, one per value of an attribute, where prom-client has a metric
@@ -138,6 +138,7 @@ function splitMetrics(metric: MetricData, split: Alias['split']): MetricData[] {
   if (!split) return [];
   return Object.entries(split.names).map(([value, name]) => {
     const points = (metric.dataPoints as DataPoint<unknown>[]).filter((point) => point.attributes[split.attribute] === value);
+    // `!`: an alias is a valid name, so the format's rules always leave one.
     return renameMetric({ ...metric, dataPoints: points } as MetricData, exposedName(name, metric)!, { name, sum: true });
   });
 }
