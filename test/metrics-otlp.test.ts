@@ -32,7 +32,9 @@ test('otlp exporter: periodic pushes with OTel names, route templates and runtim
       has('http.server.request.duration', (a) => a['http.route'] === '/orders/:id') &&
       has('component.calls', (a) => a.component === 'OrderService') &&
       has('nodejs.memory.heap.used') &&
+      has('v8js.memory.heap.space.size', (a) => a['v8js.heap.space.name'] === 'old_space') &&
       has('process.cpu.time') &&
+      has('process.unix.file_descriptor.count') &&
       has('orders_viewed'),
     { timeoutMs: 10_000, description: 'http, component, runtime, host and custom metrics' },
   );
@@ -41,6 +43,8 @@ test('otlp exporter: periodic pushes with OTel names, route templates and runtim
   assert.equal(duration.type, 'histogram');
   assert.equal(duration.resource['service.name'] !== undefined, true);
   assert.ok(!receiver.metrics.some((point) => point.name.endsWith('_seconds') || point.name.endsWith('_bytes')), 'no Prometheus names over OTLP');
+  const deprecated = ['v8js.memory.heap.limit', 'process.open_file_descriptor.count'];
+  assert.ok(!receiver.metrics.some((point) => deprecated.includes(point.name)), 'the semantic conventions\' current names, not the deprecated ones');
   const pushes = receiver.requests.filter((request) => request.signal === 'metrics').length;
   assert.ok(pushes >= 1 && pushes < 40, `pushes: ${pushes}`);
 });

@@ -70,6 +70,8 @@ test('serialized for the endpoint: _total on counters, prom-client aliases and l
   assert.match(text, /^# TYPE component_calls_total counter$/m);
   assert.match(text, /^component_calls_total\{component="A",method="b"\} 4$/m);
   assert.match(text, /^process_cpu_seconds_total 2$/m, 'user + system, one series as prom-client');
+  assert.match(text, /^# TYPE process_cpu_user_seconds_total counter\nprocess_cpu_user_seconds_total 1.5$/m, 'and each mode alone');
+  assert.match(text, /^# TYPE process_cpu_system_seconds_total counter\nprocess_cpu_system_seconds_total 0.5$/m);
   assert.match(text, /^nodejs_heap_space_size_used_bytes\{space="old"\} 100$/m);
   assert.match(text, /^nodejs_gc_duration_seconds_bucket\{kind="major",le="0.1"\} 3$/m);
   assert.doesNotMatch(text, /# UNIT/, 'units are in the names');

@@ -1,11 +1,12 @@
 /**
- * 'host': process CPU time and utilization, RSS, virtual memory, open file descriptors,
- * start time and uptime; system CPU utilization, load and memory. Read when a reader
- * collects; utilizations are over the time since the previous collection.
+ * 'host': process CPU time and utilization, RSS, virtual memory, data segment, open file
+ * descriptors and their limit, start time and uptime; system CPU utilization, load and
+ * memory. Read when a reader collects; utilizations are over the time since the previous
+ * collection.
  */
 import { type Meter, ValueType } from '@opentelemetry/api';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
-import { openFileDescriptors, processStartTimeSeconds, virtualMemoryBytes } from './process-stats.js';
+import { openFileDescriptorLimit, openFileDescriptors, processMemory, processStartTimeSeconds } from './process-stats.js';
 
 export function startHostCollector(meter: Meter): () => void {
   const cpuTime = meter.createObservableCounter('process.cpu.time', { unit: 's', description: 'CPU time used by the process.', valueType: ValueType.DOUBLE });
@@ -14,7 +15,10 @@ export function startHostCollector(meter: Meter): () => void {
   const cpuUtilization = gauge('process.cpu.utilization', '1', 'Process CPU time over wall time and available CPUs, since the last collection.');
   const rss = gauge('process.memory.usage', 'By', 'Resident set size of the process.');
   const virtual = gauge('process.memory.virtual', 'By', 'Virtual memory size of the process.');
-  const fds = gauge('process.open_file_descriptor.count', '{file_descriptor}', 'Open file descriptors.');
+  // Not in the semantic conventions: prom-client's process_heap_bytes and process_max_fds.
+  const data = gauge('process.memory.data', 'By', 'Data segment size of the process (VmData).');
+  const fds = gauge('process.unix.file_descriptor.count', '{file_descriptor}', 'Open file descriptors.');
+  const fdLimit = gauge('process.unix.file_descriptor.limit', '{file_descriptor}', 'Soft limit on open file descriptors.');
   const startTime = gauge('process.start_time', 's', 'Start time of the process since the Unix epoch.');
   const uptime = gauge('process.uptime', 's', 'Time since the process started.');
   const systemCpu = gauge('system.cpu.utilization', '1', 'Share of non-idle CPU time across all CPUs, since the last collection.');
@@ -27,7 +31,7 @@ export function startHostCollector(meter: Meter): () => void {
   let lastWall = process.hrtime.bigint();
   let lastSystem = systemCpuTimes();
 
-  const observables = [cpuTime, cpuUtilization, rss, virtual, fds, startTime, uptime, systemCpu, load, memoryUsage, memoryLimit];
+  const observables = [cpuTime, cpuUtilization, rss, virtual, data, fds, fdLimit, startTime, uptime, systemCpu, load, memoryUsage, memoryLimit];
   const callback: Parameters<Meter['addBatchObservableCallback']>[0] = (result) => {
     const cpu = process.cpuUsage();
     const wall = process.hrtime.bigint();
@@ -42,10 +46,13 @@ export function startHostCollector(meter: Meter): () => void {
     lastWall = wall;
 
     result.observe(rss, process.memoryUsage.rss());
-    const vsz = virtualMemoryBytes();
-    if (vsz !== null) result.observe(virtual, vsz);
+    const memory = processMemory();
+    if (memory.virtual !== null) result.observe(virtual, memory.virtual);
+    if (memory.data !== null) result.observe(data, memory.data);
     const open = openFileDescriptors();
     if (open !== null) result.observe(fds, open);
+    const limit = openFileDescriptorLimit();
+    if (limit !== null) result.observe(fdLimit, limit);
     result.observe(startTime, processStartTimeSeconds);
     result.observe(uptime, process.uptime());
 

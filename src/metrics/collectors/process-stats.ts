@@ -6,15 +6,26 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const LINUX = process.platform === 'linux';
 
-/** VmSize from /proc/self/status, in bytes. */
-export function virtualMemoryBytes(): number | null {
+function readProc(path: string): string | null {
   if (!LINUX) return null;
   try {
-    const match = /^VmSize:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
+}
+
+/**
+ * VmSize and VmData from /proc/self/status, in bytes, from one read. VmData (the data
+ * segment: heap and anonymous mappings) is what prom-client reports as the process heap.
+ */
+export function processMemory(): { virtual: number | null; data: number | null } {
+  const status = readProc('/proc/self/status') ?? '';
+  const bytes = (field: string) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    return match ? Number(match[1]) * 1024 : null;
+  };
+  return { virtual: bytes('VmSize'), data: bytes('VmData') };
 }
 
 export function openFileDescriptors(): number | null {
@@ -24,6 +35,12 @@ export function openFileDescriptors(): number | null {
   } catch {
     return null;
   }
+}
+
+/** The soft limit on open files (`ulimit -n`), as prom-client reads it; null when unlimited. */
+export function openFileDescriptorLimit(): number | null {
+  const match = /^Max open files\s+(\d+)\s/m.exec(readProc('/proc/self/limits') ?? '');
+  return match ? Number(match[1]) : null;
 }
 
 /** Wall-clock start of the process, in seconds since the epoch. */

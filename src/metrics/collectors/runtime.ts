@@ -1,7 +1,7 @@
 /**
- * 'runtime': event loop delay and utilization, GC durations by kind, heap (total, per space,
- * limit), external memory, active handles and resources. OTel-native names here; the
- * Prometheus endpoint shows them under prom-client's names (prometheus/names.ts).
+ * 'runtime': event loop delay, lag and utilization, GC durations by kind, heap (total, per
+ * space, limit), external memory, active handles, requests and resources. OTel-native names
+ * here; the Prometheus endpoint shows them under prom-client's names (prometheus/names.ts).
  * Everything is read at collection time except GC, which V8 reports as it happens.
  */
 import { type Meter, ValueType } from '@opentelemetry/api';
@@ -25,9 +25,10 @@ export function startRuntimeCollector(meter: Meter): () => void {
   const delay = Object.fromEntries(
     delayStats.map((stat) => [stat, gauge(`nodejs.eventloop.delay.${stat}`, 's', `Event loop delay, ${stat}, since the last collection.`)]),
   ) as Record<(typeof delayStats)[number], ReturnType<typeof gauge>>;
+  const lag = gauge('nodejs.eventloop.lag', 's', 'Time a callback queued with setImmediate() at the previous collection waited to run.');
   const utilization = gauge('nodejs.eventloop.utilization', '1', 'Share of time the event loop was busy since the last collection.');
   const heapUsed = gauge('v8js.memory.heap.used', 'By', 'V8 heap space used.');
-  const heapSpaceSize = gauge('v8js.memory.heap.limit', 'By', 'V8 heap space size.');
+  const heapSpaceSize = gauge('v8js.memory.heap.space.size', 'By', 'V8 heap space size.');
   const heapAvailable = gauge('v8js.memory.heap.space.available_size', 'By', 'V8 heap space available.');
   const heapTotal = gauge('nodejs.memory.heap.total', 'By', 'V8 heap allocated (process.memoryUsage().heapTotal).');
   const heapTotalUsed = gauge('nodejs.memory.heap.used', 'By', 'V8 heap used (process.memoryUsage().heapUsed).');
@@ -35,6 +36,8 @@ export function startRuntimeCollector(meter: Meter): () => void {
   const external = gauge('nodejs.memory.external', 'By', 'Memory of C++ objects bound to JavaScript objects.');
   const handles = gauge('nodejs.active_handles', '{handle}', 'Active libuv handles by type.');
   const handlesTotal = gauge('nodejs.active_handles.total', '{handle}', 'Active libuv handles.');
+  const requests = gauge('nodejs.active_requests', '{request}', 'Active libuv requests by type.');
+  const requestsTotal = gauge('nodejs.active_requests.total', '{request}', 'Active libuv requests.');
   const resources = gauge('nodejs.active_resources', '{resource}', 'Resources keeping the event loop alive, by type.');
   const resourcesTotal = gauge('nodejs.active_resources.total', '{resource}', 'Resources keeping the event loop alive.');
   const versionInfo = gauge('nodejs.version_info', '1', 'Node.js version info (value 1).');
@@ -46,9 +49,17 @@ export function startRuntimeCollector(meter: Meter): () => void {
   histogram.enable();
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   let lastDelay: number[] | null = null;
+  // prom-client's lag: from a collection (or the start) to the next turn of the loop, so a
+  // collection reports the previous one's measurement (waiting for its own would hold the scrape).
+  let lastLag: number | null = null;
+  const measureLag = () => {
+    const queued = process.hrtime.bigint();
+    setImmediate(() => (lastLag = Number(process.hrtime.bigint() - queued) / 1e9)).unref();
+  };
+  measureLag();
 
-  const observables = [...Object.values(delay), utilization, heapUsed, heapSpaceSize, heapAvailable, heapTotal, heapTotalUsed,
-    heapLimit, external, handles, handlesTotal, resources, resourcesTotal, versionInfo];
+  const observables = [...Object.values(delay), lag, utilization, heapUsed, heapSpaceSize, heapAvailable, heapTotal, heapTotalUsed,
+    heapLimit, external, handles, handlesTotal, requests, requestsTotal, resources, resourcesTotal, versionInfo];
   const callback: Parameters<Meter['addBatchObservableCallback']>[0] = (result) => {
     // Delay stats since the last collection (prom-client resets the same way); when no
     // sample was taken in between (back-to-back scrapes), the last stats are repeated.
@@ -61,6 +72,8 @@ export function startRuntimeCollector(meter: Meter): () => void {
       histogram.reset();
     }
     if (lastDelay) delayStats.forEach((stat, i) => result.observe(delay[stat], lastDelay![i]!));
+    if (lastLag !== null) result.observe(lag, lastLag);
+    measureLag();
     const elu = performance.eventLoopUtilization();
     result.observe(utilization, performance.eventLoopUtilization(elu, lastElu).utilization);
     lastElu = elu;
@@ -80,17 +93,22 @@ export function startRuntimeCollector(meter: Meter): () => void {
     const byType = new Map<string, number>();
     for (const type of process.getActiveResourcesInfo()) byType.set(type, (byType.get(type) ?? 0) + 1);
     let handleCount = 0;
+    let requestCount = 0;
     let resourceCount = 0;
     for (const [type, count] of byType) {
       result.observe(resources, count, { type });
       resourceCount += count;
       // Requests (FSReqCallback, GetAddrInfoReqWrap, …) are not handles.
-      if (!/Req/.test(type)) {
+      if (/Req/.test(type)) {
+        result.observe(requests, count, { type });
+        requestCount += count;
+      } else {
         result.observe(handles, count, { type });
         handleCount += count;
       }
     }
     result.observe(handlesTotal, handleCount);
+    result.observe(requestsTotal, requestCount);
     result.observe(resourcesTotal, resourceCount);
     result.observe(versionInfo, 1, versionLabels);
   };

@@ -22,8 +22,13 @@ interface Alias {
   readonly name: string;
   /** OTel attribute → Prometheus label, optionally with a value mapping. */
   readonly labels?: Readonly<Record<string, string | { name: string; value: (value: string) => string }>>;
-  /** Sum every data point into one label-less series (prom-client has no per-mode split). */
+  /** Sum every data point into one label-less series (prom-client's total has no per-mode label). */
   readonly sum?: true;
+  /**
+   * Further label-less metrics, one per value of an attribute, where prom-client has a metric
+   * per value (`process_cpu_user_seconds_total`) beside the total.
+   */
+  readonly split?: { readonly attribute: string; readonly names: Readonly<Record<string, string>> };
 }
 
 const space = { name: 'space', value: (value: string) => value.replace(/_space$/, '') };
@@ -33,10 +38,11 @@ export const PROMETHEUS_ALIASES: ReadonlyMap<string, Alias> = new Map<string, Al
   ...['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99'].map(
     (stat): [string, Alias] => [`nodejs.eventloop.delay.${stat}`, { name: `nodejs_eventloop_lag_${stat}_seconds` }],
   ),
+  ['nodejs.eventloop.lag', { name: 'nodejs_eventloop_lag_seconds' }],
   ['nodejs.eventloop.utilization', { name: 'nodejs_eventloop_utilization_ratio' }],
   ['v8js.gc.duration', { name: 'nodejs_gc_duration_seconds', labels: { 'v8js.gc.type': 'kind' } }],
   ['v8js.memory.heap.used', { name: 'nodejs_heap_space_size_used_bytes', labels: { 'v8js.heap.space.name': space } }],
-  ['v8js.memory.heap.limit', { name: 'nodejs_heap_space_size_total_bytes', labels: { 'v8js.heap.space.name': space } }],
+  ['v8js.memory.heap.space.size', { name: 'nodejs_heap_space_size_total_bytes', labels: { 'v8js.heap.space.name': space } }],
   ['v8js.memory.heap.space.available_size', { name: 'nodejs_heap_space_size_available_bytes', labels: { 'v8js.heap.space.name': space } }],
   ['nodejs.memory.heap.total', { name: 'nodejs_heap_size_total_bytes' }],
   ['nodejs.memory.heap.used', { name: 'nodejs_heap_size_used_bytes' }],
@@ -44,14 +50,22 @@ export const PROMETHEUS_ALIASES: ReadonlyMap<string, Alias> = new Map<string, Al
   ['nodejs.memory.external', { name: 'nodejs_external_memory_bytes' }],
   ['nodejs.active_handles', { name: 'nodejs_active_handles' }],
   ['nodejs.active_handles.total', { name: 'nodejs_active_handles_total' }],
+  ['nodejs.active_requests', { name: 'nodejs_active_requests' }],
+  ['nodejs.active_requests.total', { name: 'nodejs_active_requests_total' }],
   ['nodejs.active_resources', { name: 'nodejs_active_resources' }],
   ['nodejs.active_resources.total', { name: 'nodejs_active_resources_total' }],
   ['nodejs.version_info', { name: 'nodejs_version_info' }],
-  ['process.cpu.time', { name: 'process_cpu_seconds', sum: true }],
+  ['process.cpu.time', {
+    name: 'process_cpu_seconds',
+    sum: true,
+    split: { attribute: 'cpu.mode', names: { user: 'process_cpu_user_seconds', system: 'process_cpu_system_seconds' } },
+  }],
   ['process.memory.usage', { name: 'process_resident_memory_bytes' }],
   ['process.memory.virtual', { name: 'process_virtual_memory_bytes' }],
+  ['process.memory.data', { name: 'process_heap_bytes' }],
   ['process.start_time', { name: 'process_start_time_seconds' }],
-  ['process.open_file_descriptor.count', { name: 'process_open_fds' }],
+  ['process.unix.file_descriptor.count', { name: 'process_open_fds' }],
+  ['process.unix.file_descriptor.limit', { name: 'process_max_fds' }],
 ]);
 
 const UNIT_SUFFIXES: Readonly<Record<string, string>> = {
@@ -71,7 +85,12 @@ const UNIT_SUFFIXES: Readonly<Record<string, string>> = {
  */
 export function prometheusName(metric: MetricData): string | undefined {
   const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
-  let name = sanitize(alias ? alias.name : withUnitSuffix(metric));
+  return exposedName(alias ? alias.name : withUnitSuffix(metric), metric);
+}
+
+/** The exposition format's rules applied to a chosen name. */
+function exposedName(chosen: string, metric: MetricData): string | undefined {
+  let name = sanitize(chosen);
   if (name === '' || name === '_') return undefined;
   if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
   return isCounter(metric) && !name.endsWith('_total') ? `${name}_total` : name;
@@ -105,7 +124,8 @@ export function toPrometheusNames(resourceMetrics: ResourceMetrics): PrometheusM
       scope: scope.scope,
       metrics: scope.metrics.flatMap((metric) => {
         const name = prometheusName(metric);
-        if (name !== undefined) return [renameMetric(metric, name)];
+        const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
+        if (name !== undefined) return [renameMetric(metric, name, alias), ...splitMetrics(metric, alias?.split)];
         warn(`metrics: "${metric.descriptor.name}" has no valid Prometheus name; it is left out`);
         return [];
       }),
@@ -113,8 +133,17 @@ export function toPrometheusNames(resourceMetrics: ResourceMetrics): PrometheusM
   } as PrometheusMetrics;
 }
 
-function renameMetric(metric: MetricData, name: string): MetricData {
-  const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
+/** One label-less metric per `split` value, summing the points that carry that value. */
+function splitMetrics(metric: MetricData, split: Alias['split']): MetricData[] {
+  if (!split) return [];
+  return Object.entries(split.names).map(([value, name]) => {
+    const points = (metric.dataPoints as DataPoint<unknown>[]).filter((point) => point.attributes[split.attribute] === value);
+    // `!`: an alias is a valid name, so the format's rules always leave one.
+    return renameMetric({ ...metric, dataPoints: points } as MetricData, exposedName(name, metric)!, { name, sum: true });
+  });
+}
+
+function renameMetric(metric: MetricData, name: string, alias: Alias | undefined): MetricData {
   // Units live in the name now; a `# UNIT` line is OpenMetrics-only anyway.
   const descriptor = { ...metric.descriptor, name, unit: '' };
   let dataPoints: DataPoint<unknown>[] = metric.dataPoints;

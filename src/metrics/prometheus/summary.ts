@@ -7,7 +7,7 @@
 import { DataPointType, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { EXPORTER_METRICS } from '../collectors/exporter-health.js';
 import { mergeHistograms, quantile } from './histogram-math.js';
-import { virtualMemoryBytes } from '../collectors/process-stats.js';
+import { processMemory } from '../collectors/process-stats.js';
 
 export interface LatencySummary {
   count: number;
@@ -71,7 +71,7 @@ export function summarize(resourceMetrics: ResourceMetrics): MetricsSummary {
         heap_used_bytes: memory.heapUsed,
         heap_total_bytes: memory.heapTotal,
         external_bytes: memory.external,
-        virtual_bytes: virtualMemoryBytes(),
+        virtual_bytes: processMemory().virtual,
       },
       cpu: { user_seconds: cpu.user / 1e6, system_seconds: cpu.system / 1e6, total_seconds: (cpu.user + cpu.system) / 1e6 },
     },
