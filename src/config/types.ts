@@ -251,5 +251,5 @@ export type UnresolvedConfig = Omit<ResolvedShape, 'logging'> & {
   logging: Omit<ResolvedShape['logging'], 'outputs'> & { outputs: Exclude<LogOutput, LogOutputName>[] };
 };
 
-/** Where a resolved value came from: the config object, an env var, or the default. */
-export type ValueSource = 'config' | `env:${string}` | 'default';
+/** Where a resolved value came from: the config object, an env var, the app's package.json (service name and version), or the default. */
+export type ValueSource = 'config' | `env:${string}` | 'package.json' | 'default';

@@ -92,6 +92,19 @@ test('an unknown key far from every known one gets no suggestion but lists what 
   });
 });
 
+test("the app's package.json names the service below the config and env, its version only with its name", () => {
+  const app = { name: 'orders', version: '2.3.1' };
+  const identity = (options: BeaconConfig, env: Record<string, string> = {}) => {
+    const { config, sources } = resolveConfig(options, env, app);
+    return [config.service.name, sources.get('service.name'), config.service.version, sources.get('service.version')];
+  };
+  assert.deepEqual(identity({}), ['orders', 'package.json', '2.3.1', 'package.json']);
+  assert.deepEqual(identity({ service: { version: '9' } }), ['orders', 'package.json', '9', 'config']);
+  assert.deepEqual(identity({ service: { name: 'billing' } }), ['billing', 'config', null, 'default']);
+  assert.deepEqual(identity({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=env-name' }), ['env-name', 'env:OTEL_RESOURCE_ATTRIBUTES', null, 'default']);
+  assert.deepEqual(resolveConfig({}, {}, { version: '2.3.1' }).config.service, resolveConfig({}, {}).config.service);
+});
+
 test('{} resolves to the documented defaults, frozen', () => {
   const { config, warnings } = resolveConfig({}, {});
   assert.deepEqual(warnings, []);
