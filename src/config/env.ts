@@ -122,8 +122,8 @@ const RULES: [EnvVarName, EnvRule][] = [
     if (names.includes('all')) return [['service.detectors', [...RESOURCE_DETECTORS]]];
     return [['service.detectors', names]];
   }],
-  ['OTEL_LOG_LEVEL', (raw) => [['diagnostics.level', raw.trim().toLowerCase()]]],
-  ['BEACON_LOG_LEVEL', (raw) => [['logging.level', raw.trim().toLowerCase()]]],
+  ['OTEL_LOG_LEVEL', (raw) => [['diagnostics.level', raw.trim()]]],
+  ['BEACON_LOG_LEVEL', (raw) => [['logging.level', raw.trim()]]],
   ['BEACON_LOG_FORMAT', (raw) => [['logging.format', raw.trim().toLowerCase()]]],
   ['OTEL_TRACES_SAMPLER', (raw, env) => [['tracing.sampler', samplerFromEnv(raw, env.OTEL_TRACES_SAMPLER_ARG)]]],
   ['OTEL_TRACES_EXPORTER', (raw) => {

@@ -105,6 +105,18 @@ test("the app's package.json names the service below the config and env, its ver
   assert.deepEqual(resolveConfig({}, {}, { version: '2.3.1' }).config.service, resolveConfig({}, {}).config.service);
 });
 
+test('level names in the config object are case-insensitive and resolve to lower case', () => {
+  const { config } = resolveConfig({
+    logging: { level: 'INFO', outputs: ['file', { type: 'console', level: 'WARN' }] },
+    diagnostics: { level: 'DEBUG' },
+  });
+  assert.equal(config.logging.level, 'info');
+  assert.deepEqual(config.logging.outputs, [{ type: 'file', level: 'info' }, { type: 'console', level: 'warn' }]);
+  assert.equal(config.diagnostics.level, 'debug');
+  // Written in mixed case (not in the types, but in a JSON config file).
+  assert.equal(resolveConfig({ logging: { level: 'Error' as 'error' } }).config.logging.level, 'error');
+});
+
 test('{} resolves to the documented defaults, frozen', () => {
   const { config, warnings } = resolveConfig({}, {});
   assert.deepEqual(warnings, []);
@@ -186,6 +198,8 @@ const envRows: EnvRow[] = [
     check: ({ config }) => assert.equal(config.tracing.otlp.protocol, 'http/json') },
   { name: 'OTEL_LOG_LEVEL is case-insensitive', env: { OTEL_LOG_LEVEL: 'DEBUG' },
     check: ({ config }) => assert.equal(config.diagnostics.level, 'debug') },
+  { name: 'BEACON_LOG_LEVEL is case-insensitive', env: { BEACON_LOG_LEVEL: 'Warn' },
+    check: ({ config }) => assert.deepEqual([config.logging.level, config.logging.outputs[0]?.level], ['warn', 'warn']) },
   { name: 'batch settings', env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_SCHEDULE_DELAY: '250' },
     check: ({ config }) => { assert.equal(config.tracing.batch.maxQueueSize, 100); assert.equal(config.tracing.batch.scheduledDelayMs, 250); } },
   { name: 'span limits from the spec variables; the span-specific ones beat the general ones',
