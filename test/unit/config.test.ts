@@ -251,6 +251,13 @@ for (const [name, value, field, check] of badEnvRows) {
   });
 }
 
+test('a variable that is partly bad is applied where it is good, and the warning says so', () => {
+  const { config, warnings } = resolveConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'express, htttp' });
+  assert.deepEqual(Object.entries(config.instrumentations).filter(([, on]) => on).map(([name]) => name), ['express']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^OTEL_NODE_ENABLED_INSTRUMENTATIONS="express, htttp" applied in part: instrumentations\.htttp: unknown key 'htttp'\. Did you mean 'http'\?.*; the rest of it is in force$/);
+});
+
 test('config file discovery: BEACON_CONFIG, then monitoring.config.* in order, then none', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'beacon-config-'));
   assert.equal(findConfigFile(dir, undefined), null);
