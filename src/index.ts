@@ -3,7 +3,7 @@
  */
 export { defineConfig } from './config/define.js';
 export { resolveConfig } from './config/resolve.js';
-export type { Resolution } from './config/resolve.js';
+export type { AppPackage, Resolution } from './config/resolve.js';
 export { monitoring, startMonitoring } from './start.js';
 export type { MonitoringHandle, StartContext } from './start.js';
 export { BeaconConfigError, BeaconError, ErrorCodes } from './errors.js';

@@ -6,7 +6,7 @@
 import { appContext } from './sdk/app-context.js';
 import { describeConfig } from './config/describe.js';
 import type { Env } from './config/env.js';
-import { type Resolution, resolveConfig } from './config/resolve.js';
+import { type AppPackage, type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
 import { BeaconConfigError } from './errors.js';
@@ -32,6 +32,8 @@ export interface StartContext {
   /** Directories the app loads packages from (its entry file's and the working directory). */
   appDirs?: readonly string[];
   moduleKind?: 'esm' | 'cjs';
+  /** The app's package.json name and version: the service's when the config and env name none. */
+  appPackage?: AppPackage;
   /** Set by the register entry, for the debug dump. */
   configFile?: string | null;
 }
@@ -63,7 +65,8 @@ export function startMonitoring(options: BeaconConfig = {}, context: StartContex
     warn('startMonitoring() was called again; returning the running instance (the new options are ignored)');
     return running;
   }
-  running = start(resolveConfig(options, context.env ?? process.env), { ...appContext(process.argv[1]), ...context });
+  const app: StartContext = { ...appContext(process.argv[1]), ...context };
+  running = start(resolveConfig(options, context.env ?? process.env, app.appPackage), app);
   running.catch(() => {
     running = null;
   });
@@ -101,7 +104,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   const hooks = installExitHooks(forceFlush, shutdown, config.shutdown.handleSignals);
   rearmExitFlush = hooks.rearm;
 
-  info(startLine(config, sdk, context));
+  info(startLine(config, sources, sdk, context));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
   for (const line of plainCredentialWarnings(config)) warn(line);
   reportTraceEndpoint(config);
@@ -129,12 +132,12 @@ function reportTraceEndpoint(config: ResolvedConfig): void {
   );
 }
 
-function startLine(config: ResolvedConfig, sdk: RunningSdk, context: StartContext): string {
+function startLine(config: ResolvedConfig, sources: ReadonlyMap<string, string>, sdk: RunningSdk, context: StartContext): string {
   const signals = Object.entries(sdk.destinations)
     .map(([signal, destination]) => `${signal} → ${destination}`)
     .join('; ');
   const kind = context.moduleKind ? ` ${context.moduleKind.toUpperCase()}` : '';
-  return `beacon-otel ${BEACON_VERSION} on Node.js ${process.version}${kind}, service ${config.service.name}: ${signals}`;
+  return `beacon-otel ${BEACON_VERSION} on Node.js ${process.version}${kind}, service ${config.service.name} (${sources.get('service.name')}): ${signals}`;
 }
 
 function debugDump(config: ResolvedConfig, sources: Resolution['sources'], sdk: RunningSdk, context: StartContext): string {

@@ -4,6 +4,9 @@
  * says who sent the data, and the debug dump explains where every value came from.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { configFile, fixture, runToEnd, startApp } from './helpers/app.js';
 import { get } from './helpers/http.js';
@@ -75,6 +78,45 @@ test('only the enabled signals leave the process, with the configured identity o
   assert.equal(typeof resource['host.name'], 'string');
   assert.equal(typeof resource['process.pid'], 'number');
   assert.equal(resource['cloud.provider'], undefined, 'cloud detectors ran without being asked');
+});
+
+/**
+ * A CommonJS app in a directory of its own, with `manifest` as its package.json, that serves
+ * itself one request. (Always a package.json: the temp directory may have one above it.)
+ */
+function appInOwnDir(manifest: object): string {
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-app-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'app.js'), `
+    const http = require('node:http');
+    const server = http.createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1', () => {
+      http.get('http://127.0.0.1:' + server.address().port + '/', (res) => { res.resume(); res.on('end', () => server.close()); });
+    });`);
+  return dir;
+}
+
+test("an unconfigured service is named and versioned by its app's package.json; the start-up line and the dump say so", async (t) => {
+  const receiver = await receiverFor(t);
+  const cwd = appInOwnDir({ name: 'orders', version: '2.3.1' });
+  const { exit, stderr } = await runToEnd(['app.js'], { cwd, receiver, env: { OTEL_LOG_LEVEL: 'debug' } });
+  assert.equal(exit.code, 0, stderr);
+  const resource = receiver.spans[0]?.resource;
+  assert.equal(resource?.['service.name'], 'orders');
+  assert.equal(resource?.['service.version'], '2.3.1');
+  assert.match(stderr, /beacon-otel \S+ on Node\.js \S+ CJS, service orders \(package\.json\): traces → otlp/);
+  assert.match(stderr, /service\.version = "2\.3\.1" ← package\.json/);
+});
+
+test("OTEL_SERVICE_NAME beats the package.json, whose version then stays out; a package.json without a name leaves unknown_service:node", async (t) => {
+  const receiver = await receiverFor(t);
+  const named = await runToEnd(['app.js'], { cwd: appInOwnDir({ name: 'orders', version: '2.3.1' }), receiver, env: { OTEL_SERVICE_NAME: 'from-env' } });
+  assert.equal(named.exit.code, 0, named.stderr);
+  assert.match(named.stderr, /service from-env \(env:OTEL_SERVICE_NAME\)/);
+  const unnamed = await runToEnd(['app.js'], { cwd: appInOwnDir({ version: '2.3.1' }), receiver });
+  assert.equal(unnamed.exit.code, 0, unnamed.stderr);
+  assert.match(unnamed.stderr, /service unknown_service:node \(default\)/);
+  assert.deepEqual(receiver.spans.map((span) => [span.resource['service.name'], span.resource['service.version']]).sort(),
+    [['from-env', undefined], ['from-env', undefined], ['unknown_service:node', undefined], ['unknown_service:node', undefined]]);
 });
 
 test('OTEL_LOG_LEVEL=debug dumps the resolved config with sources and the applied instrumentations', async () => {

@@ -137,7 +137,7 @@ test('an ESM app importing express and node:http gets route spans and client spa
   assert.ok(route, 'ESM app: no server span with http.route');
   assert.ok(receiver.spans.some((span) => span.scope.name === '@opentelemetry/instrumentation-express'), 'ESM app: no express spans');
   assert.ok(receiver.spans.some((span) => span.kindName === 'CLIENT'), 'ESM app: no client span');
-  assert.match(app.stderr(), /beacon-otel \S+ on Node\.js v\d+\S* ESM, service unknown_service:node: traces → otlp http:\/\/127\.0\.0\.1:\d+\/v1\/traces/);
+  assert.match(app.stderr(), /beacon-otel \S+ on Node\.js v\d+\S* ESM, service beacon-otel \(package\.json\): traces → otlp http:\/\/127\.0\.0\.1:\d+\/v1\/traces/);
 });
 
 test('the CJS app is reported as CJS at start and gets express spans too', async (t) => {

@@ -52,10 +52,20 @@ export function isOneOf<const T extends readonly unknown[]>(allowed: T, value: u
   return allowed.includes(value);
 }
 
-/** Carries its list, for the README check (test/docs.test.ts). */
-export function oneOf<const T extends readonly (string | number | boolean | null)[]>(allowed: T): Check<T[number]> & { allowed: T } {
+/**
+ * Carries its list, for the README check (test/docs.test.ts). With `anyCase`, a name written
+ * in upper or mixed case (`'INFO'`, as level names often are) is taken as the lower-case name
+ * in the list.
+ */
+export function oneOf<const T extends readonly (string | number | boolean | null)[]>(
+  allowed: T,
+  options: { anyCase?: boolean } = {},
+): Check<T[number]> & { allowed: T } {
   const list = allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(' | ');
-  const check: Check<T[number]> = (value, path) => (isOneOf(allowed, value) ? value : fail(path, `one of ${list}`, value));
+  const check: Check<T[number]> = (value, path) => {
+    const name = options.anyCase && typeof value === 'string' ? value.toLowerCase() : value;
+    return isOneOf(allowed, name) ? name : fail(path, `one of ${list}`, value);
+  };
   return Object.assign(check, { allowed });
 }
 

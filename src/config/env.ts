@@ -3,7 +3,8 @@
  * This is the only module that knows env var names. Values are checked with the same
  * checks as the config object; a bad value yields a warning naming the variable and is
  * ignored (the documented default stays), because a deploy-time typo must never take
- * a service down.
+ * a service down. A variable that sets several fields is applied where its value is good:
+ * OTEL_NODE_ENABLED_INSTRUMENTATIONS=express,htttp enables express alone, and says so.
  */
 import { configSchema } from './schema.js';
 import type { Check } from './checks.js';
@@ -126,8 +127,8 @@ const RULES: [EnvVarName, EnvRule][] = [
     if (names.includes('all')) return [['service.detectors', [...RESOURCE_DETECTORS]]];
     return [['service.detectors', names]];
   }],
-  ['OTEL_LOG_LEVEL', (raw) => [['diagnostics.level', raw.trim().toLowerCase()]]],
-  ['BEACON_LOG_LEVEL', (raw) => [['logging.level', raw.trim().toLowerCase()]]],
+  ['OTEL_LOG_LEVEL', (raw) => [['diagnostics.level', raw.trim()]]],
+  ['BEACON_LOG_LEVEL', (raw) => [['logging.level', raw.trim()]]],
   ['BEACON_LOG_FORMAT', (raw) => [['logging.format', raw.trim().toLowerCase()]]],
   ['OTEL_TRACES_SAMPLER', (raw, env) => [['tracing.sampler', samplerFromEnv(raw, env.OTEL_TRACES_SAMPLER_ARG)]]],
   ['OTEL_TRACES_EXPORTER', (raw) => {
@@ -208,17 +209,21 @@ export function readEnv(env: Env): EnvLayer {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
     let firstProblem: string | undefined;
+    let applied = 0;
     for (const [path, proposed] of rule(raw, env)) {
       try {
         setPath(name === KILL_SWITCH ? layer.overrides : layer.values, path, checkFor(path)(proposed, path));
         layer.sources.set(path, name);
+        applied++;
       } catch (error) {
         firstProblem ??= (error as Error).message;
       }
     }
     // One warning per variable, even when it feeds several fields (one per signal).
     if (firstProblem) {
-      layer.warnings.push(`${name}=${JSON.stringify(raw)} ignored (${firstProblem}); using the configured or default value`);
+      layer.warnings.push(applied === 0
+        ? `${name}=${JSON.stringify(raw)} ignored (${firstProblem}); using the configured or default value`
+        : `${name}=${JSON.stringify(raw)} applied in part: ${firstProblem}; the rest of it is in force`);
     }
   }
   for (const [name, why] of Object.entries(UNSUPPORTED_ENV_VARS)) {

@@ -3,6 +3,8 @@
  * the environment into the frozen ResolvedConfig every module receives.
  *
  * Precedence, field by field: the config object, then the environment, then the default.
+ * The service's name (and its version, unless one is set) falls back to the app's
+ * package.json before the default: a service started without configuration is still named.
  * One exception, the kill switch: OTEL_SDK_DISABLED=true switches Beacon off whatever the
  * code says (env.ts decides it; here its layer just goes on top).
  */
@@ -21,8 +23,14 @@ export interface Resolution {
   warnings: readonly string[];
 }
 
+/** What the app's nearest package.json says (read by sdk/app-context.ts: resolveConfig reads no files). */
+export interface AppPackage {
+  name?: string;
+  version?: string;
+}
+
 /** Throws BeaconConfigError for a bad config object; never throws for bad env values. */
-export function resolveConfig(options: BeaconConfig = {}, env: Env = {}): Resolution {
+export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPackage: AppPackage = {}): Resolution {
   const fromCode = configSchema(options, '');
   const deprecation = moveDeprecatedKeys(fromCode);
   const fromEnv = readEnv(env);
@@ -34,6 +42,11 @@ export function resolveConfig(options: BeaconConfig = {}, env: Env = {}): Resolu
   mergeInto(merged, fromEnv.values, '', setFromEnv);
   mergeInto(merged, fromCode, '', (path) => sources.set(path, 'config'));
   mergeInto(merged, fromEnv.overrides, '', setFromEnv);
+  // The version goes with the name: a package.json version under a configured name may be another app's.
+  if (appPackage.name !== undefined && !sources.has('service.name')) {
+    mergeInto(merged, { service: { name: appPackage.name, version: sources.has('service.version') ? undefined : appPackage.version } }, '',
+      (path) => sources.set(path, 'package.json'));
+  }
 
   // Outputs without their own level follow logging.level.
   const { logging } = merged;

@@ -5,7 +5,7 @@
  */
 import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
 import { CIDR_EXPECTED, checkedCidr } from '../http/cidr.js';
-import type { LogLevel, LogOutputName, PrometheusAuth, SamplerName, SamplerOptions, SamplingRule } from './types.js';
+import type { CheckedLogOutput, PrometheusAuth, SamplerName, SamplerOptions, SamplingRule } from './types.js';
 import {
   DIAG_LEVEL_NAMES,
   LOG_FORMATS,
@@ -108,10 +108,10 @@ export const sampler: Check<SamplerOptions> = (value, path) => {
 };
 
 const logOutputName = oneOf(LOG_OUTPUT_NAMES);
-const logLevel = oneOf(LOG_LEVELS);
+const logLevel = oneOf(LOG_LEVELS, { anyCase: true });
 
 /** Output names or `{ type, level }` objects; the level is filled in by the resolver. */
-const logOutput: Check<{ type: LogOutputName; level?: LogLevel }> = (value, path) => {
+const logOutput: Check<CheckedLogOutput> = (value, path) => {
   if (typeof value === 'string') return { type: logOutputName(value, path) };
   const output = obj({ type: logOutputName, level: logLevel })(value, path);
   // Checked again so that a missing type fails with the names allowed.
@@ -233,7 +233,7 @@ export const configSchema = obj({
     timeoutMs: positiveMs,
   }),
   diagnostics: obj({
-    level: oneOf(DIAG_LEVEL_NAMES),
+    level: oneOf(DIAG_LEVEL_NAMES, { anyCase: true }),
   }),
   privacy: obj({
     secretKeys: arrayOf(str({ pattern: /[A-Za-z0-9]/, what: 'a field or parameter name' })),

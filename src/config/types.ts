@@ -11,6 +11,8 @@ import type { OtlpProtocol, Propagator, ResourceDetectorName, SamplerName, Trace
 
 export type * from './enums.js';
 export type AttributeValue = string | number | boolean;
+/** A level name as written: `'info'` or `'INFO'` (any case is accepted); resolved to the lower-case name. */
+export type AnyCase<Name extends string> = Name | Uppercase<Name>;
 
 /** One sampling rule: every given matcher must match; the first matching rule decides. */
 export interface SamplingRule {
@@ -46,7 +48,12 @@ export interface OtlpTarget {
 /** Who may read the metrics endpoint, besides `allowedIps`. */
 export type PrometheusAuth = { bearerToken: string } | { username: string; password: string };
 
-export type LogOutput = LogOutputName | { type: LogOutputName; level?: LogLevel };
+export type LogOutput = LogOutputName | { type: LogOutputName; level?: AnyCase<LogLevel> };
+/** An output as the schema returns it: an object, its level (if any) in lower case. */
+export interface CheckedLogOutput {
+  type: LogOutputName;
+  level?: LogLevel;
+}
 
 export interface BeaconConfig {
   /** Master switch; `OTEL_SDK_DISABLED=true` turns Beacon off whatever this says. */
@@ -61,7 +68,7 @@ export interface BeaconConfig {
     detectors?: ResourceDetectorName[];
   };
   logging?: {
-    level?: LogLevel;
+    level?: AnyCase<LogLevel>;
     format?: LogFormat;
     outputs?: LogOutput[];
     correlation?: boolean;
@@ -160,7 +167,7 @@ export interface BeaconConfig {
   };
   diagnostics?: {
     /** Beacon's and OpenTelemetry's own diagnostic output (OTEL_LOG_LEVEL). */
-    level?: DiagLevelName;
+    level?: AnyCase<DiagLevelName>;
   };
   privacy?: {
     /**
@@ -194,7 +201,7 @@ interface ResolvedShape {
   logging: {
     level: LogLevel;
     format: LogFormat;
-    outputs: Required<Exclude<LogOutput, LogOutputName>>[];
+    outputs: Required<CheckedLogOutput>[];
     correlation: boolean;
     fields: { traceId: string; spanId: string; traceFlags: string };
     file: { path: string; size: string | null; frequency: LogRotation; keep: number };
@@ -248,8 +255,8 @@ export type ResolvedConfig = DeepReadonly<ResolvedShape>;
 export type MutableResolvedConfig = ResolvedShape;
 /** The defaults and the merge before resolveConfig's last step, which gives outputs without a level logging.level. */
 export type UnresolvedConfig = Omit<ResolvedShape, 'logging'> & {
-  logging: Omit<ResolvedShape['logging'], 'outputs'> & { outputs: Exclude<LogOutput, LogOutputName>[] };
+  logging: Omit<ResolvedShape['logging'], 'outputs'> & { outputs: CheckedLogOutput[] };
 };
 
-/** Where a resolved value came from: the config object, an env var, or the default. */
-export type ValueSource = 'config' | `env:${string}` | 'default';
+/** Where a resolved value came from: the config object, an env var, the app's package.json (service name and version), or the default. */
+export type ValueSource = 'config' | `env:${string}` | 'package.json' | 'default';

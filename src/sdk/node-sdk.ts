@@ -24,6 +24,7 @@ import { buildViews } from '../metrics/views.js';
 import { secretMatcher } from '../secrets.js';
 import { tracerProviderOptions } from '../tracing/pipeline.js';
 import { createPropagator } from '../tracing/propagation.js';
+import { appContext } from './app-context.js';
 import { withinDeadline } from './compose.js';
 import { prepareEsmHook } from './esm-hook.js';
 import { buildResource } from './resource.js';
@@ -42,7 +43,7 @@ export interface NodeSdkExtras {
  * it, `sdk.shutdown()` flushes and stops within `shutdown.timeoutMs` and never rejects.
  */
 export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkExtras = {}): Promise<NodeSDK> {
-  const { config, warnings } = resolveConfig(options, process.env);
+  const { config, warnings } = resolveConfig(options, process.env, appContext(process.argv[1]).appPackage);
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
   const { NodeSDK } = await import('@opentelemetry/sdk-node');

@@ -92,6 +92,31 @@ test('an unknown key far from every known one gets no suggestion but lists what 
   });
 });
 
+test("the app's package.json names the service below the config and env, its version only with its name", () => {
+  const app = { name: 'orders', version: '2.3.1' };
+  const identity = (options: BeaconConfig, env: Record<string, string> = {}) => {
+    const { config, sources } = resolveConfig(options, env, app);
+    return [config.service.name, sources.get('service.name'), config.service.version, sources.get('service.version')];
+  };
+  assert.deepEqual(identity({}), ['orders', 'package.json', '2.3.1', 'package.json']);
+  assert.deepEqual(identity({ service: { version: '9' } }), ['orders', 'package.json', '9', 'config']);
+  assert.deepEqual(identity({ service: { name: 'billing' } }), ['billing', 'config', null, 'default']);
+  assert.deepEqual(identity({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=env-name' }), ['env-name', 'env:OTEL_RESOURCE_ATTRIBUTES', null, 'default']);
+  assert.deepEqual(resolveConfig({}, {}, { version: '2.3.1' }).config.service, resolveConfig({}, {}).config.service);
+});
+
+test('level names in the config object are case-insensitive and resolve to lower case', () => {
+  const { config } = resolveConfig({
+    logging: { level: 'INFO', outputs: ['file', { type: 'console', level: 'WARN' }] },
+    diagnostics: { level: 'DEBUG' },
+  });
+  assert.equal(config.logging.level, 'info');
+  assert.deepEqual(config.logging.outputs, [{ type: 'file', level: 'info' }, { type: 'console', level: 'warn' }]);
+  assert.equal(config.diagnostics.level, 'debug');
+  // Written in mixed case (not in the types, but in a JSON config file).
+  assert.equal(resolveConfig({ logging: { level: 'Error' as 'error' } }).config.logging.level, 'error');
+});
+
 test('{} resolves to the documented defaults, frozen', () => {
   const { config, warnings } = resolveConfig({}, {});
   assert.deepEqual(warnings, []);
@@ -173,6 +198,8 @@ const envRows: EnvRow[] = [
     check: ({ config }) => assert.equal(config.tracing.otlp.protocol, 'http/json') },
   { name: 'OTEL_LOG_LEVEL is case-insensitive', env: { OTEL_LOG_LEVEL: 'DEBUG' },
     check: ({ config }) => assert.equal(config.diagnostics.level, 'debug') },
+  { name: 'BEACON_LOG_LEVEL is case-insensitive', env: { BEACON_LOG_LEVEL: 'Warn' },
+    check: ({ config }) => assert.deepEqual([config.logging.level, config.logging.outputs[0]?.level], ['warn', 'warn']) },
   { name: 'batch settings', env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_SCHEDULE_DELAY: '250' },
     check: ({ config }) => { assert.equal(config.tracing.batch.maxQueueSize, 100); assert.equal(config.tracing.batch.scheduledDelayMs, 250); } },
   { name: 'span limits from the spec variables; the span-specific ones beat the general ones',
@@ -223,6 +250,13 @@ for (const [name, value, field, check] of badEnvRows) {
     check(config);
   });
 }
+
+test('a variable that is partly bad is applied where it is good, and the warning says so', () => {
+  const { config, warnings } = resolveConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'express, htttp' });
+  assert.deepEqual(Object.entries(config.instrumentations).filter(([, on]) => on).map(([name]) => name), ['express']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^OTEL_NODE_ENABLED_INSTRUMENTATIONS="express, htttp" applied in part: instrumentations\.htttp: unknown key 'htttp'\. Did you mean 'http'\?.*; the rest of it is in force$/);
+});
 
 test('config file discovery: BEACON_CONFIG, then monitoring.config.* in order, then none', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'beacon-config-'));

@@ -1,7 +1,8 @@
 /**
  * Keeps the docs honest: every error code has a row in docs/errors.md (and only they do), and
  * the README's config table has a row for every field the resolver fills in, lists every
- * allowed name of every field that takes names, and names every env var Beacon reads.
+ * allowed name of every field that takes names, and names every env var Beacon reads; the
+ * README lists exactly the instrumentations Beacon's catalog has.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { test } from 'node:test';
 import { ErrorCodes, resolveConfig } from '../../src/index.js';
 import type { Check } from '../../src/config/checks.js';
 import { ENV_VARS } from '../../src/config/env.js';
+import { INSTRUMENTATION_NAMES } from '../../src/config/instrumentation-catalog.js';
 import { configSchema } from '../../src/config/schema.js';
 import { repoRoot } from '../helpers/app.js';
 
@@ -63,4 +65,10 @@ test('the README names every env var Beacon reads', () => {
   const readme = read('README.md').replace(/`([A-Z_]+)\(([A-Z]+_)\)([A-Z_]+)`/g, '`$1$3` `$1$2$3`');
   const missing = ENV_VARS.filter((name) => !readme.includes(`\`${name}\``) && !readme.includes(`\`${name}=`));
   assert.deepEqual(missing, [], `env vars missing from the README: ${missing.join(', ')}`);
+});
+
+test('the README lists the instrumentation catalog, name for name', () => {
+  const list = /<!-- instrumentations:[^>]*-->([\s\S]*?)<!-- end of instrumentations -->/.exec(read('README.md'))?.[1];
+  assert.ok(list, 'no instrumentation list between the markers in the README');
+  assert.deepEqual([...list.matchAll(/`([^`]+)`/g)].map((match) => match[1]), [...INSTRUMENTATION_NAMES]);
 });
