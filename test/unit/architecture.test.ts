@@ -78,3 +78,9 @@ test('src/ has no import cycle', () => {
   for (const path of graph.keys()) visit(path, []);
   assert.deepEqual(cycles, []);
 });
+
+test('docs/architecture.md lists the same floors', () => {
+  const doc = readFileSync(join(repoRoot, 'docs', 'architecture.md'), 'utf8');
+  const rows = [...doc.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((match) => [...match[2]!.matchAll(/`([^`]+)`/g)].map((unit) => unit[1]!.replace(/\/$/, '').replace(/\.c?ts$/, '')));
+  assert.deepEqual(rows.map((units) => [...new Set(units)]), FLOORS.map((units) => [...units]));
+});
