@@ -105,7 +105,7 @@ test('npm start serves the example and the metrics endpoint within 15 s with no 
   // Jaeger is absent: the batch (5 s delay) fails to export; the app keeps serving, stderr stays short.
   await sleep(6000);
   assert.equal((await get(`${app}/health`)).status, 200);
-  assert.equal(stderr.match(/^\[beacon\] beacon-otel .* service orders-service: traces → /gm)?.length, 1, `one banner expected:\n${stderr}`);
+  assert.equal(stderr.match(/^\[beacon\] beacon-otel .* service orders-service \(config\): traces → /gm)?.length, 1, `one banner expected:\n${stderr}`);
   assert.ok(stderr.split('\n').length <= 8, `stderr floods:\n${stderr}`);
 
   const { code, signal } = await stopChild(child, 'SIGTERM', 10_000);
@@ -126,7 +126,7 @@ test('examples/register-in-code, started literally as `node --import ./register.
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   assert.ok(await pollUntil(() => stdout.includes('listening on'), STARTUP_BUDGET_MS, 50), stderr);
-  assert.match(stderr, /service greeter: traces → otlp/);
+  assert.match(stderr, /service greeter \(config\): traces → otlp/);
   assert.equal((await get(`http://127.0.0.1:${port}/hello/ada`)).body, 'hello ada\n');
   assert.ok(await pollUntil(() => receiver.spans.some((span) => span.kindName === 'SERVER'), 10_000, 50), 'the server span arrives');
   const span = receiver.spans.find((candidate) => candidate.kindName === 'SERVER')!;
