@@ -12,19 +12,20 @@ import { resolveConfig } from './config/resolve.js';
 import { appContext } from './sdk/app-context.js';
 import { prepareEsmHook } from './sdk/esm-hook.js';
 import { enableInstrumentations } from './sdk/instrumentation.js';
-import { startMonitoring, stopOnConfigError } from './start.js';
+import { startResolved, stopOnConfigError } from './start.js';
 
 export function startBeforeApp(): void {
   try {
     const file = loadConfigFileSync(process.cwd(), process.env.BEACON_CONFIG);
-    const { config } = resolveConfig(file.options, process.env);
-    if (config.enabled) {
+    const app = { ...appContext(process.argv[1]), configFile: file.path };
+    const resolution = resolveConfig(file.options, process.env, app.appPackage);
+    if (resolution.config.enabled) {
       const hook = prepareEsmHook();
-      enableInstrumentations(config, appContext(process.argv[1]).appDirs);
+      enableInstrumentations(resolution.config, app.appDirs);
       // Not awaited: ES modules the app imports are hooked once the loader thread has the list.
       void hook?.register();
     }
-    void startMonitoring(file.options, { configFile: file.path });
+    void startResolved(() => resolution, app);
   } catch (error) {
     stopOnConfigError(error);
   }

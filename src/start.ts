@@ -61,12 +61,17 @@ export const monitoring = {
  * when the config object is invalid.
  */
 export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
+  const app: StartContext = { ...appContext(process.argv[1]), ...context };
+  return startResolved(() => resolveConfig(options, context.env ?? process.env, app.appPackage), app);
+}
+
+/** For the --require start, which resolved the config already to enable the instrumentations before the app. */
+export function startResolved(resolve: () => Resolution, app: StartContext): Promise<MonitoringHandle> {
   if (running) {
     warn('startMonitoring() was called again; returning the running instance (the new options are ignored)');
     return running;
   }
-  const app: StartContext = { ...appContext(process.argv[1]), ...context };
-  running = start(resolveConfig(options, context.env ?? process.env, app.appPackage), app);
+  running = start(resolve(), app);
   running.catch(() => {
     running = null;
   });
