@@ -7,7 +7,16 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
+/** Looked up once per package and places: the file output asks when it opens and when the start-up line describes it. */
+const found = new Map<string, string | null>();
+
 export function resolveOptional(name: string, appDirs: readonly string[]): string | null {
+  const key = [name, ...appDirs].join('\0');
+  if (!found.has(key)) found.set(key, lookUp(name, appDirs));
+  return found.get(key)!;
+}
+
+function lookUp(name: string, appDirs: readonly string[]): string | null {
   for (const from of [import.meta.url, ...appDirs.map((dir) => resolve(dir, 'noop.js'))]) {
     try {
       return createRequire(from).resolve(name);

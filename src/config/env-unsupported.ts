@@ -30,20 +30,19 @@ export const UNSUPPORTED_ENV_VARS: Readonly<Record<string, string>> = {
   OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'log strings are cut at logging.maxStringLength',
   OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT: 'log records keep every field the app logs',
   OTEL_METRICS_EXEMPLAR_FILTER: 'Beacon records no exemplars',
-  OTEL_EXPORTER_OTLP_INSECURE: 'OTLP/gRPC is not supported yet; the http(s) scheme of the endpoint decides TLS',
-  OTEL_EXPORTER_OTLP_TRACES_INSECURE: 'OTLP/gRPC is not supported yet; the http(s) scheme of the endpoint decides TLS',
-  OTEL_EXPORTER_OTLP_METRICS_INSECURE: 'OTLP/gRPC is not supported yet; the http(s) scheme of the endpoint decides TLS',
-  OTEL_EXPORTER_OTLP_LOGS_INSECURE: 'OTLP/gRPC is not supported yet; the http(s) scheme of the endpoint decides TLS',
-  OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'no Zipkin exporter; send OTLP (the Collector converts)',
-  OTEL_EXPORTER_ZIPKIN_TIMEOUT: 'no Zipkin exporter; send OTLP (the Collector converts)',
-  OTEL_EXPORTER_JAEGER_AGENT_HOST: 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_ENDPOINT',
-  OTEL_EXPORTER_JAEGER_AGENT_PORT: 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_ENDPOINT',
-  OTEL_EXPORTER_JAEGER_ENDPOINT: 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_ENDPOINT',
-  OTEL_EXPORTER_JAEGER_USER: 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_HEADERS',
-  OTEL_EXPORTER_JAEGER_PASSWORD: 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_HEADERS',
+  ...perSignal('INSECURE', 'OTLP/gRPC is not supported yet; the http(s) scheme of the endpoint decides TLS'),
+  ...each(['ENDPOINT', 'TIMEOUT'], (setting) => `OTEL_EXPORTER_ZIPKIN_${setting}`, 'no Zipkin exporter; send OTLP (the Collector converts)'),
+  ...each(['AGENT_HOST', 'AGENT_PORT', 'ENDPOINT'], (setting) => `OTEL_EXPORTER_JAEGER_${setting}`, 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_ENDPOINT'),
+  ...each(['USER', 'PASSWORD'], (setting) => `OTEL_EXPORTER_JAEGER_${setting}`, 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_HEADERS'),
   OTEL_EXPORTER_JAEGER_TIMEOUT: 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_TIMEOUT',
 };
 
+/** One meaning for several variables. */
+function each(parts: readonly string[], name: (part: string) => string, meaning: string): Record<string, string> {
+  return Object.fromEntries(parts.map((part) => [name(part), meaning]));
+}
+
+/** The general OTLP variable and its three per-signal forms. */
 function perSignal(setting: string, meaning: string): Record<string, string> {
-  return Object.fromEntries(['', 'TRACES_', 'METRICS_', 'LOGS_'].map((signal) => [`OTEL_EXPORTER_OTLP_${signal}${setting}`, meaning]));
+  return each(['', 'TRACES_', 'METRICS_', 'LOGS_'], (signal) => `OTEL_EXPORTER_OTLP_${signal}${setting}`, meaning);
 }
