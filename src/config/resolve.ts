@@ -8,6 +8,7 @@
  * One exception, the kill switch: OTEL_SDK_DISABLED=true switches Beacon off whatever the
  * code says (env.ts decides it; here its layer just goes on top).
  */
+import { checkSloThresholds } from './alerting-schema.js';
 import { isPlainObject } from './checks.js';
 import { defaultConfig } from './defaults.js';
 import { moveDeprecatedKeys } from './deprecated.js';
@@ -54,6 +55,7 @@ export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPack
     ...merged,
     logging: { ...logging, outputs: logging.outputs.map(({ type, level }) => ({ type, level: level ?? logging.level })) },
   };
+  checkSloThresholds(config);
 
   for (const path of leafPaths(merged, '')) if (!sources.has(path)) sources.set(path, 'default');
   return { config: deepFreeze(config), sources, warnings: deprecation ? [...fromEnv.warnings, deprecation] : fromEnv.warnings };

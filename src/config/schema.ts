@@ -35,6 +35,7 @@ import {
   str,
   unknownKey,
 } from './checks.js';
+import { alertingSchema } from './alerting-schema.js';
 
 const ratio = num({ min: 0, max: 1, what: 'a number between 0 and 1' });
 const positiveMs = num({ min: 1, integer: true, what: 'a positive integer (milliseconds)' });
@@ -238,6 +239,7 @@ export const configSchema = obj({
   privacy: obj({
     secretKeys: arrayOf(str({ pattern: /[A-Za-z0-9]/, what: 'a field or parameter name' })),
   }),
+  ...alertingSchema,
 });
 
 /** A config object as the schema returns it: shorthands normalised, every key optional. */
