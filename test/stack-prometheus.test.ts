@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -84,4 +85,16 @@ test('amtool check-config accepts alertmanager.yml, whose receivers all have a d
   for (const receiver of config.receivers) {
     assert.ok((receiver.webhook_configs ?? []).length > 0, `receiver ${receiver.name} sends nowhere`);
   }
+});
+
+test('the commented-out Slack and e-mail receivers are valid too: uncommented, amtool check-config still accepts the file', () => {
+  // Indented comments holding YAML (a key, a list item or a continuation) are the examples.
+  const uncommented = readFileSync(alertmanagerConfig, 'utf8').replace(/^(\s+)# ((?:- )?[a-z_]+:.*|\s+\S.*)$/gm, '$1$2');
+  const config = parse(uncommented) as { receivers: { slack_configs?: unknown[]; email_configs?: unknown[] }[] };
+  assert.ok(config.receivers.some((receiver) => receiver.slack_configs?.length), 'no Slack receiver in the examples');
+  assert.ok(config.receivers.some((receiver) => receiver.email_configs?.length), 'no e-mail receiver in the examples');
+  const file = join(mkdtempSync(join(tmpdir(), 'beacon-alertmanager-')), 'alertmanager.yml');
+  writeFileSync(file, uncommented);
+  const { status, output } = tool('amtool', ['check-config', file]);
+  assert.equal(status, 0, output);
 });
