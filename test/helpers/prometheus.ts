@@ -1,6 +1,7 @@
 /**
  * A real Prometheus server for tests: the Debian package's binary, bound to 127.0.0.1 on a
- * free port, with a temp config (1 s scrape interval) and data dir, stopped afterwards.
+ * free port, with a temp config (1 s scrape and evaluation intervals; rule files and
+ * Alertmanagers if given) and data dir, stopped afterwards.
  * When the binary is missing the test fails with a message saying how to install it.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -36,7 +37,16 @@ export interface RunningPrometheus {
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BIN ?? 'prometheus';
 
-export async function startPrometheus(t: TestContext, targets: readonly string[], jobName = 'app'): Promise<RunningPrometheus> {
+export interface PrometheusOptions {
+  /** Rule files to evaluate (every second). */
+  ruleFiles?: readonly string[];
+  /** Alertmanagers (host:port) to send firing alerts to. */
+  alertmanagers?: readonly string[];
+}
+
+const list = (items: readonly string[]) => `[${items.map((item) => `'${item}'`).join(', ')}]`;
+
+export async function startPrometheus(t: TestContext, targets: readonly string[], jobName = 'app', options: PrometheusOptions = {}): Promise<RunningPrometheus> {
   const probe = spawnSync(PROMETHEUS_BINARY, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
@@ -53,10 +63,12 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles ? [`rule_files: ${list(options.ruleFiles)}`] : []),
+      ...(options.alertmanagers ? ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ${list(options.alertmanagers)} }]`] : []),
       'scrape_configs:',
       `  - job_name: ${jobName}`,
       '    static_configs:',
-      `      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]`,
+      `      - targets: ${list(targets)}`,
       '',
     ].join('\n'),
   );
