@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { cleanEnv, configFile, repoRoot, runToEnd, startApp } from './helpers/app.js';
+import { cleanEnv, configFile, repoRoot, runToEnd } from './helpers/app.js';
 import { startAlertmanager } from './helpers/alertmanager.js';
 import { stopChild } from './helpers/child.js';
-import { freePort } from './helpers/net.js';
+import { startExample } from './helpers/example.js';
 import { startPrometheus } from './helpers/prometheus.js';
 
 const JOB = 'orders-service';
@@ -87,15 +87,8 @@ test('a generated alert fires in a real Prometheus under load and the real Alert
   });
   assert.equal(generated.exit.code, 0, generated.stderr);
 
-  const metricsPort = await freePort();
-  const app = await startApp(t, join(repoRoot, 'dist', 'examples', 'orders-service', 'server.js'), {
-    env: {
-      BEACON_CONFIG: join(repoRoot, 'examples', 'orders-service', 'monitoring.config.ts'),
-      PORT: '0',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-    },
-  });
-  const prometheus = await startPrometheus(t, [`127.0.0.1:${metricsPort}`], JOB, { ruleFiles: [rules], alertmanagers: [alertmanager.address] });
+  const { app, metricsTarget } = await startExample(t);
+  const prometheus = await startPrometheus(t, [metricsTarget], JOB, { ruleFiles: [rules], alertmanagers: [alertmanager.address] });
 
   const load = spawn(process.execPath, [join(repoRoot, 'dist', 'examples', 'orders-service', 'load.js'), '--duration', '40s', '--rate', '40', '--target', app.url], {
     cwd: repoRoot,

@@ -11,9 +11,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { cleanEnv, repoRoot, startApp } from './helpers/app.js';
+import { cleanEnv, repoRoot } from './helpers/app.js';
 import { stopChild } from './helpers/child.js';
-import { freePort } from './helpers/net.js';
+import { startExample } from './helpers/example.js';
 import { startPrometheus } from './helpers/prometheus.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -113,15 +113,8 @@ test('the dashboards have the panels of seed 000, the SLO row, the service and i
 });
 
 test('every PromQL expression of every dashboard returns data while the example runs under load', async (t) => {
-  const metricsPort = await freePort();
-  const app = await startApp(t, join(repoRoot, 'dist', 'examples', 'orders-service', 'server.js'), {
-    env: {
-      BEACON_CONFIG: join(repoRoot, 'examples', 'orders-service', 'monitoring.config.ts'),
-      PORT: '0',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-    },
-  });
-  const prometheus = await startPrometheus(t, [`127.0.0.1:${metricsPort}`], JOB);
+  const { app, metricsTarget } = await startExample(t);
+  const prometheus = await startPrometheus(t, [metricsTarget], JOB);
 
   // The load generator itself, as `npm run load` runs it: 8 s at 80 req/s.
   const load = spawn(process.execPath, [join(repoRoot, 'dist', 'examples', 'orders-service', 'load.js'), '--duration', '8s', '--rate', '80', '--target', app.url], {

@@ -3,15 +3,13 @@
  * free port, clustering off, with the given config and a temp data dir, stopped afterwards.
  * When the binary is missing the test fails with a message saying how to install it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { stopChild } from './child.js';
-import { get } from './http.js';
 import { freePort } from './net.js';
-import { sleep } from './timing.js';
+import { startServerProcess } from './server-process.js';
 
 export const ALERTMANAGER_BINARY = process.env.ALERTMANAGER_BIN ?? 'prometheus-alertmanager';
 
@@ -32,26 +30,12 @@ export async function startAlertmanager(t: TestContext, config: string): Promise
   const dir = mkdtempSync(join(tmpdir(), 'beacon-alertmanager-'));
   writeFileSync(join(dir, 'alertmanager.yml'), config);
   const address = `127.0.0.1:${await freePort()}`;
-  const child: ChildProcess = spawn(
+  const { logs } = await startServerProcess(
+    t,
     ALERTMANAGER_BINARY,
     [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=${address}`, '--cluster.listen-address=', '--log.level=warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    dir,
+    `http://${address}/-/ready`,
   );
-  let logs = '';
-  child.stdout!.on('data', (chunk: Buffer) => (logs += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk));
-  t.after(async () => {
-    await stopChild(child, 'SIGTERM', 5000);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}:\n${logs}`);
-    const ready = await get(`http://${address}/-/ready`).then((response) => response.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`alertmanager not ready within 20 s:\n${logs}`);
-    await sleep(100);
-  }
-  return { address, logs: () => logs };
+  return { address, logs };
 }

@@ -4,15 +4,15 @@
  * Alertmanagers if given) and data dir, stopped afterwards.
  * When the binary is missing the test fails with a message saying how to install it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { stopChild } from './child.js';
 import { get } from './http.js';
 import { sleep } from './timing.js';
 import { freePort } from './net.js';
+import { startServerProcess } from './server-process.js';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -73,33 +73,14 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
     ].join('\n'),
   );
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BINARY,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let logs = '';
-  child.stdout!.on('data', (chunk: Buffer) => (logs += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk));
-  t.after(async () => {
-    await stopChild(child, 'SIGTERM', 5000);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${logs}`);
-    const ready = await get(`${url}/-/ready`).then((response) => response.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`prometheus not ready within 20 s:\n${logs}`);
-    await sleep(100);
-  }
+  const { logs } = await startServerProcess(
+    t,
+    PROMETHEUS_BINARY,
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    dir,
+    `${url}/-/ready`,
+  );
 
   const api = async <T>(path: string): Promise<T> => {
     const response = await get(`${url}${path}`);
@@ -123,6 +104,6 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
       throw new Error(`PromQL ${promql} did not return what was expected within ${timeoutMs} ms; last result: ${JSON.stringify(last)}`);
     },
     targets: async () => (await api<{ activeTargets: PromTarget[] }>('/api/v1/targets')).activeTargets,
-    logs: () => logs,
+    logs,
   };
 }
