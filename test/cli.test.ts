@@ -3,7 +3,9 @@
  * monitoring.config.json, with a clean environment, as a user runs `npx beacon-otel` in an app.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -118,10 +120,32 @@ test('usage: no command or --help → stdout, exit 0; an unknown command or opti
     assert.equal(exit.code, 0);
     assert.match(stdout, /^usage: beacon-otel <command>/);
   }
-  for (const args of [['frobnicate'], ['doctor', '--yaml']]) {
+  for (const args of [['frobnicate'], ['doctor', '--yaml'], ['rules', '--yaml'], ['dashboard', '-o', 'x.json', '--force']]) {
     const { exit, stdout, stderr } = await beacon(args, appDir({}));
     assert.equal(exit.code, 2);
     assert.equal(stdout, '');
     assert.match(stderr, new RegExp(`^beacon-otel: unknown (command|option) ${args.at(-1)}\\nusage: beacon-otel`));
   }
+  const { exit, stderr } = await beacon(['rules', '-o'], appDir({}));
+  assert.equal(exit.code, 2);
+  assert.match(stderr, /^beacon-otel: -o needs a FILE\n/);
+});
+
+test('rules and dashboard: a service of its own gets rules promtool accepts and a dashboard, for its name', async () => {
+  const dir = appDir({ service: { name: 'cli-app' }, slo: { objectives: [{ name: 'cli-availability', kind: 'availability', objective: 0.999 }] } });
+  const rules = await beacon(['rules'], dir);
+  assert.equal(rules.exit.code, 0, rules.stderr);
+  const groups = (parse(rules.stdout) as { groups: { name: string; rules: { alert?: string; expr: string }[] }[] }).groups;
+  assert.deepEqual(groups.map((group) => group.name), ['cli-app-alerts', 'cli-app-slo']);
+  for (const rule of groups[0]!.rules) assert.match(rule.expr, /job="cli-app"/, rule.alert);
+  const file = join(dir, 'alerts.yml');
+  writeFileSync(file, rules.stdout);
+  const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+  assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+
+  const dashboard = await beacon(['dashboard'], dir);
+  assert.equal(dashboard.exit.code, 0, dashboard.stderr);
+  const json = JSON.parse(dashboard.stdout) as { title: string; templating: { list: { name: string; current: { value: unknown } }[] } };
+  assert.equal(json.title, 'Beacon — cli-app');
+  assert.equal(json.templating.list.find((variable) => variable.name === 'service')?.current.value, 'cli-app');
 });

@@ -42,7 +42,9 @@ if (name === undefined || name === 'help' || name === '--help' || name === '-h')
   process.stdout.write(USAGE);
 } else if (name in GENERATORS) {
   const [flag, output, ...rest] = options;
-  if (flag !== undefined && (flag !== '-o' || output === undefined || rest.length > 0)) usageError(`${name} takes -o FILE, got ${options.join(' ')}`);
+  const unknown = flag !== undefined && flag !== '-o' ? flag : rest[0];
+  if (unknown !== undefined) usageError(`unknown option ${unknown}`);
+  else if (flag !== undefined && output === undefined) usageError('-o needs a FILE');
   // Set, not process.exit(): stdout may still be draining into a pipe.
   else process.exitCode = generate(name as keyof typeof GENERATORS, await loadConfig(), output);
 } else {
