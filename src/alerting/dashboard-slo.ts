@@ -8,10 +8,10 @@ import type { ResolvedConfig } from '../config/types.js';
 import { FILTER } from './dashboard-queries.js';
 import { type Draft, row, stat, timeseries } from './grafana-panels.js';
 import { number } from './promql.js';
-import { burnFactor, errorRatio, objectiveMatchers, objectiveWords } from './slo.js';
+import { FAST_BURN, burnFactor, errorRatio, objectiveMatchers, objectiveWords } from './slo.js';
 import { percent } from './wording.js';
 
-/** The burn rates shown: the page alert's two long windows and the ticket's short one. */
+/** The burn rates shown: the page alert's two long windows. */
 const BURN_WINDOWS = ['1h', '6h'] as const;
 
 export function sloPanels(config: ResolvedConfig): Draft[] {
@@ -23,7 +23,7 @@ export function sloPanels(config: ResolvedConfig): Draft[] {
       const matchers = objectiveMatchers(config.service.name, objective, FILTER);
       const ratio = (range: string) => errorRatio(objective, matchers, range, '');
       const budget = number(1 - objective.objective);
-      const page = number(burnFactor({ long: '1h', short: '5m', budgetSpent: 0.02 }, window));
+      const page = number(burnFactor(FAST_BURN, window));
       return [
         stat({
           title: `${objective.name}: compliance`,
@@ -47,7 +47,7 @@ export function sloPanels(config: ResolvedConfig): Draft[] {
         }),
         timeseries({
           title: `${objective.name}: burn rate`,
-          description: `How many times faster than the objective allows the budget is spent (1 = exactly spent by the end of ${window}); the page alert fires above ${page} over 1h and 5m.`,
+          description: `How many times faster than the objective allows the budget is spent (1 = exactly spent by the end of ${window}); the page alert fires above ${page} over ${FAST_BURN.long} and ${FAST_BURN.short}.`,
           unit: 'short',
           targets: BURN_WINDOWS.map((range) => ({ expr: `(${ratio(range)}) / ${budget}`, legend: range })),
         }),

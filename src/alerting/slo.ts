@@ -22,8 +22,11 @@ interface BurnCondition {
   budgetSpent: number;
 }
 
+/** The first page condition: 2 % of the budget within an hour (14.4× over 30 days). */
+export const FAST_BURN: BurnCondition = { long: '1h', short: '5m', budgetSpent: 0.02 };
+
 const ALERTS = [
-  { alert: 'ErrorBudgetBurnFast', severity: 'critical', for: '2m', conditions: [{ long: '1h', short: '5m', budgetSpent: 0.02 }, { long: '6h', short: '30m', budgetSpent: 0.05 }] },
+  { alert: 'ErrorBudgetBurnFast', severity: 'critical', for: '2m', conditions: [FAST_BURN, { long: '6h', short: '30m', budgetSpent: 0.05 }] },
   { alert: 'ErrorBudgetBurnSlow', severity: 'warning', for: '1h', conditions: [{ long: '3d', short: '6h', budgetSpent: 0.1 }] },
 ] as const satisfies readonly { alert: string; severity: string; for: string; conditions: readonly BurnCondition[] }[];
 
