@@ -12,7 +12,6 @@ import { SERIES } from './promql.js';
 import { sloPanels } from './dashboard-slo.js';
 import { bytes, duration, percent } from './wording.js';
 
-const JAEGER = 'http://localhost:16686';
 const TIME_RANGE = 'start=${__from}000&end=${__to}000&limit=20';
 const DURATION = SERIES.httpDuration;
 const ROUTE = 'http_request_method, http_route';
@@ -50,20 +49,28 @@ function overview(config: ResolvedConfig): Draft[] {
   ];
 }
 
+/** Jaeger's UI without a trailing '/', or null when the dashboard links to no traces. */
+const jaegerOf = (config: ResolvedConfig) => config.dashboard.jaegerUrl?.replace(/\/+$/, '') ?? null;
+
 function httpByRoute(config: ResolvedConfig): Draft[] {
   const slow = config.alerts.latency.threshold;
+  const jaeger = jaegerOf(config);
   return [
     row('HTTP — per route'),
     timeseries({
       title: 'Response time by route (p95)',
-      description: 'p95 duration per route. Click a series for its traces in Jaeger; the panel link opens the slow traces.',
+      description: `p95 duration per route.${jaeger ? ' Click a series for its traces in Jaeger; the panel link opens the slow traces.' : ''}`,
       unit: 's',
       targets: [{ expr: `histogram_quantile(0.95, sum by (le, ${ROUTE}) (${rate(`${DURATION}_bucket`)}))`, legend: ROUTE_LEGEND }],
-      seriesLinks: [{
-        title: 'Traces of ${__field.labels.http_request_method} ${__field.labels.http_route} in Jaeger',
-        url: `${JAEGER}/search?service=\${service}&operation=\${__field.labels.http_request_method}%20\${__field.labels.http_route}&${TIME_RANGE}`,
-      }],
-      links: [{ title: `Slow traces (> ${duration(slow)}) in Jaeger`, url: `${JAEGER}/search?service=\${service}&minDuration=${Math.round(slow * 1000)}ms&${TIME_RANGE}` }],
+      ...(jaeger
+        ? {
+            seriesLinks: [{
+              title: 'Traces of ${__field.labels.http_request_method} ${__field.labels.http_route} in Jaeger',
+              url: `${jaeger}/search?service=\${service}&operation=\${__field.labels.http_request_method}%20\${__field.labels.http_route}&${TIME_RANGE}`,
+            }],
+            links: [{ title: `Slow traces (> ${duration(slow)}) in Jaeger`, url: `${jaeger}/search?service=\${service}&minDuration=${Math.round(slow * 1000)}ms&${TIME_RANGE}` }],
+          }
+        : {}),
     }),
     timeseries({ title: 'Request rate by route', description: 'Requests per second per route template (never raw paths with ids).', unit: 'reqps', targets: [{ expr: `sum by (${ROUTE}) (${rate(`${DURATION}_count`)})`, legend: ROUTE_LEGEND }] }),
     timeseries({ title: 'Response time percentiles', description: 'Percentiles over time, all routes.', unit: 's', targets: [...percentiles('le'), { expr: mean(''), legend: 'avg' }] }),
@@ -185,6 +192,7 @@ function variable(name: string, query: string, extra: Json): Json {
 
 export function grafanaDashboard(config: ResolvedConfig): string {
   const service = config.service.name;
+  const jaeger = jaegerOf(config);
   const panels = layout([...overview(config), ...sloPanels(config), ...httpByRoute(config), ...components(config), ...customMetricPanels(config), ...runtime(config)]);
   const dashboard = {
     uid: `beacon-${service.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 40),
@@ -198,10 +206,12 @@ export function grafanaDashboard(config: ResolvedConfig): string {
     time: { from: 'now-30m', to: 'now' },
     schemaVersion: 39,
     version: 1,
-    links: [
-      { title: 'Traces in Jaeger', type: 'link', url: `${JAEGER}/search?service=\${service}`, targetBlank: true, icon: 'external link' },
-      { title: 'Jaeger Monitor (span metrics)', type: 'link', url: `${JAEGER}/monitor`, targetBlank: true, icon: 'external link' },
-    ],
+    links: jaeger
+      ? [
+          { title: 'Traces in Jaeger', type: 'link', url: `${jaeger}/search?service=\${service}`, targetBlank: true, icon: 'external link' },
+          { title: 'Jaeger Monitor (span metrics)', type: 'link', url: `${jaeger}/monitor`, targetBlank: true, icon: 'external link' },
+        ]
+      : [],
     templating: {
       list: [
         variable('service', 'label_values(nodejs_version_info, job)', { multi: false, includeAll: false, current: { selected: true, text: service, value: service } }),

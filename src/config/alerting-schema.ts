@@ -5,7 +5,7 @@
  * be a bucket bound of the HTTP duration histogram) runs after the merge.
  */
 import { BeaconConfigError, ErrorCodes } from '../errors.js';
-import { type Check, arrayOf, bool, fail, num, obj, oneOf, str } from './checks.js';
+import { type Check, arrayOf, bool, fail, httpUrl, nullable, num, obj, oneOf, str } from './checks.js';
 import { DEFAULT_RULE } from './defaults.js';
 import { durationSeconds } from './duration.js';
 import { ALERT_COMPARISONS, ALERT_SEVERITIES, DASHBOARD_METRIC_KINDS, SLO_KINDS } from './enums.js';
@@ -96,7 +96,7 @@ export const alertingSchema = {
     rules: uniqueNames(alertRule),
   }),
   slo: obj({ window: sloWindow, objectives: uniqueNames(sloObjective) }),
-  dashboard: obj({ metrics: arrayOf(dashboardMetric) }),
+  dashboard: obj({ metrics: arrayOf(dashboardMetric), jaegerUrl: nullable(httpUrl) }),
 };
 
 /** The bucket bounds of `http.server.request.duration` in this config (a view's, else the default). */

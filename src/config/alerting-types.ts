@@ -85,6 +85,8 @@ export interface AlertingConfig {
   };
   dashboard?: {
     metrics?: DashboardMetric[];
+    /** Jaeger's UI, which the dashboard's trace links open; null for no links. */
+    jaegerUrl?: string | null;
   };
 }
 
@@ -110,7 +112,7 @@ export interface ResolvedAlerting {
     rules: ResolvedAlertRule[];
   };
   slo: { window: string; objectives: SloObjective[] };
-  dashboard: { metrics: DashboardMetric[] };
+  dashboard: { metrics: DashboardMetric[]; jaegerUrl: string | null };
 }
 
 /** The built-in alerts by their config key. */

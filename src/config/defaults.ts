@@ -111,6 +111,7 @@ export function defaultConfig(): UnresolvedConfig {
       rules: [],
     },
     slo: { window: '30d', objectives: [] },
-    dashboard: { metrics: [] },
+    // The stack's Jaeger (docker-compose.yml).
+    dashboard: { metrics: [], jaegerUrl: 'http://localhost:16686' },
   };
 }

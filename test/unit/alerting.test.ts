@@ -145,3 +145,17 @@ test('dashboard: named for the service, an SLO row per objective, a panel per de
   assert.deepEqual(panel('Queue')!.targets!.map((t) => [t.expr, t.legendFormat]), [['sum (queue_depth{job=~"$service", instance=~"$instance"})', 'queue_depth']]);
   for (const p of dashboard.panels) for (const t of p.targets ?? []) assert.match(t.expr, /job=~"\$service", instance=~"\$instance"/, p.title);
 });
+
+test('dashboard: trace links open dashboard.jaegerUrl; null leaves them out', () => {
+  const links = (jaegerUrl: string | null) => {
+    const dashboard = JSON.parse(grafanaDashboard(resolveConfig({ dashboard: { jaegerUrl } }).config)) as {
+      links: { url: string }[];
+      panels: { links?: { url: string }[]; fieldConfig?: { defaults?: { links?: { url: string }[] } } }[];
+    };
+    return [...dashboard.links, ...dashboard.panels.flatMap((p) => [...(p.links ?? []), ...(p.fieldConfig?.defaults?.links ?? [])])].map((link) => link.url);
+  };
+  const urls = links('https://jaeger.example.com/');
+  assert.ok(urls.length >= 3 && urls.every((url) => url.startsWith('https://jaeger.example.com/search?') || url === 'https://jaeger.example.com/monitor'), urls.join('\n'));
+  assert.deepEqual(links(null), []);
+  assert.throws(() => resolveConfig({ dashboard: { jaegerUrl: 'jaeger:16686' } }), /dashboard\.jaegerUrl: expected an http:\/\/ or https:\/\/ URL/);
+});
