@@ -1,9 +1,9 @@
 /**
  * `npm run bench:profile`: where the time of a request goes. Runs a bench app bare, under the
  * upstream register and under Beacon (traces only, and with all its signals), puts load on it,
- * and profiles only the measured window with V8's sampling profiler (profile-hook.cjs). Self
- * time is summed by component and divided by the requests served: CPU µs per request, by
- * component, medians of the rounds. The app's own work, Node's HTTP stack and idle time are
+ * and profiles only the measured window with V8's sampling profiler (profile-hook.cjs). Each
+ * component's share of the busy samples, times the app's CPU time per request served, gives
+ * its CPU µs per request; medians of the rounds. The app's own work, Node's HTTP stack and idle time are
  * shown too so that the agents' share can be read against them.
  *
  *   npm run bench:profile -- --app express-param.cjs --ratio 0.1 --rounds 3 --seconds 4
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { cleanEnv, repoRoot } from '../test/helpers/app.js';
 import { firstMessage } from './child.js';
 import { installPeers } from './peers.js';
-import { BENCH_APPS, type RequestVariant, requestVariants } from './requests.js';
+import { BENCH_APPS, type RequestVariant, cpuMicros, requestVariants } from './requests.js';
 import { median } from './stats.js';
 
 interface ProfileNode {
@@ -69,16 +69,22 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
   });
   try {
     const { port } = await firstMessage<{ port: number }>(child, `${appFile} under ${variant.name}`, 30_000);
-    const load = (warmup: number, measured: number) =>
-      spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${port}${path}`, String(warmup), String(measured), '10'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    await firstMessage(load(2, 0.1), 'the warm-up', 30_000);
+    const loader = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${port}${path}`, '2', String(seconds), '10'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await firstMessage(loader, 'the warm-up', 30_000);
+    const cpuBefore = await cpuMicros(child);
     child.send('profile-start');
-    const measured = await firstMessage<{ requestsPerSecond: number }>(load(0.1, seconds), 'the load generator', (seconds + 30) * 1000);
+    loader.send('go');
+    const { requests } = await firstMessage<{ requests: number }>(loader, 'the load generator', (seconds + 30) * 1000);
     child.send('profile-stop');
     const { profile } = await firstMessage<{ profile: CpuProfile | null }>(child, 'the profile', 30_000);
+    const cpuPerRequest = ((await cpuMicros(child)) - cpuBefore) / requests;
     if (!profile) throw new Error(`no profile from ${variant.name}`);
-    const requests = measured.requestsPerSecond * seconds;
-    return new Map([...selfTimeByComponent(profile)].map(([component, micros]) => [component, micros / requests]));
+    // Samples measure wall time: on a shared machine a descheduled process keeps sampling the
+    // frame it was in. The shares of the busy samples, times the process's CPU time, are not.
+    const micros = selfTimeByComponent(profile);
+    micros.delete('idle');
+    const busy = [...micros.values()].reduce((sum, value) => sum + value, 0);
+    return new Map([...micros].map(([component, value]) => [component, (value / busy) * cpuPerRequest]));
   } finally {
     child.kill('SIGKILL');
     await once(child, 'exit').catch(() => undefined);
@@ -112,7 +118,7 @@ async function main(): Promise<void> {
   }
   const components = [...COMPONENTS.map(([name]) => name).filter((name) => name !== 'idle'), NODE];
   const cell = (k: number, component: string) => median(samples[k]!.map((sample) => sample.get(component) ?? 0));
-  const busy = (k: number) => median(samples[k]!.map((sample) => [...sample].filter(([name]) => name !== 'idle').reduce((sum, [, micros]) => sum + micros, 0)));
+  const busy = (k: number) => median(samples[k]!.map((sample) => [...sample.values()].reduce((sum, micros) => sum + micros, 0)));
   console.log(`CPU µs per request by component, ${app.name}, sampler ${ratio} (medians of ${rounds} rounds, ${seconds} s profiled each)\n`);
   console.log(`| component | ${variants.map((variant) => variant.name).join(' | ')} |`);
   console.log(`|---|${variants.map(() => '---:').join('|')}|`);

@@ -16,6 +16,7 @@ interface RequestRow {
   variant: RequestVariant;
   startupMs: number;
   rssMiB: number;
+  cpuMicrosPerRequest: number;
   requestsPerSecond: number;
   p99Ms: number;
 }
@@ -40,13 +41,14 @@ const localVersion = (name: string) => (JSON.parse(readFileSync(join(repoRoot, '
 function requestTable({ rows }: Report['requests'][number]): string {
   const bare = rows[0]!;
   return table(
-    ['variant', 'start-up to listening', 'RSS at listening', 'req/s (× bare)', 'p99'],
+    ['variant', 'start-up to listening', 'RSS at listening', 'req/s (× bare)', 'p99', 'CPU per request (× bare)'],
     rows.map((row) => [
       row.variant.name,
       `${fixed(row.startupMs)} ms`,
       `${fixed(row.rssMiB)} MiB`,
       `${fixed(row.requestsPerSecond)} (${times(row.requestsPerSecond / bare.requestsPerSecond)})`,
       `${fixed(row.p99Ms, 2)} ms`,
+      `${fixed(row.cpuMicrosPerRequest)} µs (${times(row.cpuMicrosPerRequest / bare.cpuMicrosPerRequest)})`,
     ]),
   );
 }
@@ -99,7 +101,7 @@ export function reportMarkdown(report: Report): string {
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${report.seconds} s): ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fixed(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
     `Versions: beacon-otel ${BEACON_VERSION}, upstream register (@opentelemetry/auto-instrumentations-node) ${localVersion('@opentelemetry/auto-instrumentations-node')}, Elastic EDOT Node.js ${peerVersion('@elastic/opentelemetry-node')}, dd-trace ${peerVersion('dd-trace')}, prom-client ${localVersion('prom-client')}, load by autocannon ${peerVersion('autocannon')}.`,
     '',
-    `Medians of ${report.rounds} rounds; in every round each (app, variant) pair runs once, in a rotating order. A run starts the app, waits for it to listen, then a second process puts ${report.load.connections} connections of load on it for ${report.load.warmupSeconds} s of warm-up and ${report.load.seconds} s measured. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout.`,
+    `Medians of ${report.rounds} rounds; in every round each (app, variant) pair runs once, in a rotating order. A run starts the app, waits for it to listen, then a second process puts ${report.load.connections} connections of load on it for ${report.load.warmupSeconds} s of warm-up and ${report.load.seconds} s measured. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout. CPU per request is the app process's user + system time over the measured window divided by the requests it served: the figure machine noise moves least.`,
     '',
     '## Budgets',
     '',

@@ -44,6 +44,8 @@ export interface RequestVariant {
 export interface RequestSample {
   startupMs: number;
   rssMiB: number;
+  /** The app process's CPU time (user + system) per request served: what machine noise moves least. */
+  cpuMicrosPerRequest: number;
   requestsPerSecond: number;
   p99Ms: number;
 }
@@ -113,6 +115,13 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(killer);
 }
 
+/** The app's CPU time so far, user + system, in µs (bench/apps/common.cjs answers). */
+export async function cpuMicros(app: ChildProcess): Promise<number> {
+  app.send('cpu-usage');
+  const { cpuUsage } = await firstMessage<{ cpuUsage: NodeJS.CpuUsage }>(app, 'the app (CPU time)', 10_000);
+  return cpuUsage.user + cpuUsage.system;
+}
+
 /** Scrapes the metrics endpoint every second, as Prometheus would, until stopped. */
 function scrapeEverySecond(port: number): () => number {
   let failures = 0;
@@ -143,11 +152,15 @@ export async function measureRequests(app: BenchApp, variant: RequestVariant, lo
       [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${listening.port}${app.path}`, String(load.warmupSeconds), String(load.seconds), String(load.connections)],
       { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
     );
-    const result = await firstMessage<{ requestsPerSecond: number; p99Ms: number; failed: number }>(loader, 'the load generator', (load.warmupSeconds + load.seconds + 30) * 1000);
+    await firstMessage(loader, 'the load generator (warm-up)', (load.warmupSeconds + 30) * 1000);
+    const cpuBefore = await cpuMicros(child);
+    loader.send('go');
+    const result = await firstMessage<{ requests: number; requestsPerSecond: number; p99Ms: number; failed: number }>(loader, 'the load generator', (load.seconds + 30) * 1000);
+    const cpuMicrosPerRequest = ((await cpuMicros(child)) - cpuBefore) / result.requests;
     const scrapeFailures = stopScraping();
     await once(loader, 'exit');
     if (result.failed > 0 || scrapeFailures > 0) throw new Error(`${result.failed} failed requests, ${scrapeFailures} failed scrapes`);
-    return { startupMs, rssMiB: listening.rssBytes / 2 ** 20, requestsPerSecond: result.requestsPerSecond, p99Ms: result.p99Ms };
+    return { startupMs, rssMiB: listening.rssBytes / 2 ** 20, cpuMicrosPerRequest, requestsPerSecond: result.requestsPerSecond, p99Ms: result.p99Ms };
   } catch (error) {
     throw new Error(`${app.name} under ${variant.name}: ${(error as Error).message}\n${stderr}`);
   } finally {

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     rows: variants.map((variant) => {
       const runs = samples.get(`${app.file} ${variant.name}`)!;
       const of = (pick: (sample: RequestSample) => number) => median(runs.map(pick));
-      return { variant, startupMs: of((s) => s.startupMs), rssMiB: of((s) => s.rssMiB), requestsPerSecond: of((s) => s.requestsPerSecond), p99Ms: of((s) => s.p99Ms) };
+      return { variant, startupMs: of((s) => s.startupMs), rssMiB: of((s) => s.rssMiB), cpuMicrosPerRequest: of((s) => s.cpuMicrosPerRequest), requestsPerSecond: of((s) => s.requestsPerSecond), p99Ms: of((s) => s.p99Ms) };
     }),
   }));
   console.log('  metrics hot path…');
