@@ -4,6 +4,7 @@
  * app's way to flush and stop.
  */
 import { appContext } from './sdk/app-context.js';
+import { readDeclarativeFile } from './config/declarative-file.js';
 import { describeConfig } from './config/describe.js';
 import type { Env } from './config/env.js';
 import { type AppPackage, type Resolution, resolveConfig } from './config/resolve.js';
@@ -62,7 +63,8 @@ export const monitoring = {
  */
 export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
   const app: StartContext = { ...appContext(process.argv[1]), ...context };
-  return startResolved(() => resolveConfig(options, context.env ?? process.env, app.appPackage), app);
+  const env = context.env ?? process.env;
+  return startResolved(() => resolveConfig(options, env, app.appPackage, readDeclarativeFile(env)), app);
 }
 
 /** For the --require start, which resolved the config already to enable the instrumentations before the app. */
