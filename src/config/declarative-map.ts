@@ -74,6 +74,7 @@ class ModelMapping {
     // An absent provider is a no-op one (the declarative configuration's rule).
     if (model.tracer_provider == null) this.set('tracing.enabled', false, 'tracer_provider');
     if (model.meter_provider == null) this.set('metrics.enabled', false, 'meter_provider');
+    if (model.propagator == null) this.set('tracing.propagators', ['none'], 'propagator');
     return this.result;
   }
 
@@ -127,11 +128,9 @@ class ModelMapping {
   }
 
   private spanProcessors(processors: Node[], path: string): void {
-    if (processors.length === 0) this.set('tracing.exporter', 'none', path);
+    // The parser's schema check guarantees one processor at least.
     if (processors.length > 1) this.unsupported(`${path}[1]`, 'Beacon sends spans through one processor');
-    const [processor] = processors;
-    if (!processor) return;
-    const [kind, options] = this.oneKey(processor, `${path}[0]`);
+    const [kind, options] = this.oneKey(processors[0], `${path}[0]`);
     const at = `${path}[0].${kind}`;
     if (kind === 'batch') {
       this.section(options, at, {
@@ -259,8 +258,7 @@ class ModelMapping {
       if (exporters.includes(exporter)) this.unsupported(`${path}[${index}]`, `Beacon has one ${exporter} metric reader`);
       exporters.push(exporter);
     });
-    if (exporters.length === 0) this.set('metrics.enabled', false, path);
-    else this.set('metrics.exporters', exporters, path);
+    this.set('metrics.exporters', exporters, path);
   }
 
   private pullExporter(exporter: Node, path: string): void {
