@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, startApp } from './helpers/app.js';
+import { fixture, repoRoot, startApp } from './helpers/app.js';
 import { get } from './helpers/http.js';
-import { freePort } from './helpers/net.js';
+import { freePort, refusedUrl } from './helpers/net.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
 test('OTEL_CONFIG_FILE: spans with the file\'s resource and sampler reach the receiver; /metrics answers on the file\'s port', async (t) => {
@@ -38,4 +39,21 @@ test('OTEL_CONFIG_FILE: spans with the file\'s resource and sampler reach the re
   assert.match(app.stderr(), /service declarative-e2e \(OTEL_CONFIG_FILE:resource\.attributes\[0\]\)/);
   // The test harness sets these; the file takes their place, and Beacon says so.
   assert.match(app.stderr(), /OTEL_EXPORTER_PROMETHEUS_HOST, OTEL_EXPORTER_PROMETHEUS_PORT ignored: OTEL_CONFIG_FILE is in force/);
+});
+
+test('OTEL_CONFIG_FILE under the --require entry too: the file decides before the app starts', async (t) => {
+  const metricsPort = await freePort();
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    bare: true,
+    env: {
+      NODE_OPTIONS: `--require ${join(repoRoot, 'dist', 'register.cjs')}`,
+      OTEL_CONFIG_FILE: fixture('declarative/e2e.yaml'),
+      RECEIVER_URL: await refusedUrl(),
+      METRICS_PORT: String(metricsPort),
+    },
+  });
+  assert.equal((await get(`${app.url}/users/1`)).status, 200);
+  assert.equal((await get(`http://127.0.0.1:${metricsPort}/metrics`)).status, 200);
+  await app.stop();
+  assert.match(app.stderr(), /service declarative-e2e \(OTEL_CONFIG_FILE:resource\.attributes\[0\]\)/);
 });
