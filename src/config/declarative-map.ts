@@ -39,6 +39,8 @@ type Node = Record<string, unknown>;
 type Handlers = Record<string, (value: any, path: string) => void>;
 
 const GENERIC = 'Beacon cannot express this setting (see the supported subset in the README)';
+/** The scalar attribute types and the YAML value each takes; the array types are refused before. */
+const ATTRIBUTE_TYPES = { string: 'string', bool: 'boolean', int: 'number', double: 'number' } as const;
 const SEVERITY_TO_DIAG = { trace: 'verbose', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'error' } as const;
 
 export function mapDeclarativeModel(model: ConfigurationModel, helpers: ModelHelpers, file: string): MappedModel {
@@ -81,15 +83,18 @@ class ModelMapping {
   private resource(resource: Node, path: string): void {
     this.section(resource, path, {
       attributes: () => {},
-      attributes_list: () => {},
+      attributes_list: (list, at) => this.keyValueList(list, at),
       schema_url: (value, at) => value != null && this.unsupported(at, "Beacon's resource carries no schema URL"),
     });
     const attributes = this.helpers.mergeResourceAttributesConfig(resource.attributes as never, resource.attributes_list as string | null) ?? [];
     const declared = (resource.attributes as unknown[] | undefined)?.length ?? 0;
     const extra: Record<string, unknown> = {};
-    attributes.forEach(({ name, value }, index) => {
+    attributes.forEach(({ name, value, type }, index) => {
       const at = index < declared ? `${path}.attributes[${index}]` : `${path}.attributes_list`;
       if (Array.isArray(value)) this.unsupported(`${at}.value`, 'resource attributes are strings, numbers or booleans in Beacon');
+      if (type != null && typeof value !== ATTRIBUTE_TYPES[type as keyof typeof ATTRIBUTE_TYPES]) {
+        throw new BeaconConfigError(ErrorCodes.INVALID_VALUE, `${at}.value`, `expected a value of type ${type}, got ${JSON.stringify(value)} (OTEL_CONFIG_FILE ${this.file})`);
+      }
       if (name === 'service.name') this.set('service.name', value, at);
       else if (name === 'service.version') this.set('service.version', value, at);
       else if (name === 'deployment.environment.name') this.set('service.environment', value, at);
@@ -167,7 +172,7 @@ class ModelMapping {
     this.section(node, at, {
       endpoint: (value, leaf) => this.set(`${target}.endpoint`, value, leaf),
       headers: () => {},
-      headers_list: () => {},
+      headers_list: (list, leaf) => this.keyValueList(list, leaf),
       timeout: (value, leaf) => this.set(`${target}.timeoutMs`, value, leaf),
       ...(kind === 'otlp_http' ? { encoding: (value: string | null, leaf: string) => this.set(`${target}.protocol`, value && `http/${value}`, leaf) } : {}),
       compression: (_, leaf) => this.unsupported(leaf, 'compression follows OTEL_EXPORTER_OTLP_COMPRESSION (read by the OTLP/HTTP settings)'),
@@ -315,6 +320,17 @@ class ModelMapping {
         });
       }),
     });
+  }
+
+  /**
+   * `name=value,…`: the parser's merge drops a malformed list with a diagnostic only; here
+   * it is an error at its path, as a bad value anywhere else in the file.
+   */
+  private keyValueList(list: string | null, path: string): void {
+    const bad = (list ?? '').split(',').find((pair) => pair.trim() !== '' && (pair.split('=').length !== 2 || pair.split('=')[0]!.trim() === ''));
+    if (bad !== undefined) {
+      throw new BeaconConfigError(ErrorCodes.INVALID_VALUE, path, `expected name=value pairs separated by commas, got ${JSON.stringify(bad)} (OTEL_CONFIG_FILE ${this.file})`);
+    }
   }
 
   /** Walks one object: a key without a handler is refused with its path; handlers run in their own order. */

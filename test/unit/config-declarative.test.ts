@@ -182,6 +182,10 @@ test('otlp_grpc maps to the grpc protocol where the config has it, else is refus
 test("a value Beacon's own checks refuse is reported at its YAML path", () => {
   refused(yamlFile('tracer_provider:\n  processors:\n    - batch:\n        exporter:\n          otlp_http:\n            endpoint: collector:4318\n'),
     ErrorCodes.INVALID_VALUE, 'tracer_provider.processors[0].batch.exporter.otlp_http.endpoint', /tracing\.otlp\.endpoint: expected an http:\/\/ or https:\/\/ URL, got "collector:4318"/);
+  refused(yamlFile('resource:\n  attributes_list: region=eu,zone\n'), ErrorCodes.INVALID_VALUE, 'resource.attributes_list', /got "zone"/);
+  refused(yamlFile('resource:\n  attributes:\n    - name: shard\n      value: "7"\n      type: int\n'), ErrorCodes.INVALID_VALUE, 'resource.attributes[0].value', /expected a value of type int, got "7"/);
+  refused(yamlFile('tracer_provider:\n  processors:\n    - batch:\n        exporter:\n          otlp_http:\n            headers_list: x-tenant\n'),
+    ErrorCodes.INVALID_VALUE, 'tracer_provider.processors[0].batch.exporter.otlp_http.headers_list', /got "x-tenant"/);
   refused(yamlFile('meter_provider:\n  readers:\n    - pull:\n        exporter:\n          prometheus/development:\n            port: 70000\n'),
     ErrorCodes.INVALID_VALUE, 'meter_provider.readers[0].pull.exporter.prometheus/development.port');
 });
