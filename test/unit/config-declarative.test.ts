@@ -6,7 +6,7 @@
  * process.env, so each case sets them there for its own duration.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +15,7 @@ import { OTLP_PROTOCOLS } from '../../src/config/enums.js';
 import { type Resolution, resolveConfig } from '../../src/config/resolve.js';
 import type { BeaconConfig } from '../../src/config/types.js';
 import { BeaconConfigError, ErrorCodes } from '../../src/errors.js';
-import { fixture } from '../helpers/app.js';
+import { fixture, repoRoot } from '../helpers/app.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'beacon-declarative-'));
 let written = 0;
@@ -225,4 +225,16 @@ test('precedence: the config object, then the file, then Beacon\'s own variables
 test('without OTEL_CONFIG_FILE nothing is read', () => {
   assert.equal(readDeclarativeFile({}), undefined);
   assert.equal(readDeclarativeFile({ OTEL_CONFIG_FILE: '  ' }), undefined);
+});
+
+test("the README's sample file is read as the README says", () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Declarative configuration file'));
+  const sample = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const path = join(scratch, 'readme-sample.yaml');
+  writeFileSync(path, sample);
+  const { config, warnings } = withFile(path);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual([config.service.name, config.tracing.otlp.endpoint, config.tracing.sampler.ratio, config.metrics.prometheus.port, config.tracing.propagators],
+    ['orders', 'http://collector:4318/v1/traces', 0.1, 9464, ['tracecontext', 'baggage']]);
 });
