@@ -90,7 +90,7 @@ export function stopOnConfigError(error: unknown): never {
   process.exit(78);
 }
 
-async function start({ config, sources, warnings }: Resolution, context: StartContext): Promise<MonitoringHandle> {
+async function start({ config, sources, warnings, otelConfigFile }: Resolution, context: StartContext): Promise<MonitoringHandle> {
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
 
@@ -111,7 +111,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   const hooks = installExitHooks(forceFlush, shutdown, config.shutdown.handleSignals);
   rearmExitFlush = hooks.rearm;
 
-  info(startLine(config, sources, sdk, context));
+  info(startLine(config, sources, sdk, context) + (otelConfigFile ? ` (settings from OTEL_CONFIG_FILE ${otelConfigFile})` : ''));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
   for (const line of plainCredentialWarnings(config)) warn(line);
   reportTraceEndpoint(config);

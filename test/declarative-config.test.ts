@@ -36,7 +36,7 @@ test('OTEL_CONFIG_FILE: spans with the file\'s resource and sampler reach the re
     assert.equal(span.resource['service.name'], 'declarative-e2e');
     assert.equal(span.resource.team, 'checkout');
   }
-  assert.match(app.stderr(), /service declarative-e2e \(OTEL_CONFIG_FILE:resource\.attributes\[0\]\)/);
+  assert.match(app.stderr(), /service declarative-e2e \(OTEL_CONFIG_FILE:resource\.attributes\[0\]\): .* \(settings from OTEL_CONFIG_FILE .*e2e\.yaml\)$/m);
   // The test harness sets these; the file takes their place, and Beacon says so.
   assert.match(app.stderr(), /OTEL_EXPORTER_PROMETHEUS_HOST, OTEL_EXPORTER_PROMETHEUS_PORT ignored: OTEL_CONFIG_FILE is in force/);
 });

@@ -11,15 +11,12 @@ import { stopOnConfigError } from '../start.js';
 export interface LoadedConfig extends Resolution {
   /** Absolute path of the config file, or null (defaults + environment). */
   file: string | null;
-  /** Absolute path of the declarative config file (OTEL_CONFIG_FILE), or null. */
-  otelConfigFile: string | null;
 }
 
 export async function loadConfig(): Promise<LoadedConfig> {
   try {
     const { path, options } = await loadConfigFile(process.cwd(), process.env.BEACON_CONFIG);
-    const declarative = readDeclarativeFile(process.env);
-    return { file: path, otelConfigFile: declarative?.file ?? null, ...resolveConfig(options, process.env, {}, declarative) };
+    return { file: path, ...resolveConfig(options, process.env, {}, readDeclarativeFile(process.env)) };
   } catch (error) {
     stopOnConfigError(error);
   }

@@ -26,6 +26,8 @@ export interface Resolution {
   sources: ReadonlyMap<string, ValueSource>;
   /** One line per ignored env value, and one about deprecated keys in the config object. */
   warnings: readonly string[];
+  /** The declarative config file in force (OTEL_CONFIG_FILE), or null. */
+  otelConfigFile: string | null;
 }
 
 /** What the app's nearest package.json says (read by sdk/app-context.ts: resolveConfig reads no files). */
@@ -80,7 +82,7 @@ export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPack
 
   for (const path of leafPaths(merged, '')) if (!sources.has(path)) sources.set(path, 'default');
   const warnings = [...besideFile.warnings, ...fromEnv.warnings, ...(deprecation ? [deprecation] : [])];
-  return { config: deepFreeze(config), sources, warnings };
+  return { config: deepFreeze(config), sources, warnings, otelConfigFile: file?.file ?? null };
 }
 
 /** Values set from a whole object (e.g. headers) are attributed to the var that set the object. */
