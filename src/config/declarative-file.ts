@@ -39,7 +39,7 @@ export function readDeclarativeFile(env: Env): DeclarativeLayer | undefined {
 }
 
 /** Checks the mapped settings with the config's schema; a bad value is reported at its YAML path. */
-function layerOf({ options, origins, disabled }: MappedModel, file: string, substituted: ReadonlySet<string>): DeclarativeLayer {
+function layerOf({ options, origins, disabled, envRead }: MappedModel, file: string, substituted: ReadonlySet<string>): DeclarativeLayer {
   let values: Record<string, unknown>;
   try {
     values = configSchema(options, '') as Record<string, unknown>;
@@ -50,7 +50,7 @@ function layerOf({ options, origins, disabled }: MappedModel, file: string, subs
   }
   const allOrigins = new Map(origins);
   if (disabled) allOrigins.set('enabled', 'disabled');
-  return { file, values, overrides: disabled ? { enabled: false } : {}, origins: allOrigins, substituted };
+  return { file, values, overrides: disabled ? { enabled: false } : {}, origins: allOrigins, substituted, envRead };
 }
 
 /** `${NAME}`, `${NAME:-default}`, `${env:NAME}`: the substitution syntax the parser reads. */

@@ -33,6 +33,8 @@ export interface MappedModel {
   origins: Map<string, string>;
   /** `disabled: true`: the file's kill switch, in the place of OTEL_SDK_DISABLED. */
   disabled: boolean;
+  /** OTEL_* variables the file's components read themselves (the service detector's OTEL_SERVICE_NAME). */
+  envRead: Set<string>;
 }
 
 type Node = Record<string, unknown>;
@@ -48,7 +50,7 @@ export function mapDeclarativeModel(model: ConfigurationModel, helpers: ModelHel
 }
 
 class ModelMapping {
-  private readonly result: MappedModel = { options: {}, origins: new Map(), disabled: false };
+  private readonly result: MappedModel = { options: {}, origins: new Map(), disabled: false, envRead: new Set() };
 
   constructor(
     private readonly helpers: ModelHelpers,
@@ -73,10 +75,12 @@ class ModelMapping {
       meter_provider: (provider, path) => this.meterProvider(provider, path),
       logger_provider: (provider, path) => this.loggerProvider(provider, path),
     });
-    // An absent provider is a no-op one (the declarative configuration's rule).
+    // What the file leaves out is off (the declarative configuration's rule): an absent provider is a no-op one.
     if (model.tracer_provider == null) this.set('tracing.enabled', false, 'tracer_provider');
     if (model.meter_provider == null) this.set('metrics.enabled', false, 'meter_provider');
     if (model.propagator == null) this.set('tracing.propagators', ['none'], 'propagator');
+    // Without detectors listed, none runs.
+    if (model.resource?.['detection/development'] == null) this.set('service.detectors', [], 'resource.detection/development');
     return this.result;
   }
 
@@ -85,6 +89,9 @@ class ModelMapping {
       attributes: () => {},
       attributes_list: (list, at) => this.keyValueList(list, at),
       schema_url: (value, at) => value != null && this.unsupported(at, "Beacon's resource carries no schema URL"),
+      'detection/development': (detection, at) => this.section(detection, at, {
+        detectors: (detectors: Node[], leaf) => this.set('service.detectors', detectors.flatMap((detector, index) => this.detector(detector, `${leaf}[${index}]`)), leaf),
+      }),
     });
     const attributes = this.helpers.mergeResourceAttributesConfig(resource.attributes as never, resource.attributes_list as string | null) ?? [];
     const declared = (resource.attributes as unknown[] | undefined)?.length ?? 0;
@@ -101,6 +108,19 @@ class ModelMapping {
       else if (value != null) extra[name] = value;
     });
     if (Object.keys(extra).length > 0) this.set('service.attributes', extra, `${path}.attributes`);
+  }
+
+  /** The schema's detectors as Beacon's: `host` fills host.* and os.*; `service` is service.instance.id (always set) and OTEL_SERVICE_NAME. */
+  private detector(detector: Node, path: string): string[] {
+    const [kind, options] = this.oneKey(detector, path);
+    this.section(options, `${path}.${kind}`, {});
+    if (kind === 'host') return ['host', 'os'];
+    if (kind === 'process' || kind === 'container') return [kind];
+    if (kind === 'service') {
+      this.result.envRead.add('OTEL_SERVICE_NAME');
+      return [];
+    }
+    return this.unsupported(`${path}.${kind}`, 'Beacon detects host, process, container and service here (cloud detectors: service.detectors in the config object)');
   }
 
   private propagator(propagator: Node, path: string): void {

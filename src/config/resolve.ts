@@ -48,13 +48,15 @@ export interface DeclarativeLayer {
   origins: ReadonlyMap<string, string>;
   /** The variables the file substitutes (`${NAME}`): read through the file, not ignored. */
   substituted: ReadonlySet<string>;
+  /** OTEL_* variables the file's components read (the service detector's OTEL_SERVICE_NAME): applied below the file. */
+  envRead: ReadonlySet<string>;
 }
 
 /** Throws BeaconConfigError for a bad config object; never throws for bad env values. */
 export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPackage: AppPackage = {}, file?: DeclarativeLayer): Resolution {
   const fromCode = configSchema(options, '');
   const deprecation = moveDeprecatedKeys(fromCode);
-  const besideFile = file ? envBesideFile(env, file.substituted) : { env, warnings: [] };
+  const besideFile = file ? envBesideFile(env, file.substituted, file.envRead) : { env, warnings: [] };
   const fromEnv = readEnv(besideFile.env);
   const sources = new Map<string, ValueSource>();
   const setFromEnv = (path: string) => sources.set(path, `env:${fromEnv.sources.get(path) ?? envSourceOf(path, fromEnv.sources)}`);

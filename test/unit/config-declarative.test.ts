@@ -65,7 +65,7 @@ test('every supported key of the file reaches its config field, each value sourc
     environment: 'staging',
     // attributes win over attributes_list for the same name (team).
     attributes: { team: 'payments', shard: 7, region: 'eu-west-1' },
-    detectors: ['host', 'os', 'process', 'container'],
+    detectors: ['host', 'os', 'process'],
   });
   assert.deepEqual(config.tracing.propagators, ['tracecontext', 'b3multi', 'baggage']);
   assert.equal(config.tracing.exporter, 'otlp');
@@ -150,7 +150,8 @@ test('what Beacon cannot express is refused with BEACON_CONFIG_UNSUPPORTED at it
     ['tracer_provider:\n  processors:\n    - simple:\n        exporter:\n          console:\n  tracer_configurator/development:\n    default_config:\n      enabled: false\n', 'tracer_provider.tracer_configurator/development'],
     ['resource:\n  schema_url: https://opentelemetry.io/schemas/1.26.0\n', 'resource.schema_url'],
     ['resource:\n  attributes:\n    - name: zones\n      value: [a, b]\n      type: string_array\n', 'resource.attributes[0].value'],
-    ['resource:\n  detection/development:\n    detectors:\n      - host:\n', 'resource.detection/development'],
+    ['resource:\n  detection/development:\n    detectors:\n      - host:\n      - aws: {}\n', 'resource.detection/development.detectors[1].aws'],
+    ['resource:\n  detection/development:\n    attributes:\n      included: [host.*]\n', 'resource.detection/development.attributes'],
     ['propagator:\n  composite:\n    - tracecontext:\n    - ottrace:\n', 'propagator.composite[1].ottrace'],
     ['propagator:\n  composite_list: tracecontext,xray\n', 'propagator.composite_list'],
     [periodic('            temporality_preference: delta\n'), 'meter_provider.readers[0].periodic.exporter.otlp_http.temporality_preference'],
@@ -220,6 +221,18 @@ test('precedence: the config object, then the file, then Beacon\'s own variables
   // The file's `disabled: true` is the kill switch: it beats `enabled: true` in code.
   assert.equal(withFile(declarative('disabled'), {}, { enabled: true }).config.enabled, false);
   assert.equal(withFile(declarative('disabled')).sources.get('enabled'), 'OTEL_CONFIG_FILE:disabled');
+});
+
+test('resource detectors: none unless listed; the service detector reads OTEL_SERVICE_NAME, which is otherwise ignored', () => {
+  assert.deepEqual(withFile(declarative('resource-only')).config.service.detectors, []);
+  const detected = withFile(declarative('service-detector'), { OTEL_SERVICE_NAME: 'detected', OTEL_RESOURCE_ATTRIBUTES: 'team=x' });
+  assert.deepEqual(detected.config.service.detectors, ['container']);
+  assert.deepEqual([detected.config.service.name, detected.sources.get('service.name')], ['detected', 'env:OTEL_SERVICE_NAME']);
+  assert.deepEqual(detected.config.service.attributes, {});
+  assert.deepEqual(detected.warnings, ['OTEL_RESOURCE_ATTRIBUTES ignored: OTEL_CONFIG_FILE is in force (substitute a variable into the file with ${NAME} to use it)']);
+  const undetected = withFile(declarative('console'), { OTEL_SERVICE_NAME: 'detected' });
+  assert.equal(undetected.config.service.name, 'unknown_service:node');
+  assert.match(undetected.warnings[0]!, /^OTEL_SERVICE_NAME ignored/);
 });
 
 test('without OTEL_CONFIG_FILE nothing is read', () => {
