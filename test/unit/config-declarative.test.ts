@@ -238,6 +238,8 @@ test('resource detectors: none unless listed; the service detector reads OTEL_SE
 test('without OTEL_CONFIG_FILE nothing is read', () => {
   assert.equal(readDeclarativeFile({}), undefined);
   assert.equal(readDeclarativeFile({ OTEL_CONFIG_FILE: '  ' }), undefined);
+  // The parser reads the process's environment: another one given is refused, not half-applied.
+  assert.throws(() => readDeclarativeFile({ OTEL_CONFIG_FILE: declarative('full') }), /^BeaconConfigError: OTEL_CONFIG_FILE=.*full\.yaml: set it in the process environment/);
 });
 
 test("the README's sample file is read as the README says", () => {
