@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { configFile, repoRoot, runToEnd } from './helpers/app.js';
+import { configFile, fixture, repoRoot, runToEnd } from './helpers/app.js';
 import { refusedUrl } from './helpers/net.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
@@ -112,6 +112,21 @@ test('config: every resolved value with its source, header values masked; --yaml
   assert.doesNotMatch(json.stdout + yaml.stdout, /topsecret/);
   assert.equal(yaml.exit.code, 0, yaml.stderr);
   assert.deepEqual(parse(yaml.stdout), document);
+});
+
+test('config with OTEL_CONFIG_FILE: the file named, its values sourced at their YAML paths, the config object above it; a bad file stops it', async () => {
+  const dir = appDir({ tracing: { sampler: 0.5 } });
+  const { exit, stdout, stderr } = await beacon(['config'], dir, { OTEL_CONFIG_FILE: fixture('declarative/full.yaml') });
+  assert.equal(exit.code, 0, stderr);
+  const document = JSON.parse(stdout) as { otelConfigFile: string; values: Record<string, { value: unknown; source: string }> };
+  assert.equal(document.otelConfigFile, fixture('declarative/full.yaml'));
+  assert.deepEqual(document.values['service.name'], { value: 'checkout', source: 'OTEL_CONFIG_FILE:resource.attributes[0]' });
+  assert.deepEqual(document.values['metrics.prometheus.port'], { value: 9777, source: 'OTEL_CONFIG_FILE:meter_provider.readers[0].pull.exporter.prometheus/development.port' });
+  assert.deepEqual(document.values['tracing.sampler.ratio'], { value: 0.5, source: 'config' });
+
+  const bad = await beacon(['config'], dir, { OTEL_CONFIG_FILE: fixture('declarative/future-major.yaml') });
+  assert.equal(bad.exit.code, 78);
+  assert.match(bad.stderr, /^\[beacon\] invalid monitoring config: OTEL_CONFIG_FILE=.*future-major\.yaml: .*file_format/m);
 });
 
 test('usage: no command or --help → stdout, exit 0; an unknown command or option → stderr, exit 2', async () => {

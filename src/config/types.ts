@@ -260,5 +260,9 @@ export type UnresolvedConfig = Omit<ResolvedShape, 'logging'> & {
   logging: Omit<ResolvedShape['logging'], 'outputs'> & { outputs: CheckedLogOutput[] };
 };
 
-/** Where a resolved value came from: the config object, an env var, the app's package.json (service name and version), or the default. */
-export type ValueSource = 'config' | `env:${string}` | 'package.json' | 'default';
+/**
+ * Where a resolved value came from: the config object, an env var, the declarative config
+ * file (OTEL_CONFIG_FILE, with the YAML path), the app's package.json (service name and
+ * version), or the default.
+ */
+export type ValueSource = 'config' | `env:${string}` | `OTEL_CONFIG_FILE:${string}` | 'package.json' | 'default';
