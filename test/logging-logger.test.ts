@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { cleanEnv, fixture, repoRoot } from './helpers/app.js';
+import { cleanEnv, fixture, registerPath, repoRoot, runToEnd } from './helpers/app.js';
 import { hiding } from './helpers/hidden-packages.js';
 
 function runWith(nodeArgs: string[], args: string[]) {
@@ -58,4 +58,18 @@ test("'pretty' without pino-pretty installed: one warning, structured JSON, noth
     ['before start', 'after start', 'child after start', 'after shutdown'],
   );
   assert.equal(lines.filter((line) => line.filler !== undefined).length, 20_000);
+});
+
+test("the console output's worker thread starts with the first line, not with the app", async () => {
+  const workers = async (mode: string) => {
+    const { exit, stdout, stderr } = await runToEnd(['--import', fixture('worker-heaps.mjs'), '--import', registerPath, fixture('logging-worker.mjs'), mode], { bare: true });
+    assert.equal(exit.code, 0, stderr);
+    const report = JSON.parse(stderr.split('\n').find((line) => line.startsWith('{'))!) as { atStart: number; afterLine: number };
+    return { ...report, stdout };
+  };
+  const silent = await workers('silent');
+  assert.deepEqual([silent.atStart, silent.afterLine], [0, 0], 'an app that never logs through Beacon pays no log worker');
+  const logging = await workers('log');
+  assert.deepEqual([logging.atStart, logging.afterLine], [0, 1]);
+  assert.match(logging.stdout, /"msg":"first line"/, 'the first line is written all the same');
 });
