@@ -187,3 +187,26 @@ export function attributesJson(span: ReceivedSpan): string {
   return JSON.stringify(span.attributes, (_, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
 }
 
+
+/** The waitFor of both receivers: checks `predicate` whenever the receiver `notify()`s, until it holds or time runs out. */
+export function waiters<Receiver>(receiver: () => Receiver, received: () => string) {
+  const checks = new Set<() => void>();
+  return {
+    notify(): void {
+      for (const check of [...checks]) check();
+    },
+    waitFor(predicate: (receiver: Receiver) => boolean, { timeoutMs = 5000, description }: { timeoutMs?: number; description?: string } = {}): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        const finish = (error?: Error): void => { checks.delete(check); clearTimeout(timer); if (error) reject(error); else resolve(); };
+        const check = (): void => {
+          try { if (predicate(receiver())) finish(); } catch (error) { finish(error as Error); }
+        };
+        const timer = setTimeout(() => {
+          finish(new Error(`otlp receiver: timed out after ${timeoutMs} ms waiting for ${description ?? predicate.toString()}; received ${received()}`));
+        }, timeoutMs);
+        checks.add(check);
+        check();
+      });
+    },
+  };
+}

@@ -6,7 +6,7 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import zlib from 'node:zlib';
-import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Signal, decodeBody, flatten, serviceType } from './otlp-decode.js';
+import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
 
 export { type AttributeValue, type Attributes, type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Signal, attributesJson } from './otlp-decode.js';
 
@@ -64,8 +64,10 @@ export interface TlsIdentity { key: string; cert: string }
 export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}, tls?: TlsIdentity): Promise<OtlpReceiver> {
   let options = { ...initialOptions };
   const spans: ReceivedSpan[] = [], metrics: ReceivedMetricPoint[] = [], logs: ReceivedLog[] = [], requests: ReceivedRequest[] = [];
-  const waiters = new Set<() => void>();
-  const notify = (): void => { for (const check of [...waiters]) check(); };
+  const { notify, waitFor } = waiters(() => receiver, () => {
+    const statuses = requests.map((r) => `${r.path}→${r.statusCode}${r.error ? ` (${r.error})` : ''}`).join(', ');
+    return `spans=${spans.length} metrics=${metrics.length} logs=${logs.length} requests=${requests.length}${statuses ? ` [${statuses}]` : ''}`;
+  });
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, startedAt: number): void => {
     const pathname = new URL(req.url ?? '/', 'http://receiver').pathname;
@@ -161,21 +163,7 @@ export async function startOtlpReceiver(initialOptions: OtlpReceiverOptions = {}
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, spans, metrics, logs, requests,
     connections: () => ({ ...connections }),
     tlsClientErrors: () => [...tlsErrors],
-    waitFor(predicate, { timeoutMs = 5000, description } = {}) {
-      return new Promise<void>((resolve, reject) => {
-        const finish = (error?: Error): void => { waiters.delete(check); clearTimeout(timer); if (error) reject(error); else resolve(); };
-        const check = (): void => {
-          try { if (predicate(receiver)) finish(); } catch (error) { finish(error as Error); }
-        };
-        const timer = setTimeout(() => {
-          const statuses = requests.map((r) => `${r.path}→${r.statusCode}${r.error ? ` (${r.error})` : ''}`).join(', ');
-          finish(new Error(`otlp-receiver: timed out after ${timeoutMs} ms waiting for ${description ?? predicate.toString()}; ` +
-            `received spans=${spans.length} metrics=${metrics.length} logs=${logs.length} requests=${requests.length}${statuses ? ` [${statuses}]` : ''}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor,
     setOptions(next) { options = { ...next }; },
     reset() { spans.length = metrics.length = logs.length = requests.length = 0; },
     async close() {
