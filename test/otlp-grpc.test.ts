@@ -1,13 +1,19 @@
 /**
  * OTLP over gRPC end to end: apps under the register entry send spans, metrics and log
  * records to a real gRPC server (helpers/grpc-receiver.ts), chosen in the config object or by
- * OTEL_EXPORTER_OTLP_PROTOCOL; what arrives is decoded with the protocol's definitions.
+ * OTEL_EXPORTER_OTLP_PROTOCOL; what arrives is decoded with the protocol's definitions. The
+ * gRPC side of test/export-backoff.test.ts and the fault suite follows: retries that wait for
+ * RetryInfo, backoff on RESOURCE_EXHAUSTED, an unreachable endpoint.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { fixture, startApp } from './helpers/app.js';
+import { deliveryOf, scrape, sum } from './helpers/delivery.js';
 import { type GrpcReceiver, grpcReceiverFor } from './helpers/grpc-receiver.js';
-import { get } from './helpers/http.js';
+import { get, load } from './helpers/http.js';
+import { freePort, refusedUrl } from './helpers/net.js';
+import { pollUntil, sleep } from './helpers/timing.js';
 
 /** Waits for a server span, a log record and an HTTP metric of one request to /work, and checks what they say. */
 async function assertAllSignals(receiver: GrpcReceiver, service: string): Promise<void> {
@@ -58,4 +64,94 @@ test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc: every signal goes to OTEL_EXPORTER_OTLP_
   await get(`${app.url}/work`);
   await assertAllSignals(receiver, 'grpc-env');
   for (const call of receiver.calls) assert.equal(call.metadata['x-tenant'], 'from-env');
+});
+
+test('UNAVAILABLE with a RetryInfo, then OK: the export is tried again after the delay asked for, and nothing is lost', async (t) => {
+  // 2.5 s is well past the retries' own 1 s ± 20 %, and inside the export's 6 s deadline.
+  const receiver = await grpcReceiverFor(t, { status: grpcStatus.UNAVAILABLE, retryDelayMs: 2500 });
+  const app = await startApp(t, fixture('fault-app.cjs'), {
+    config: { tracing: { otlp: { protocol: 'grpc', endpoint: receiver.url, timeoutMs: 6000 }, batch: { scheduledDelayMs: 100 } } },
+  });
+  await get(`${app.url}/work`);
+  await receiver.waitFor((r) => r.calls.length > 0, { description: 'the first export' });
+  receiver.setOptions({});
+  await receiver.waitFor((r) => r.spans.some((span) => span.attributes['url.path'] === '/work'), { timeoutMs: 8000, description: 'the span, after the retry' });
+  const [refused, accepted] = receiver.calls;
+  assert.equal(refused!.status, grpcStatus.UNAVAILABLE);
+  assert.equal(accepted!.status, grpcStatus.OK);
+  assert.equal(accepted!.itemCount, refused!.itemCount, 'the retry carries the whole batch');
+  const waited = accepted!.receivedAt - refused!.receivedAt;
+  assert.ok(waited >= 2400 && waited < 4000, `the retry came ${waited} ms after the UNAVAILABLE asking for 2500 ms`);
+});
+
+test('RESOURCE_EXHAUSTED: one call per backoff step, and the spans buffered at SIGTERM still arrive', async (t) => {
+  const receiver = await grpcReceiverFor(t, { status: grpcStatus.RESOURCE_EXHAUSTED });
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    // Batches of 10 spans leave as soon as they fill; no timer-driven exports.
+    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    config: { tracing: { otlp: { protocol: 'grpc', endpoint: receiver.url, timeoutMs: 300 } } },
+  });
+  await load(30, 4, (i) => get(`${app.url}/users/${i}`)); // ~120 spans: a dozen full batches
+  await sleep(300);
+  const callsWhileFailing = receiver.calls.length;
+  assert.ok(callsWhileFailing >= 1 && callsWhileFailing <= 3, `${callsWhileFailing} export calls to a throttling collector`);
+
+  receiver.setOptions({});
+  await get(`${app.url}/users/last`); // fewer spans than a batch: they wait in the queue
+  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
+  assert.ok(
+    receiver.spans.some((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/users/last'),
+    'the spans buffered at SIGTERM were not delivered',
+  );
+});
+
+test('RESOURCE_EXHAUSTED with a RetryInfo longer than the export deadline: no call before that time, then one again', async (t) => {
+  const receiver = await grpcReceiverFor(t, { status: grpcStatus.RESOURCE_EXHAUSTED, retryDelayMs: 3000 });
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    config: { tracing: { otlp: { protocol: 'grpc', endpoint: receiver.url, timeoutMs: 300 } } },
+  });
+  const wave = (name: string) => load(10, 2, (i) => get(`${app.url}/users/${name}${i}`)); // ~30 spans: full batches
+
+  await wave('first');
+  await receiver.waitFor((r) => r.calls.length > 0, { description: 'the first export' });
+  const first = receiver.calls[0]!.receivedAt; // its RetryInfo asks for 3 s
+  await sleep(first + 1600 - Date.now()); // past the 1 s backoff, inside the 3 s asked for
+  await wave('second');
+  assert.ok(Date.now() < first + 2900, 'the second wave ran while the collector asked to wait');
+  await sleep(first + 3300 - Date.now());
+  await wave('third');
+  await receiver.waitFor((r) => r.calls.some((call) => call.receivedAt >= first + 2900), { description: 'an export after the wait' });
+  // Batches already in flight when the first answer came back arrive within moments of it; then nothing until the wait is over.
+  const during = receiver.calls.filter((call) => call.receivedAt > first + 500 && call.receivedAt < first + 2900);
+  assert.deepEqual(during.map((call) => call.receivedAt - first), [], 'no call while the collector asked to wait');
+});
+
+test('an unreachable gRPC endpoint: the app keeps serving, every lost span and log record is counted, SIGTERM exits within the shutdown deadline', async (t) => {
+  const endpoint = await refusedUrl();
+  const metricsPort = await freePort();
+  const grpc = { protocol: 'grpc', endpoint, timeoutMs: 1000 };
+  const app = await startApp(t, fixture('fault-app.cjs'), {
+    config: {
+      tracing: { otlp: grpc, batch: { scheduledDelayMs: 100 } },
+      logging: { outputs: ['console', 'otlp'], otlp: grpc },
+      metrics: { collectors: [], prometheus: { host: '127.0.0.1', port: metricsPort } },
+      shutdown: { timeoutMs: 2000 },
+    },
+  });
+  for (let i = 0; i < 20; i++) assert.equal((await get(`${app.url}/work`)).status, 200);
+  let spans = deliveryOf('', 'spans');
+  await pollUntil(async () => {
+    spans = deliveryOf(await scrape(metricsPort), 'spans');
+    return spans.received >= 20 && sum(spans.failed) + sum(spans.dropped) > 0;
+  }, 10_000);
+  assert.ok(spans.failed.network! > 0, `spans failed: ${JSON.stringify(spans.failed)}`);
+  assert.equal(spans.exported, 0);
+  const logs = deliveryOf(await scrape(metricsPort), 'logs');
+  assert.ok(logs.received >= 20, `log records received: ${logs.received}`);
+  const started = performance.now();
+  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
+  const exitMs = performance.now() - started;
+  assert.ok(exitMs < 2000 + 1000, `exit took ${Math.round(exitMs)} ms`);
+  assert.match(app.stderr(), /spans: .*failed \((ECONNREFUSED|network)/);
 });
