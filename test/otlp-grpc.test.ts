@@ -106,7 +106,7 @@ test('RESOURCE_EXHAUSTED: one call per backoff step, and the spans buffered at S
 });
 
 test('RESOURCE_EXHAUSTED with a RetryInfo longer than the export deadline: no call before that time, then one again', async (t) => {
-  const receiver = await grpcReceiverFor(t, { status: grpcStatus.RESOURCE_EXHAUSTED, retryDelayMs: 3000 });
+  const receiver = await grpcReceiverFor(t, { status: grpcStatus.RESOURCE_EXHAUSTED, retryDelayMs: 5000 });
   const app = await startApp(t, fixture('express-app.cjs'), {
     env: { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BSP_SCHEDULE_DELAY: '60000' },
     config: { tracing: { otlp: { protocol: 'grpc', endpoint: receiver.url, timeoutMs: 300 } } },
@@ -115,15 +115,15 @@ test('RESOURCE_EXHAUSTED with a RetryInfo longer than the export deadline: no ca
 
   await wave('first');
   await receiver.waitFor((r) => r.calls.length > 0, { description: 'the first export' });
-  const first = receiver.calls[0]!.receivedAt; // its RetryInfo asks for 3 s
-  await sleep(first + 1600 - Date.now()); // past the 1 s backoff, inside the 3 s asked for
+  const first = receiver.calls[0]!.receivedAt; // its RetryInfo asks for 5 s
+  await sleep(first + 2500 - Date.now()); // past the backoff of two failed exports (2 s), inside the 5 s asked for
   await wave('second');
-  assert.ok(Date.now() < first + 2900, 'the second wave ran while the collector asked to wait');
-  await sleep(first + 3300 - Date.now());
+  assert.ok(Date.now() < first + 4900, 'the second wave ran while the collector asked to wait');
+  await sleep(first + 5300 - Date.now());
   await wave('third');
-  await receiver.waitFor((r) => r.calls.some((call) => call.receivedAt >= first + 2900), { description: 'an export after the wait' });
+  await receiver.waitFor((r) => r.calls.some((call) => call.receivedAt >= first + 4900), { description: 'an export after the wait' });
   // Batches already in flight when the first answer came back arrive within moments of it; then nothing until the wait is over.
-  const during = receiver.calls.filter((call) => call.receivedAt > first + 500 && call.receivedAt < first + 2900);
+  const during = receiver.calls.filter((call) => call.receivedAt > first + 500 && call.receivedAt < first + 4900);
   assert.deepEqual(during.map((call) => call.receivedAt - first), [], 'no call while the collector asked to wait');
 });
 
