@@ -52,7 +52,7 @@ function exportMethod(signal: Signal): grpc.ServiceDefinition {
 }
 
 /** google.rpc.Status { code, message, details: [Any(google.rpc.RetryInfo { retry_delay: Duration })] }, serialised. */
-function statusWithRetryInfo(code: grpc.status, message: string, delayMs: number): Buffer {
+export function statusWithRetryInfo(code: grpc.status, message: string, delayMs: number): Buffer {
   const { Writer } = protobuf;
   const duration = Writer.create().uint32(8).int64(Math.floor(delayMs / 1000)).uint32(16).int32((delayMs % 1000) * 1e6).finish();
   const retryInfo = Writer.create().uint32(10).bytes(duration).finish();
