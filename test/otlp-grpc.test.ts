@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { fixture, startApp } from './helpers/app.js';
-import { deliveryOf, scrape, sum } from './helpers/delivery.js';
+import { assertBufferedSpansDeliveredAtSigterm, deliveryOf, scrape, sum } from './helpers/delivery.js';
 import { type GrpcReceiver, grpcReceiverFor } from './helpers/grpc-receiver.js';
 import { get, load } from './helpers/http.js';
 import { freePort, refusedUrl } from './helpers/net.js';
@@ -97,12 +97,7 @@ test('RESOURCE_EXHAUSTED: one call per backoff step, and the spans buffered at S
   assert.ok(callsWhileFailing >= 1 && callsWhileFailing <= 3, `${callsWhileFailing} export calls to a throttling collector`);
 
   receiver.setOptions({});
-  await get(`${app.url}/users/last`); // fewer spans than a batch: they wait in the queue
-  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
-  assert.ok(
-    receiver.spans.some((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/users/last'),
-    'the spans buffered at SIGTERM were not delivered',
-  );
+  await assertBufferedSpansDeliveredAtSigterm(app, receiver);
 });
 
 test('RESOURCE_EXHAUSTED with a RetryInfo longer than the export deadline: no call before that time, then one again', async (t) => {

@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { TestContext } from 'node:test';
 import protobuf from 'protobufjs/minimal.js';
-import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
+import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type ReceiverItems, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
 
 export interface GrpcReceiverOptions {
   status?: grpc.status; // answer every export with this status (OK by default); items of a failed export are not recorded
@@ -18,11 +18,7 @@ export interface ReceivedCall {
   status: grpc.status | null; // null: never answered (hang)
   receivedAt: number; // Date.now() when the call's message had arrived
 }
-export interface GrpcReceiver {
-  readonly url: string;
-  readonly spans: readonly ReceivedSpan[];
-  readonly metrics: readonly ReceivedMetricPoint[];
-  readonly logs: readonly ReceivedLog[];
+export interface GrpcReceiver extends ReceiverItems {
   readonly calls: readonly ReceivedCall[];
   waitFor(predicate: (receiver: GrpcReceiver) => boolean, options?: { timeoutMs?: number; description?: string }): Promise<void>;
   setOptions(options: GrpcReceiverOptions): void;

@@ -39,6 +39,13 @@ export interface ReceivedLog {
 
 /** Where a receiver puts what it decoded. */
 export interface Received { spans: ReceivedSpan[]; metrics: ReceivedMetricPoint[]; logs: ReceivedLog[] }
+/** What both receivers show of what they were sent. */
+export interface ReceiverItems {
+  readonly url: string;
+  readonly spans: readonly ReceivedSpan[];
+  readonly metrics: readonly ReceivedMetricPoint[];
+  readonly logs: readonly ReceivedLog[];
+}
 
 export type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {});

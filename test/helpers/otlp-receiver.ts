@@ -6,7 +6,7 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import zlib from 'node:zlib';
-import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
+import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type ReceiverItems, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
 
 export { type AttributeValue, type Attributes, type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Signal, attributesJson } from './otlp-decode.js';
 
@@ -34,11 +34,7 @@ export interface OtlpReceiverOptions {
 }
 /** Connections as the receiver saw them: opened, and ended by the client (its FIN or RST came first). */
 export interface ConnectionCounts { opened: number; closedByClient: number }
-export interface OtlpReceiver {
-  readonly url: string;
-  readonly spans: readonly ReceivedSpan[];
-  readonly metrics: readonly ReceivedMetricPoint[];
-  readonly logs: readonly ReceivedLog[];
+export interface OtlpReceiver extends ReceiverItems {
   readonly requests: readonly ReceivedRequest[];
   connections(): ConnectionCounts;
   /** TLS receivers: the error code of every failed handshake (e.g. the client's "unknown CA" alert). */
