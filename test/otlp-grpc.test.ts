@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { fixture, startApp } from './helpers/app.js';
+import { fixture, runToEnd, startApp } from './helpers/app.js';
 import { assertBufferedSpansDeliveredAtSigterm, deliveryOf, scrape, sum } from './helpers/delivery.js';
 import { type GrpcReceiver, grpcReceiverFor } from './helpers/grpc-receiver.js';
 import { get, load } from './helpers/http.js';
@@ -28,7 +28,7 @@ async function assertAllSignals(receiver: GrpcReceiver, service: string): Promis
   assert.equal(metric()!.type, 'histogram');
   for (const item of [span()!, log()!, metric()!]) assert.equal(item.resource['service.name'], service);
   assert.deepEqual(new Set(receiver.calls.filter((call) => call.status === 0).map((call) => call.signal)), new Set(['traces', 'metrics', 'logs']));
-  for (const call of receiver.calls) assert.match(call.metadata['user-agent'] ?? '', /^beacon-otel\/\S+ OTel-OTLP-Exporter-JavaScript\//);
+  for (const call of receiver.calls) assert.match(call.metadata['user-agent'] ?? '', /^beacon-otel\/\S+ grpc-node-js\//);
 }
 
 test("protocol 'grpc' in the config object: spans, metrics and log records reach a gRPC receiver, headers as metadata", async (t) => {
@@ -149,4 +149,24 @@ test('an unreachable gRPC endpoint: the app keeps serving, every lost span and l
   const exitMs = performance.now() - started;
   assert.ok(exitMs < 2000 + 1000, `exit took ${Math.round(exitMs)} ms`);
   assert.match(app.stderr(), /spans: .*failed \((ECONNREFUSED|network)/);
+});
+
+test('a black-hole gRPC collector: a normal end and SIGTERM exit within shutdown.timeoutMs + 1 s, the calls cancelled', async (t) => {
+  // Defaults: export deadlines 10 s (each call's gRPC deadline too), shutdown.timeoutMs 5 s.
+  const receiver = await grpcReceiverFor(t, { hang: true });
+  const options = { receiver, env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_LOGS_EXPORTER: 'otlp' } };
+  const run = await runToEnd([fixture('fault-app-ends.cjs')], options);
+  const done = Number(/^done (\d+)$/m.exec(run.stdout)?.[1]);
+  assert.deepEqual(run.exit, { code: 0, signal: null }, run.stderr);
+  const normalEndMs = Date.now() - done;
+  assert.ok(normalEndMs < 5000 + 1000, `the loop ran dry, the process exited ${normalEndMs} ms later`);
+  assert.ok(receiver.calls.some((call) => call.signal === 'traces') && receiver.calls.some((call) => call.signal === 'logs'), 'the calls were made');
+
+  const app = await startApp(t, fixture('fault-app.cjs'), options);
+  await get(`${app.url}/work`);
+  await receiver.waitFor((r) => r.calls.some((call) => call.signal === 'traces' && call.receivedAt > done), { timeoutMs: 8000, description: 'a trace export from the second app' });
+  const started = performance.now();
+  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
+  const sigtermMs = performance.now() - started;
+  assert.ok(sigtermMs < 5000 + 1000, `SIGTERM: exit ${Math.round(sigtermMs)} ms later`);
 });

@@ -2,10 +2,10 @@
  * Every OTLP exporter Beacon builds, for every signal, is built here: given what it sends and
  * where to (an OtlpTarget, any protocol), the exporter guarded the way that signal's items
  * should leave, with its delivery account opened. Spans and log records go through Beacon's
- * sender (OTLP/HTTP) or upstream's gRPC exporter inside Beacon's retries (otlp-grpc.ts), then
- * the delivery queue (delivery.ts); metric pushes through upstream's exporter behind the
- * backoff (backoff-metric-exporter.ts). Each kind's code is imported on its first call, so a
- * signal that is not exported over OTLP loads none of it, and only gRPC loads @grpc/grpc-js.
+ * senders (otlp-http.ts, otlp-grpc.ts) and the delivery queue (delivery.ts); metric pushes
+ * through upstream's OTLP/HTTP exporter or Beacon's gRPC sender, behind the backoff
+ * (backoff-metric-exporter.ts). Each kind's code is imported on its first call, so a signal
+ * that is not exported over OTLP loads none of it, and only gRPC loads @grpc/grpc-js.
  */
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -52,26 +52,25 @@ interface Sender<Batch> {
   retryAfter: RetryAfter;
 }
 
-/** Spans and log records: Beacon's OTLP/HTTP sender, or upstream's gRPC exporter inside Beacon's retries. */
+/** Spans and log records: Beacon's OTLP/HTTP or OTLP/gRPC sender. */
 async function itemSender(kind: OtlpItemKind, target: OtlpTarget): Promise<Sender<unknown[]>> {
   if (target.protocol === 'grpc') return grpcSender(kind === 'span' ? 'traces' : 'logs', kind, target);
   const [{ OtlpHttpExporter }, { watchRetryAfter }] = await Promise.all([import('./otlp-http.js'), import('./retry-after.js')]);
   return { exporter: new OtlpHttpExporter(kind, target), retryAfter: watchRetryAfter(target.endpoint) };
 }
 
-async function grpcSender<Batch>(signal: GrpcSignal, what: string, target: OtlpTarget): Promise<Sender<Batch> & { upstream: Exporter<Batch> }> {
-  const { OtlpGrpcExporter, upstreamGrpcExporter } = await import('./otlp-grpc.js');
-  const upstream = (await upstreamGrpcExporter(signal, target)) as Exporter<Batch>;
-  const exporter = new OtlpGrpcExporter(upstream, what, target.timeoutMs);
-  return { exporter, retryAfter: exporter.retryAfter, upstream };
+async function grpcSender<Batch>(signal: GrpcSignal, what: string, target: OtlpTarget): Promise<Sender<Batch>> {
+  const { OtlpGrpcExporter } = await import('./otlp-grpc.js');
+  const exporter = new OtlpGrpcExporter<Batch>(signal, what, target);
+  return { exporter, retryAfter: exporter.retryAfter };
 }
 
 /** Upstream's exporter for the target's protocol: metric pushes have no queue of their own (the reader holds the totals). */
 async function metricExporter(target: OtlpTarget, account: ExportAccount): Promise<PushMetricExporter> {
   const { BackoffMetricExporter } = await import('./backoff-metric-exporter.js');
   if (target.protocol === 'grpc') {
-    const { exporter, retryAfter, upstream } = await grpcSender<ResourceMetrics>('metrics', 'metric', target);
-    return new BackoffMetricExporter(upstream as PushMetricExporter, retryAfter, account, exporter);
+    const [{ upstreamMetricExporter }, { exporter, retryAfter }] = await Promise.all([import('./otlp-grpc.js'), grpcSender<ResourceMetrics>('metrics', 'metric', target)]);
+    return new BackoffMetricExporter((await upstreamMetricExporter(target)) as PushMetricExporter, retryAfter, account, exporter);
   }
   const [{ OTLPMetricExporter }, { watchRetryAfter }] = await Promise.all([
     target.protocol === 'http/json' ? import('@opentelemetry/exporter-metrics-otlp-http') : import('@opentelemetry/exporter-metrics-otlp-proto'),

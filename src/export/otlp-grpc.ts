@@ -1,28 +1,30 @@
 /**
- * OTLP/gRPC through upstream's exporters (grpc-packages.ts: optional peers, imported only
- * when a signal is sent over gRPC). Their URL, credentials — http:// in plaintext, https://
- * over TLS with the OTEL_EXPORTER_OTLP_*CERTIFICATE/CLIENT_* files — and compression are
- * upstream's, read as upstream reads them; the headers become the call's metadata.
- * Upstream makes one call per export and passes its status on. Here the export goes the way
- * an OTLP/HTTP one does (otlp-http.ts): a retryable status (OTel spec: UNAVAILABLE, and
- * RESOURCE_EXHAUSTED when the server says when to retry, …) is tried again within the
- * export (export-retries.ts), a RetryInfo delay is waited and then held by the backoff for
- * the next exports (the gRPC Retry-After), and every failure is named for the accounts: a
- * connection that could not be made as a network error, any other status as a rejection.
+ * OTLP/gRPC for span, log record and metric batches, the way OTLP/HTTP goes (otlp-http.ts).
+ * Upstream's gRPC exporter keeps no handle on its call: a call to a collector that never
+ * answers outlives its export, its flush and Beacon's shutdown deadline, and holds the
+ * process open until the call's own deadline (10 s by default). Here each Export call is made
+ * on @grpc/grpc-js directly and cancelled when its export ends (export-scope.ts). A retryable
+ * status (OTel spec: UNAVAILABLE, and RESOURCE_EXHAUSTED when the server says when to retry,
+ * …) is tried again within the export (export-retries.ts); a RetryInfo delay is waited for,
+ * then held by the backoff for the next exports (the gRPC Retry-After); every failure is
+ * named for the accounts: a connection never made as a network error, any other status as a
+ * rejection. Everything else is upstream's (grpc-packages.ts: optional peers, imported only
+ * when a signal goes over gRPC): the endpoint's host, credentials — http:// in plaintext,
+ * https:// over TLS with the OTEL_EXPORTER_OTLP_*CERTIFICATE/CLIENT_* files —, compression
+ * and metadata, merged by its public convertLegacyOtlpGrpcOptions; and the payload encoding.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import { warn } from '../diagnostics.js';
 import { BEACON_VERSION } from '../version.js';
-import type { Exporter } from './deadline-exporter.js';
 import { ExportRejectedError } from './export-accounting.js';
-import { type Attempt, withRetries } from './export-retries.js';
-import { exportSignal } from './export-scope.js';
+import { type Attempt, failed, withRetries } from './export-retries.js';
 import { type GrpcSignal, grpcExporterPath } from './grpc-packages.js';
 import { retryDelayMs } from './grpc-retry-info.js';
 import type { OtlpTarget } from './otlp-target.js';
 import { type RetryAfter, RetryAfterWindow } from './retry-after.js';
+import { ScopedSender } from './scoped-sender.js';
 
 /** The status names, by code: fixed by the gRPC protocol. */
 const STATUS_NAMES = [
@@ -35,86 +37,97 @@ const UNAVAILABLE = 14;
 const RETRYABLE = new Set([1, 4, 10, 11, UNAVAILABLE, 15]);
 /** How much of a status message an error quotes (characters). */
 const QUOTED_DETAILS_CHARS = 120;
+const GRPC_COMPRESSION = { none: 0, gzip: 2 } as const;
 
-/** What @grpc/grpc-js fails a call with. */
+const SIGNALS = {
+  traces: { env: 'TRACES', service: 'opentelemetry.proto.collector.trace.v1.TraceService', serializer: 'ProtobufTraceSerializer' },
+  metrics: { env: 'METRICS', service: 'opentelemetry.proto.collector.metrics.v1.MetricsService', serializer: 'ProtobufMetricsSerializer' },
+  logs: { env: 'LOGS', service: 'opentelemetry.proto.collector.logs.v1.LogsService', serializer: 'ProtobufLogsSerializer' },
+} as const;
+
+/** What Beacon uses of @grpc/grpc-js and of upstream's gRPC configuration (typed here: both are optional). */
+interface Metadata {
+  set(key: string, value: string): void;
+}
 interface ServiceError extends Error {
   code: number;
   details?: string;
   metadata?: { get(key: string): (string | Buffer)[] };
 }
-
-type UpstreamClass = new (config: object) => unknown;
-
-interface UpstreamModule {
-  OTLPTraceExporter?: UpstreamClass;
-  OTLPLogExporter?: UpstreamClass;
-  OTLPMetricExporter?: UpstreamClass;
+interface GrpcClient {
+  makeUnaryRequest(
+    method: string,
+    serialize: (value: Buffer) => Buffer,
+    deserialize: (value: Buffer) => Buffer,
+    argument: Buffer,
+    metadata: Metadata,
+    options: { deadline: number },
+    callback: (error: ServiceError | null) => void,
+  ): { cancel(): void };
+  close(): void;
+}
+interface GrpcConfiguration {
+  url: string;
+  metadata: () => Metadata;
+  credentials: () => unknown;
+  compression: 'gzip' | 'none';
+}
+interface ExporterBase {
+  createEmptyMetadata(): Metadata;
+  convertLegacyOtlpGrpcOptions(config: object, signalIdentifier: string): GrpcConfiguration;
+}
+interface Serializer<Batch> {
+  serializeRequest(batch: Batch): Uint8Array | undefined;
 }
 
-interface Metadata {
-  set(key: string, value: string): void;
+interface Channel<Batch> {
+  client: GrpcClient;
+  metadata: Metadata;
+  serializer: Serializer<Batch>;
 }
 
-/** Upstream's exporter for the signal, sending to `target`. */
-export async function upstreamGrpcExporter(signal: GrpcSignal, target: OtlpTarget): Promise<unknown> {
-  const path = grpcExporterPath(signal);
-  // The metadata class of the @grpc/grpc-js that this exporter loads, found from where it is installed.
-  const base = createRequire(path).resolve('@opentelemetry/otlp-grpc-exporter-base');
-  const [module, { createEmptyMetadata }] = await Promise.all([
-    import(pathToFileURL(path).href) as Promise<UpstreamModule>,
-    import(pathToFileURL(base).href) as Promise<{ createEmptyMetadata: () => Metadata }>,
-  ]);
-  const metadata = createEmptyMetadata();
-  for (const [key, value] of Object.entries(target.headers)) {
-    try {
-      metadata.set(key, value);
-    } catch (error) {
-      warn(`OTLP header ${JSON.stringify(key)} cannot be sent as gRPC metadata and is left out: ${(error as Error).message}`);
-    }
-  }
-  const Upstream = { traces: module.OTLPTraceExporter, logs: module.OTLPLogExporter, metrics: module.OTLPMetricExporter }[signal]!;
-  return new Upstream({ url: target.endpoint, metadata, timeoutMillis: target.timeoutMs, userAgent: `beacon-otel/${BEACON_VERSION}` });
-}
-
-export class OtlpGrpcExporter<Batch> implements Exporter<Batch> {
+export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch> {
+  private loaded: Promise<Channel<Batch>> | null = null;
   private readonly window = new RetryAfterWindow();
   /** The backend's last RetryInfo, for the backoff of the exports after this one. */
   readonly retryAfter: RetryAfter = { remainingMs: () => this.window.remainingMs(), lastErrorStatus: () => null, close: () => undefined };
 
   /** @param what names what is exported, in errors ("span", "log", "metric") */
   constructor(
-    private readonly upstream: Exporter<Batch>,
+    private readonly signal: GrpcSignal,
     private readonly what: string,
-    private readonly timeoutMs: number,
-  ) {}
-
-  export(batch: Batch, resultCallback: (result: ExportResult) => void): void {
-    // Read now, while the caller's export scope is active; without one (metric pushes), the timeout bounds it.
-    const signal = exportSignal() ?? AbortSignal.timeout(this.timeoutMs);
-    void withRetries(() => this.call(batch), this.timeoutMs, signal).then(resultCallback);
+    private readonly target: OtlpTarget,
+  ) {
+    super(target.timeoutMs);
   }
 
-  forceFlush(): Promise<void> {
-    return this.upstream.forceFlush?.() ?? Promise.resolve();
+  protected async close(): Promise<void> {
+    (await this.loaded?.catch(() => null))?.client.close();
   }
 
-  shutdown(): Promise<void> {
-    return this.upstream.shutdown();
+  protected async send(batch: Batch, signal: AbortSignal): Promise<ExportResult> {
+    const channel = await (this.loaded ??= openChannel<Batch>(this.signal, this.target));
+    const serialized = channel.serializer.serializeRequest(batch);
+    if (!serialized) return failed(new Error(`${this.what} batch could not be serialised`));
+    const body = Buffer.from(serialized);
+    const deadline = Date.now() + this.target.timeoutMs;
+    return withRetries(() => this.call(channel, body, deadline, signal), this.target.timeoutMs, signal);
   }
 
-  private call(batch: Batch): Promise<Attempt> {
+  /** One Export call, cancelled if the export ends first; resolves (never rejects) with what it means for the export. */
+  private call({ client, metadata }: Channel<Batch>, body: Buffer, deadline: number, signal: AbortSignal): Promise<Attempt> {
     return new Promise((resolve) => {
-      try {
-        this.upstream.export(batch, (result) => resolve(this.outcome(result)));
-      } catch (error) {
-        resolve({ kind: 'failure', error: error as Error });
-      }
+      const cancel = () => call.cancel();
+      const call = client.makeUnaryRequest(`/${SIGNALS[this.signal].service}/Export`, identity, identity, body, metadata, { deadline }, (error) => {
+        signal.removeEventListener('abort', cancel);
+        if (signal.aborted) resolve({ kind: 'failure', error: signal.reason as Error });
+        else resolve(error ? this.outcome(error) : { kind: 'success' });
+      });
+      signal.addEventListener('abort', cancel, { once: true });
     });
   }
 
-  private outcome({ code, error }: ExportResult): Attempt {
-    if (code === ExportResultCode.SUCCESS) return { kind: 'success' };
-    if (!isServiceError(error)) return { kind: 'failure', error: error ?? new Error(`${this.what} export failed`) };
+  private outcome(error: ServiceError): Attempt {
     const delayMs = error.code === RESOURCE_EXHAUSTED || error.code === UNAVAILABLE ? retryInfoOf(error) : null;
     if (delayMs !== null) this.window.askedToWait(delayMs);
     const named = namedError(error, this.what);
@@ -122,8 +135,42 @@ export class OtlpGrpcExporter<Batch> implements Exporter<Batch> {
   }
 }
 
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
+const identity = (bytes: Buffer): Buffer => bytes;
+
+/** The client, metadata and payload encoding of one signal, from the packages its upstream exporter brings. */
+async function openChannel<Batch>(signal: GrpcSignal, target: OtlpTarget): Promise<Channel<Batch>> {
+  const fromExporter = createRequire(grpcExporterPath(signal));
+  const basePath = fromExporter.resolve('@opentelemetry/otlp-grpc-exporter-base');
+  const grpcPath = createRequire(basePath).resolve('@grpc/grpc-js');
+  const [base, grpc, transformer] = await Promise.all([
+    import(pathToFileURL(basePath).href) as Promise<ExporterBase>,
+    import(pathToFileURL(grpcPath).href) as Promise<{ Client: new (address: string, credentials: unknown, options: object) => GrpcClient }>,
+    import('@opentelemetry/otlp-transformer'),
+  ]);
+  const settings = base.convertLegacyOtlpGrpcOptions({ url: target.endpoint, metadata: metadataOf(base, target.headers), timeoutMillis: target.timeoutMs }, SIGNALS[signal].env);
+  const client = new grpc.Client(settings.url, settings.credentials(), {
+    'grpc.default_compression_algorithm': GRPC_COMPRESSION[settings.compression],
+    'grpc.primary_user_agent': `beacon-otel/${BEACON_VERSION}`,
+  });
+  return { client, metadata: settings.metadata(), serializer: transformer[SIGNALS[signal].serializer] as Serializer<Batch> };
+}
+
+function metadataOf(base: ExporterBase, headers: Readonly<Record<string, string>>): Metadata {
+  const metadata = base.createEmptyMetadata();
+  for (const [key, value] of Object.entries(headers)) {
+    try {
+      metadata.set(key, value);
+    } catch (error) {
+      warn(`OTLP header ${JSON.stringify(key)} cannot be sent as gRPC metadata and is left out: ${(error as Error).message}`);
+    }
+  }
+  return metadata;
+}
+
+/** Upstream's metric exporter, asked only which temporality and aggregation the reader should use (it reads them from the environment). */
+export async function upstreamMetricExporter(target: OtlpTarget): Promise<unknown> {
+  const { OTLPMetricExporter } = (await import(pathToFileURL(grpcExporterPath('metrics')).href)) as { OTLPMetricExporter: new (config: object) => unknown };
+  return new OTLPMetricExporter({ url: target.endpoint, timeoutMillis: target.timeoutMs });
 }
 
 function retryInfoOf(error: ServiceError): number | null {

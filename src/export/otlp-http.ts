@@ -16,7 +16,7 @@ import { BEACON_VERSION } from '../version.js';
 import type { BatchExporter } from './deadline-exporter.js';
 import { ExportRejectedError } from './export-accounting.js';
 import { type Attempt, withRetries } from './export-retries.js';
-import { exportSignal } from './export-scope.js';
+import { ScopedSender } from './scoped-sender.js';
 import type { OtlpTarget } from './otlp-target.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -43,34 +43,22 @@ interface Sender<Item> {
   gzip: boolean;
 }
 
-export class OtlpHttpExporter<Item> implements BatchExporter<Item> {
+export class OtlpHttpExporter<Item> extends ScopedSender<Item[]> implements BatchExporter<Item> {
   private loaded: Promise<Sender<Item>> | null = null;
-  private readonly sends = new Set<Promise<void>>();
 
   constructor(
     private readonly what: OtlpItemKind,
     private readonly target: OtlpTarget,
-  ) {}
-
-  export(items: Item[], resultCallback: (result: ExportResult) => void): void {
-    // Read now, while the caller's export scope is active; without one, the target's timeout bounds it.
-    const signal = exportSignal() ?? AbortSignal.timeout(this.target.timeoutMs);
-    const send = this.send(items, signal).then(resultCallback, (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }));
-    this.sends.add(send);
-    void send.finally(() => this.sends.delete(send));
+  ) {
+    super(target.timeoutMs);
   }
 
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.sends);
-  }
-
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
+  protected async close(): Promise<void> {
     // Keep-alive sockets would otherwise linger (unref'd) until the backend closes them.
     (await this.loaded?.catch(() => null))?.agent.destroy();
   }
 
-  private async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
+  protected async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
     const sender = await (this.loaded ??= loadSender<Item>(this.what, this.target));
     const serialized = sender.serializer.serializeRequest(items);
     if (!serialized) return { code: ExportResultCode.FAILED, error: new Error(`${this.what} batch could not be serialised`) };

@@ -10,6 +10,7 @@ import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type Rec
 
 export interface GrpcReceiverOptions {
   status?: grpc.status; // answer every export with this status (OK by default); items of a failed export are not recorded
+  failures?: number; // with `status`: answer only this many calls with it, then OK
   retryDelayMs?: number; // with a failing status: a RetryInfo asking to wait this long
   hang?: boolean; // accept the call and never answer
 }
@@ -73,7 +74,8 @@ export async function startGrpcReceiver(initialOptions: GrpcReceiverOptions = {}
   for (const signal of Object.keys(SERVICES) as Signal[]) {
     server.addService(exportMethod(signal), {
       Export: (call: grpc.ServerUnaryCall<Buffer, object>, callback: grpc.sendUnaryData<object>) => {
-        const status = options.status ?? grpc.status.OK;
+        const failing = options.failures === undefined || calls.filter((call) => call.status !== grpc.status.OK).length < options.failures;
+        const status = failing ? options.status ?? grpc.status.OK : grpc.status.OK;
         const decoded = decodeBody(signal, 'protobuf', call.request);
         const record: ReceivedCall = {
           signal, metadata: Object.fromEntries(Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)])),

@@ -1,43 +1,38 @@
 /**
- * OTLP/gRPC statuses as Beacon reads them (src/export/otlp-grpc.ts, grpc-retry-info.ts), on a
- * fake upstream exporter failing the way @grpc/grpc-js fails a call: RetryInfo decoded from
- * the status details, retryable statuses tried again, every failure named for the accounts
- * (test/otlp-grpc.test.ts: the same against a real gRPC server).
+ * OTLP/gRPC statuses as Beacon reads them (src/export/otlp-grpc.ts, grpc-retry-info.ts),
+ * against a real gRPC server in this process: RetryInfo decoded from the status details,
+ * retryable statuses tried again, every failure named for the accounts, a call cancelled with
+ * its export (test/otlp-grpc.test.ts: the same from apps).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { startDeliveryReport } from '../../src/export/delivery-report.js';
 import { AccountedExporter, DeliveryAccounts, ExportRejectedError, batchLength } from '../../src/export/export-accounting.js';
+import { runInExport } from '../../src/export/export-scope.js';
 import { retryDelayMs } from '../../src/export/grpc-retry-info.js';
 import { OtlpGrpcExporter } from '../../src/export/otlp-grpc.js';
-import { statusWithRetryInfo } from '../helpers/grpc-receiver.js';
+import { type GrpcReceiverOptions, grpcReceiverFor, statusWithRetryInfo } from '../helpers/grpc-receiver.js';
+import { refusedUrl } from '../helpers/net.js';
 import { pollUntil } from '../helpers/timing.js';
 
-/** A call's failure as @grpc/grpc-js reports it, with a RetryInfo when `delayMs` is given. */
-function callError(code: status, details: string, delayMs?: number): Error {
-  const metadata = new Metadata();
-  if (delayMs !== undefined) metadata.set('grpc-status-details-bin', statusWithRetryInfo(code, details, delayMs));
-  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata });
-}
+const PUSH: ResourceMetrics = { resource: emptyResource(), scopeMetrics: [] };
 
-/** An upstream exporter answering each call with the next of `answers` (then success), counting calls. */
-function upstream(answers: Error[]) {
-  const calls: number[] = [];
-  return {
-    calls,
-    export: (batch: number[], done: (result: ExportResult) => void) => {
-      calls.push(batch.length);
-      const error = answers.shift();
-      done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
-    },
-    shutdown: async () => undefined,
-  };
-}
+/** A metric exporter over gRPC to `endpoint`, with an export timeout of `timeoutMs`. */
+const exporterFor = (endpoint: string, timeoutMs = 5000) =>
+  new OtlpGrpcExporter<ResourceMetrics>('metrics', 'metric', { endpoint, headers: {}, protocol: 'grpc', timeoutMs });
 
-const exportOnce = (exporter: OtlpGrpcExporter<number[]>, batch = [1, 2, 3]) =>
-  new Promise<ExportResult>((resolve) => exporter.export(batch, resolve));
+const exportOnce = (exporter: OtlpGrpcExporter<ResourceMetrics>) => new Promise<ExportResult>((resolve) => exporter.export(PUSH, resolve));
+
+async function answering(t: Parameters<typeof grpcReceiverFor>[0], options: GrpcReceiverOptions, timeoutMs?: number) {
+  const receiver = await grpcReceiverFor(t, options);
+  const exporter = exporterFor(receiver.url, timeoutMs);
+  t.after(() => exporter.shutdown());
+  return { receiver, exporter };
+}
 
 test('RetryInfo: the delay of google.rpc.RetryInfo in the status details, null without one or when garbled', () => {
   assert.equal(retryDelayMs(statusWithRetryInfo(status.RESOURCE_EXHAUSTED, 'slow down', 2500)), 2500);
@@ -51,40 +46,46 @@ test('RetryInfo: the delay of google.rpc.RetryInfo in the status details, null w
   assert.equal(retryDelayMs(otherDetail), null, 'another detail type');
 });
 
-test('UNAVAILABLE with a RetryInfo: tried again after the delay, within the export; later exports are held for it', async () => {
-  const fake = upstream([callError(status.UNAVAILABLE, 'overloaded', 300)]);
-  const exporter = new OtlpGrpcExporter<number[]>(fake, 'span', 5000);
+test('UNAVAILABLE with a RetryInfo: tried again after the delay, within the export; a delay past the deadline fails it and holds later exports', async (t) => {
+  const { receiver, exporter } = await answering(t, { status: status.UNAVAILABLE, retryDelayMs: 300, failures: 1 });
   const started = performance.now();
-  const result = await exportOnce(exporter);
-  assert.equal(result.code, ExportResultCode.SUCCESS);
-  assert.deepEqual(fake.calls, [3, 3], 'the whole batch, twice');
+  assert.equal((await exportOnce(exporter)).code, ExportResultCode.SUCCESS);
+  assert.deepEqual(receiver.calls.map((call) => call.status), [status.UNAVAILABLE, status.OK]);
   assert.ok(performance.now() - started >= 290, 'the retry waited for the RetryInfo');
-  assert.ok(exporter.retryAfter.remainingMs() === 0, 'the wait is over once the retry went');
+  assert.equal(exporter.retryAfter.remainingMs(), 0, 'the wait is over once the retry went');
 
-  const throttled = upstream([callError(status.RESOURCE_EXHAUSTED, 'quota', 60_000)]);
-  const held = new OtlpGrpcExporter<number[]>(throttled, 'span', 1000);
-  const failed = await exportOnce(held);
-  assert.equal(failed.code, ExportResultCode.FAILED, 'a wait past the deadline fails the export at once');
-  assert.deepEqual(throttled.calls, [3]);
-  assert.ok(held.retryAfter.remainingMs() > 55_000, 'and the backoff holds later exports for the time asked');
+  const throttled = await answering(t, { status: status.RESOURCE_EXHAUSTED, retryDelayMs: 60_000 }, 1000);
+  assert.equal((await exportOnce(throttled.exporter)).code, ExportResultCode.FAILED);
+  assert.equal(throttled.receiver.calls.length, 1, 'a wait past the deadline fails the export at once');
+  assert.ok(throttled.exporter.retryAfter.remainingMs() > 55_000, 'and the backoff holds later exports for the time asked');
 });
 
-test('statuses: RESOURCE_EXHAUSTED without RetryInfo and PERMISSION_DENIED are rejections (one call), a refused connection a network error', async () => {
-  for (const [error, expected] of [
-    [callError(status.RESOURCE_EXHAUSTED, 'quota'), 'RESOURCE_EXHAUSTED'],
-    [callError(status.PERMISSION_DENIED, 'no tenant'), 'PERMISSION_DENIED'],
-  ] as const) {
-    const fake = upstream([error]);
-    const result = await exportOnce(new OtlpGrpcExporter<number[]>(fake, 'log', 5000));
-    assert.deepEqual(fake.calls, [3], `${expected}: no retry`);
-    assert.ok(result.error instanceof ExportRejectedError);
-    assert.equal(result.error.status, expected);
-    assert.match(result.error.message, new RegExp(`^log export rejected: gRPC ${expected} \\(`));
+test('statuses: RESOURCE_EXHAUSTED without RetryInfo and PERMISSION_DENIED are rejections (one call), a refused connection a network error', async (t) => {
+  for (const code of [status.RESOURCE_EXHAUSTED, status.PERMISSION_DENIED]) {
+    const { receiver, exporter } = await answering(t, { status: code });
+    const { error } = await exportOnce(exporter);
+    assert.equal(receiver.calls.length, 1, `${status[code]}: no retry`);
+    assert.ok(error instanceof ExportRejectedError);
+    assert.equal(error.status, status[code]);
+    assert.equal(error.message, `metric export rejected: gRPC ${status[code]} (receiver configured to answer ${status[code]})`);
   }
-  const refused = upstream(new Array(10).fill(callError(status.UNAVAILABLE, 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:9')));
-  const result = await exportOnce(new OtlpGrpcExporter<number[]>(refused, 'span', 1500));
-  assert.equal((result.error as { code?: unknown }).code, 'ECONNREFUSED');
-  assert.deepEqual(refused.calls, [3, 3], 'UNAVAILABLE is retried within the deadline (1 s ± 20 % apart)');
+  const refused = exporterFor(await refusedUrl(), 1500);
+  t.after(() => refused.shutdown());
+  const { error } = await exportOnce(refused);
+  assert.equal((error as { code?: unknown }).code, 'ECONNREFUSED', String(error));
+});
+
+test('a call that is never answered is cancelled when its export ends', async (t) => {
+  const { receiver, exporter } = await answering(t, { hang: true }, 10_000);
+  const controller = new AbortController();
+  const result = new Promise<ExportResult>((resolve) => runInExport(controller.signal, () => exporter.export(PUSH, resolve)));
+  await receiver.waitFor((r) => r.calls.length === 1, { description: 'the call' });
+  const ended = new Error('export deadline');
+  controller.abort(ended);
+  const started = performance.now();
+  assert.equal((await result).error, ended);
+  assert.ok(performance.now() - started < 100, 'settled at once');
+  await exporter.shutdown(); // no call left to wait for
 });
 
 test('the delivery report names a gRPC rejection by its status', async () => {
