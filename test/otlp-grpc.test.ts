@@ -7,6 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { fixture, runToEnd, startApp } from './helpers/app.js';
 import { assertBufferedSpansDeliveredAtSigterm, deliveryOf, scrape, sum } from './helpers/delivery.js';
@@ -14,6 +17,7 @@ import { type GrpcReceiver, grpcReceiverFor } from './helpers/grpc-receiver.js';
 import { get, load } from './helpers/http.js';
 import { freePort, refusedUrl } from './helpers/net.js';
 import { pollUntil, sleep } from './helpers/timing.js';
+import { selfSignedCert } from './helpers/tls.js';
 
 /** Waits for a server span, a log record and an HTTP metric of one request to /work, and checks what they say. */
 async function assertAllSignals(receiver: GrpcReceiver, service: string): Promise<void> {
@@ -170,4 +174,23 @@ test('a black-hole gRPC collector: a normal end and SIGTERM exit within shutdown
   assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
   const sigtermMs = performance.now() - started;
   assert.ok(sigtermMs < 5000 + 1000, `SIGTERM: exit ${Math.round(sigtermMs)} ms later`);
+});
+
+test('https:// is TLS: with OTEL_EXPORTER_OTLP_CERTIFICATE naming the CA spans arrive; without it nothing is sent', async (t) => {
+  const identity = selfSignedCert();
+  const receiver = await grpcReceiverFor(t, {}, identity);
+  const ca = join(mkdtempSync(join(tmpdir(), 'beacon-grpc-ca-')), 'ca.pem');
+  writeFileSync(ca, identity.cert);
+  t.after(() => rmSync(dirname(ca), { recursive: true, force: true }));
+  const config = { tracing: { otlp: { protocol: 'grpc', endpoint: receiver.url, timeoutMs: 1000 }, batch: { scheduledDelayMs: 100 } } };
+
+  const untrusting = await startApp(t, fixture('fault-app.cjs'), { config });
+  await get(`${untrusting.url}/untrusted`);
+  await sleep(1500);
+  assert.deepEqual(await untrusting.stop(), { code: null, signal: 'SIGTERM' });
+  assert.deepEqual(receiver.calls, [], 'no call over a connection whose certificate is not trusted');
+
+  const trusting = await startApp(t, fixture('fault-app.cjs'), { config, env: { OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: ca } });
+  await get(`${trusting.url}/trusted`);
+  await receiver.waitFor((r) => r.spans.some((span) => span.attributes['url.path'] === '/trusted'), { description: 'the span, over TLS' });
 });

@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { TestContext } from 'node:test';
 import protobuf from 'protobufjs/minimal.js';
+import type { TlsIdentity } from './otlp-receiver.js';
 import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type ReceiverItems, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
 
 export interface GrpcReceiverOptions {
@@ -14,6 +15,7 @@ export interface GrpcReceiverOptions {
   retryDelayMs?: number; // with a failing status: a RetryInfo asking to wait this long
   hang?: boolean; // accept the call and never answer
 }
+
 export interface ReceivedCall {
   signal: Signal; metadata: Record<string, string>; itemCount: number;
   status: grpc.status | null; // null: never answered (hang)
@@ -58,13 +60,13 @@ export function statusWithRetryInfo(code: grpc.status, message: string, delayMs:
 }
 
 /** A receiver that is closed when the test ends. */
-export async function grpcReceiverFor(t: TestContext, options: GrpcReceiverOptions = {}): Promise<GrpcReceiver> {
-  const receiver = await startGrpcReceiver(options);
+export async function grpcReceiverFor(t: TestContext, options: GrpcReceiverOptions = {}, tls?: TlsIdentity): Promise<GrpcReceiver> {
+  const receiver = await startGrpcReceiver(options, tls);
   t.after(() => receiver.close());
   return receiver;
 }
 
-export async function startGrpcReceiver(initialOptions: GrpcReceiverOptions = {}): Promise<GrpcReceiver> {
+export async function startGrpcReceiver(initialOptions: GrpcReceiverOptions = {}, tls?: TlsIdentity): Promise<GrpcReceiver> {
   let options = { ...initialOptions };
   const spans: ReceivedSpan[] = [], metrics: ReceivedMetricPoint[] = [], logs: ReceivedLog[] = [], calls: ReceivedCall[] = [];
   const { notify, waitFor } = waiters(() => receiver, () =>
@@ -93,11 +95,14 @@ export async function startGrpcReceiver(initialOptions: GrpcReceiverOptions = {}
       },
     });
   }
+  const credentials = tls
+    ? grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(tls.key), cert_chain: Buffer.from(tls.cert) }])
+    : grpc.ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
 
   const receiver: GrpcReceiver = {
-    url: `http://127.0.0.1:${port}`, spans, metrics, logs, calls,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, spans, metrics, logs, calls,
     waitFor,
     setOptions(next) { options = { ...next }; },
     close: async () => server.forceShutdown(), // also ends calls left unanswered
