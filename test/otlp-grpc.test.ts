@@ -67,6 +67,8 @@ test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc: every signal goes to OTEL_EXPORTER_OTLP_
   });
   await get(`${app.url}/work`);
   await assertAllSignals(receiver, 'grpc-env');
+  const startLine = app.stderr().split('\n')[0]!;
+  for (const signal of ['traces', 'metrics', 'logs']) assert.match(startLine, new RegExp(`${signal} → [^;]*otlp ${receiver.url} \\[grpc\\]`));
   for (const call of receiver.calls) assert.equal(call.metadata['x-tenant'], 'from-env');
 });
 

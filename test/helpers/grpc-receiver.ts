@@ -6,8 +6,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { TestContext } from 'node:test';
 import protobuf from 'protobufjs/minimal.js';
-import type { TlsIdentity } from './otlp-receiver.js';
 import { type ReceivedLog, type ReceivedMetricPoint, type ReceivedSpan, type ReceiverItems, type Signal, decodeBody, flatten, serviceType, waiters } from './otlp-decode.js';
+import type { TlsIdentity } from './otlp-receiver.js';
 
 export interface GrpcReceiverOptions {
   status?: grpc.status; // answer every export with this status (OK by default); items of a failed export are not recorded
