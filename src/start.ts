@@ -10,7 +10,7 @@ import { type AppPackage, type Resolution, resolveConfig } from './config/resolv
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
 import { BeaconConfigError, BeaconError, ErrorCodes } from './errors.js';
-import { otlpOutputs } from './config/otlp-outputs.js';
+import { grpcSignals, otlpOutputs } from './config/otlp-outputs.js';
 import { plainCredentialWarnings } from './config/plain-credentials.js';
 import { probeEndpoint } from './export/endpoint-probe.js';
 import { requireGrpcExporters } from './export/grpc-packages.js';
@@ -101,7 +101,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   }
 
   // Before anything starts: a signal sent over gRPC needs its optional exporter package.
-  requireGrpcExporters(otlpOutputs(config).filter(({ target }) => target.protocol === 'grpc').map(({ signal }) => signal));
+  requireGrpcExporters(grpcSignals(config));
 
   // Loaded only when needed: a disabled Beacon costs (almost) nothing at start-up.
   const [{ startSdk }, { prepareEsmHook }] = await Promise.all([import('./sdk/compose.js'), import('./sdk/esm-hook.js')]);

@@ -7,7 +7,7 @@
 import nodeModule from 'node:module';
 import { createServer } from 'node:net';
 import { type DescribedValue, describeConfig } from '../config/describe.js';
-import { type OtlpOutput, otlpOutputs } from '../config/otlp-outputs.js';
+import { type OtlpOutput, grpcSignals, otlpOutputs } from '../config/otlp-outputs.js';
 import { plainCredentialWarnings } from '../config/plain-credentials.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { probeEndpoint } from '../export/endpoint-probe.js';
@@ -100,7 +100,7 @@ function typescriptCheck(): Check {
 
 /** A signal sent over gRPC needs its exporter, an optional peer: without it the app would not start. Empty when nothing goes over gRPC. */
 function grpcExportersCheck(config: ResolvedConfig): Check[] {
-  const signals = otlpOutputs(config).filter(({ target }) => target.protocol === 'grpc').map(({ signal }) => signal);
+  const signals = grpcSignals(config);
   if (signals.length === 0) return [];
   try {
     requireGrpcExporters(signals);
