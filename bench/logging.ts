@@ -2,7 +2,7 @@
  * The cost of a log line on the app's thread, correlated with the active trace and shipped
  * both to stdout and by OTLP: the app's own pino bare, pino under the upstream register
  * (instrumentation-pino injects ids and sends records), and Beacon's logger with its
- * 'console' and 'otlp' outputs. Child processes, rounds interleaved, medians. Lines are
+ * 'console' output alone and with 'otlp' too. Child processes, rounds interleaved, medians. Lines are
  * written in bursts with an event-loop turn between them, as an app logs between requests:
  * one synchronous loop of tens of thousands of lines would measure full queues instead.
  */
@@ -29,6 +29,11 @@ function variants(sinkUrl: string): LogVariant[] {
       name: 'pino under upstream register',
       args: ['--import', '@opentelemetry/auto-instrumentations-node/register', writer, 'upstream'],
       env: { ...common, OTEL_LOGS_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', NODE_NO_WARNINGS: '1' },
+    },
+    {
+      name: 'beacon logger (console)',
+      args: ['--import', registerPath, writer, 'beacon'],
+      env: { ...common, BEACON_CONFIG: configFile({ metrics: { enabled: false }, logging: { outputs: ['console'] } }) },
     },
     {
       name: 'beacon logger (console + otlp)',

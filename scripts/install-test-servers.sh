@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The real servers and tools the test suite runs itself: prometheus and promtool, amtool
-# (from Debian's prometheus-alertmanager), redis-server, the PostgreSQL server and openssl
+# The real servers and tools the test suite runs itself: prometheus and promtool, the
+# Alertmanager server and amtool (Debian's prometheus-alertmanager), redis-server, the PostgreSQL server and openssl
 # (the fault suite's TLS receiver gets a self-signed certificate made at test time). Installs
 # them when missing and this user can (root with apt-get); otherwise says what to install
 # and leaves the decision to the caller.
@@ -8,7 +8,7 @@ set -euo pipefail
 
 missing=()
 packages=()
-for tool in prometheus promtool amtool; do
+for tool in prometheus promtool prometheus-alertmanager amtool; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 [ ${#missing[@]} -gt 0 ] && packages+=(prometheus prometheus-alertmanager)

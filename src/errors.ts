@@ -13,6 +13,8 @@ export const ErrorCodes = {
   UNKNOWN_KEY: 'BEACON_CONFIG_UNKNOWN_KEY',
   /** BEACON_CONFIG names a file that does not exist, or a config file failed to load. */
   CONFIG_FILE: 'BEACON_CONFIG_FILE',
+  /** The declarative config file (OTEL_CONFIG_FILE) sets something Beacon cannot express. */
+  UNSUPPORTED: 'BEACON_CONFIG_UNSUPPORTED',
   /** `metrics.counter('x')` and then `metrics.histogram('x')`: one name, two kinds. */
   METRIC_KIND_CONFLICT: 'BEACON_METRIC_KIND_CONFLICT',
   /** A method decorator on something else than a method, a class decorator elsewhere than on a class, `instrument()` on a non-object. */

@@ -8,6 +8,7 @@
  * is not exported.
  */
 import { loadConfigFileSync } from './config/load.js';
+import { readDeclarativeFile } from './config/declarative-file.js';
 import { resolveConfig } from './config/resolve.js';
 import { appContext } from './sdk/app-context.js';
 import { prepareEsmHook } from './sdk/esm-hook.js';
@@ -18,7 +19,7 @@ export function startBeforeApp(): void {
   try {
     const file = loadConfigFileSync(process.cwd(), process.env.BEACON_CONFIG);
     const app = { ...appContext(process.argv[1]), configFile: file.path };
-    const resolution = resolveConfig(file.options, process.env, app.appPackage);
+    const resolution = resolveConfig(file.options, process.env, app.appPackage, readDeclarativeFile(process.env));
     if (resolution.config.enabled) {
       const hook = prepareEsmHook();
       enableInstrumentations(resolution.config, app.appDirs);

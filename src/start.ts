@@ -4,6 +4,7 @@
  * app's way to flush and stop.
  */
 import { appContext } from './sdk/app-context.js';
+import { readDeclarativeFile } from './config/declarative-file.js';
 import { describeConfig } from './config/describe.js';
 import type { Env } from './config/env.js';
 import { type AppPackage, type Resolution, resolveConfig } from './config/resolve.js';
@@ -63,7 +64,8 @@ export const monitoring = {
  */
 export function startMonitoring(options: BeaconConfig = {}, context: StartContext = {}): Promise<MonitoringHandle> {
   const app: StartContext = { ...appContext(process.argv[1]), ...context };
-  return startResolved(() => resolveConfig(options, context.env ?? process.env, app.appPackage), app);
+  const env = context.env ?? process.env;
+  return startResolved(() => resolveConfig(options, env, app.appPackage, readDeclarativeFile(env)), app);
 }
 
 /** For the --require start, which resolved the config already to enable the instrumentations before the app. */
@@ -91,7 +93,7 @@ export function stopOnConfigError(error: unknown): never {
   process.exit(78);
 }
 
-async function start({ config, sources, warnings }: Resolution, context: StartContext): Promise<MonitoringHandle> {
+async function start({ config, sources, warnings, otelConfigFile }: Resolution, context: StartContext): Promise<MonitoringHandle> {
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
 
@@ -115,7 +117,7 @@ async function start({ config, sources, warnings }: Resolution, context: StartCo
   const hooks = installExitHooks(forceFlush, shutdown, config.shutdown.handleSignals);
   rearmExitFlush = hooks.rearm;
 
-  info(startLine(config, sources, sdk, context));
+  info(startLine(config, sources, sdk, context) + (otelConfigFile ? ` (settings from OTEL_CONFIG_FILE ${otelConfigFile})` : ''));
   if (isDebugEnabled()) info(debugDump(config, sources, sdk, context));
   for (const line of plainCredentialWarnings(config)) warn(line);
   reportTraceEndpoint(config);

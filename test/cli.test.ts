@@ -3,12 +3,14 @@
  * monitoring.config.json, with a clean environment, as a user runs `npx beacon-otel` in an app.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { configFile, repoRoot, runToEnd } from './helpers/app.js';
+import { configFile, fixture, repoRoot, runToEnd } from './helpers/app.js';
 import { grpcReceiverFor } from './helpers/grpc-receiver.js';
 import { hiding } from './helpers/hidden-packages.js';
 import { refusedUrl } from './helpers/net.js';
@@ -129,16 +131,53 @@ test('config: every resolved value with its source, header values masked; --yaml
   assert.deepEqual(parse(yaml.stdout), document);
 });
 
+test('config with OTEL_CONFIG_FILE: the file named, its values sourced at their YAML paths, the config object above it; a bad file stops it', async () => {
+  const dir = appDir({ tracing: { sampler: 0.5 } });
+  const { exit, stdout, stderr } = await beacon(['config'], dir, { OTEL_CONFIG_FILE: fixture('declarative/full.yaml') });
+  assert.equal(exit.code, 0, stderr);
+  const document = JSON.parse(stdout) as { otelConfigFile: string; values: Record<string, { value: unknown; source: string }> };
+  assert.equal(document.otelConfigFile, fixture('declarative/full.yaml'));
+  assert.deepEqual(document.values['service.name'], { value: 'checkout', source: 'OTEL_CONFIG_FILE:resource.attributes[0]' });
+  assert.deepEqual(document.values['metrics.prometheus.port'], { value: 9777, source: 'OTEL_CONFIG_FILE:meter_provider.readers[0].pull.exporter.prometheus/development.port' });
+  assert.deepEqual(document.values['tracing.sampler.ratio'], { value: 0.5, source: 'config' });
+
+  const bad = await beacon(['config'], dir, { OTEL_CONFIG_FILE: fixture('declarative/future-major.yaml') });
+  assert.equal(bad.exit.code, 78);
+  assert.match(bad.stderr, /^\[beacon\] invalid monitoring config: OTEL_CONFIG_FILE=.*future-major\.yaml: .*file_format/m);
+});
+
 test('usage: no command or --help → stdout, exit 0; an unknown command or option → stderr, exit 2', async () => {
   for (const args of [[], ['--help']]) {
     const { exit, stdout } = await beacon(args, appDir({}));
     assert.equal(exit.code, 0);
     assert.match(stdout, /^usage: beacon-otel <command>/);
   }
-  for (const args of [['frobnicate'], ['doctor', '--yaml']]) {
+  for (const args of [['frobnicate'], ['doctor', '--yaml'], ['rules', '--yaml'], ['dashboard', '-o', 'x.json', '--force']]) {
     const { exit, stdout, stderr } = await beacon(args, appDir({}));
     assert.equal(exit.code, 2);
     assert.equal(stdout, '');
     assert.match(stderr, new RegExp(`^beacon-otel: unknown (command|option) ${args.at(-1)}\\nusage: beacon-otel`));
   }
+  const { exit, stderr } = await beacon(['rules', '-o'], appDir({}));
+  assert.equal(exit.code, 2);
+  assert.match(stderr, /^beacon-otel: -o needs a FILE\n/);
+});
+
+test('rules and dashboard: a service of its own gets rules promtool accepts and a dashboard, for its name', async () => {
+  const dir = appDir({ service: { name: 'cli-app' }, slo: { objectives: [{ name: 'cli-availability', kind: 'availability', objective: 0.999 }] } });
+  const rules = await beacon(['rules'], dir);
+  assert.equal(rules.exit.code, 0, rules.stderr);
+  const groups = (parse(rules.stdout) as { groups: { name: string; rules: { alert?: string; expr: string }[] }[] }).groups;
+  assert.deepEqual(groups.map((group) => group.name), ['cli-app-alerts', 'cli-app-slo']);
+  for (const rule of groups[0]!.rules) assert.match(rule.expr, /job="cli-app"/, rule.alert);
+  const file = join(dir, 'alerts.yml');
+  writeFileSync(file, rules.stdout);
+  const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+  assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+
+  const dashboard = await beacon(['dashboard'], dir);
+  assert.equal(dashboard.exit.code, 0, dashboard.stderr);
+  const json = JSON.parse(dashboard.stdout) as { title: string; templating: { list: { name: string; current: { value: unknown } }[] } };
+  assert.equal(json.title, 'Beacon — cli-app');
+  assert.equal(json.templating.list.find((variable) => variable.name === 'service')?.current.value, 'cli-app');
 });

@@ -25,6 +25,7 @@ async function loadedBy(config: object, env: Record<string, string> = {}, code =
 }
 
 const OTLP_CODE = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
+const DECLARATIVE_PARSER = '@opentelemetry/configuration';
 
 test('console-only structured logs and unexported spans load no logs SDK, no ECS formatter, no OTLP exporter', async () => {
   const { packages, beacon } = await loadedBy({
@@ -33,7 +34,7 @@ test('console-only structured logs and unexported spans load no logs SDK, no ECS
     metrics: { enabled: false },
   });
   assert.ok(packages.has('pino') && packages.has('@opentelemetry/sdk-trace'), 'the probe sees what is loaded');
-  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/sdk-metrics', ...OTLP_CODE]) {
+  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/sdk-metrics', DECLARATIVE_PARSER, 'yaml', ...OTLP_CODE]) {
     assert.ok(!packages.has(name), `${name} was loaded`);
   }
   for (const module of ['src/export/otlp-http.js', 'src/export/delivery-queue.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js', 'src/logging/requests.js']) {
@@ -77,6 +78,12 @@ test('the ECS format, the OTLP log output, OTLP spans and the Prometheus endpoin
   );
   for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/exporter-prometheus']) assert.ok(packages.has(name), `${name} was not loaded`);
   for (const module of ['src/export/otlp-http.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js']) assert.ok(beacon.has(module), `${module} was not loaded`);
+});
+
+test('the declarative configuration parser loads only when OTEL_CONFIG_FILE is set', async () => {
+  const { packages } = await loadedBy({}, { OTEL_CONFIG_FILE: fixture('declarative/console.yaml') });
+  assert.ok(packages.has(DECLARATIVE_PARSER), `${DECLARATIVE_PARSER} was not loaded`);
+  assert.ok(packages.has('yaml'), 'yaml was not loaded');
 });
 
 const GRPC_CODE = ['@grpc/grpc-js', '@opentelemetry/otlp-grpc-exporter-base', '@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-metrics-otlp-grpc', '@opentelemetry/exporter-logs-otlp-grpc'];

@@ -36,6 +36,9 @@ test('metrics port already in use: one clear error line, the app keeps serving',
   const mounted = await get(`${app.url}/app-metrics`);
   assert.equal(mounted.status, 200);
   assert.match(mounted.body, /^component_calls_total\{component="OrderService",method="find"\} 3$/m);
+  // Calls in flight: a gauge, back to 0 once the calls have returned.
+  assert.match(mounted.body, /^# TYPE component_active_calls gauge$/m);
+  assert.match(mounted.body, /^component_active_calls\{component="OrderService",method="find"\} 0$/m);
 });
 
 test('metricsHandler() on express with its own access rules, and metricsText()', async (t) => {

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -46,9 +47,12 @@ test('promtool check rules accepts the alert rules', () => {
   assert.equal(status, 0, output);
 });
 
-test('the rules cover service down, error rate, p95 latency, memory and event loop delay, each with for: and annotations', () => {
+test('the rules cover service down, error rate, latency, components, memory, event loop, export and the SLOs, each with for: and annotations', () => {
   const names = alerts.map((rule) => rule.alert);
-  for (const required of ['ServiceDown', 'HighErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'EventLoopDelayHigh']) {
+  for (const required of [
+    'ServiceDown', 'HighErrorRate', 'HighLatencyP95', 'SlowComponent', 'HighMemoryUsage', 'HeapNearLimit', 'EventLoopDelayHigh',
+    'TelemetryExportFailing', 'ErrorBudgetBurnFast', 'ErrorBudgetBurnSlow',
+  ]) {
     assert.ok(names.includes(required), `alert ${required} is missing (have ${names.join(', ')})`);
   }
   for (const rule of alerts) {
@@ -60,11 +64,13 @@ test('the rules cover service down, error rate, p95 latency, memory and event lo
 
 test('promtool test rules: every alert fires in one case and stays silent in another', () => {
   const testFile = parse(readFileSync(join(prometheusDir, 'alerts.test.yml'), 'utf8')) as {
-    tests: { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[];
+    tests: { alert_rule_test?: { alertname: string; exp_alerts?: { exp_labels?: Record<string, string> }[] }[] }[];
   };
   const cases = testFile.tests.flatMap((t) => t.alert_rule_test ?? []);
-  for (const { alert } of alerts) {
-    assert.ok(cases.some((c) => c.alertname === alert && (c.exp_alerts ?? []).length > 0), `no unit test makes ${alert} fire`);
+  for (const { alert, labels } of alerts) {
+    // A burn-rate alert must fire for each objective: the case names its slo label.
+    const fires = (c: (typeof cases)[number]) => (c.exp_alerts ?? []).some((a) => !labels?.slo || a.exp_labels?.slo === labels.slo);
+    assert.ok(cases.some((c) => c.alertname === alert && fires(c)), `no unit test makes ${alert}${labels?.slo ? ` (slo ${labels.slo})` : ''} fire`);
     assert.ok(cases.some((c) => c.alertname === alert && (c.exp_alerts ?? []).length === 0), `no unit test checks that ${alert} stays silent`);
   }
   const { status, output } = tool('promtool', ['test', 'rules', 'alerts.test.yml'], prometheusDir);
@@ -79,4 +85,16 @@ test('amtool check-config accepts alertmanager.yml, whose receivers all have a d
   for (const receiver of config.receivers) {
     assert.ok((receiver.webhook_configs ?? []).length > 0, `receiver ${receiver.name} sends nowhere`);
   }
+});
+
+test('the commented-out Slack and e-mail receivers are valid too: uncommented, amtool check-config still accepts the file', () => {
+  // Indented comments holding YAML (a key, a list item or a continuation) are the examples.
+  const uncommented = readFileSync(alertmanagerConfig, 'utf8').replace(/^(\s+)# ((?:- )?[a-z_]+:.*|\s+\S.*)$/gm, '$1$2');
+  const config = parse(uncommented) as { receivers: { slack_configs?: unknown[]; email_configs?: unknown[] }[] };
+  assert.ok(config.receivers.some((receiver) => receiver.slack_configs?.length), 'no Slack receiver in the examples');
+  assert.ok(config.receivers.some((receiver) => receiver.email_configs?.length), 'no e-mail receiver in the examples');
+  const file = join(mkdtempSync(join(tmpdir(), 'beacon-alertmanager-')), 'alertmanager.yml');
+  writeFileSync(file, uncommented);
+  const { status, output } = tool('amtool', ['check-config', file]);
+  assert.equal(status, 0, output);
 });

@@ -40,4 +40,22 @@ export default defineConfig({
     },
     serverTiming: true,
   },
+  // `npx beacon-otel rules` and `npx beacon-otel dashboard` turn what follows (and the built-in
+  // alerts, on their defaults) into deploy/prometheus/alerts.yml and the Grafana dashboard.
+  slo: {
+    window: '30d',
+    objectives: [
+      { name: 'orders-availability', kind: 'availability', objective: 0.995 },
+      { name: 'order-creation-latency', kind: 'latency', objective: 0.99, threshold: 0.25, route: '/api/orders', method: 'POST' },
+    ],
+  },
+  // The service's own metrics (telemetry.ts), a panel each.
+  dashboard: {
+    metrics: [
+      { title: 'Database write operations', metric: 'database_writes_total', kind: 'counter', labels: ['table', 'operation'], unit: 'wps' },
+      { title: 'Query result sizes', metric: 'database_query_rows_returned', kind: 'histogram', labels: ['table', 'query_type'] },
+      { title: 'Full table scans', metric: 'database_full_scan_total', kind: 'counter', labels: ['table'] },
+      { title: 'Expensive aggregations', metric: 'expensive_aggregation_total', kind: 'counter', labels: ['operation'] },
+    ],
+  },
 });

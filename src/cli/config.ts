@@ -6,10 +6,10 @@
 import { describeConfig } from '../config/describe.js';
 import type { LoadedConfig } from './load.js';
 
-export async function showConfig({ file, config, sources, warnings }: LoadedConfig, yaml: boolean): Promise<number> {
+export async function showConfig({ file, otelConfigFile, config, sources, warnings }: LoadedConfig, yaml: boolean): Promise<number> {
   for (const line of warnings) console.error(`[beacon] ${line}`);
   const values = Object.fromEntries(describeConfig(config, sources).map(({ path, value, source }) => [path, { value, source }]));
-  const document = { file, values };
+  const document = { file, otelConfigFile, values };
   // The YAML writer loads only for --yaml.
   process.stdout.write(yaml ? (await import('yaml')).stringify(document) : `${JSON.stringify(document, null, 2)}\n`);
   return 0;

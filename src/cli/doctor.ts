@@ -36,8 +36,9 @@ interface Report {
   instrumentations: { applied: string[]; skipped: SkippedInstrumentation[] } | null;
 }
 
-export async function doctor({ file, config, sources, warnings }: LoadedConfig, json: boolean): Promise<number> {
-  const checks = [nodeCheck(), loaderCheck(), typescriptCheck(), { name: 'config', status: 'ok' as const, detail: `${file ?? 'no file (defaults + environment)'} is valid` }];
+export async function doctor({ file, otelConfigFile, config, sources, warnings }: LoadedConfig, json: boolean): Promise<number> {
+  const declarative = otelConfigFile ? `, with OTEL_CONFIG_FILE ${otelConfigFile},` : '';
+  const checks = [nodeCheck(), loaderCheck(), typescriptCheck(), { name: 'config', status: 'ok' as const, detail: `${file ?? 'no file (defaults + environment)'}${declarative} is valid` }];
   if (config.enabled) {
     const redactUrl = secretMatcher(config.privacy.secretKeys).redactUrl;
     checks.push(...grpcExportersCheck(config));

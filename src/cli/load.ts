@@ -3,6 +3,7 @@
  * (BEACON_CONFIG, else monitoring.config.* in the working directory), the same environment —
  * and the same stop when it is invalid: the coded message and exit status 78.
  */
+import { readDeclarativeFile } from '../config/declarative-file.js';
 import { loadConfigFile } from '../config/load.js';
 import { type Resolution, resolveConfig } from '../config/resolve.js';
 import { stopOnConfigError } from '../start.js';
@@ -15,7 +16,7 @@ export interface LoadedConfig extends Resolution {
 export async function loadConfig(): Promise<LoadedConfig> {
   try {
     const { path, options } = await loadConfigFile(process.cwd(), process.env.BEACON_CONFIG);
-    return { file: path, ...resolveConfig(options, process.env) };
+    return { file: path, ...resolveConfig(options, process.env, {}, readDeclarativeFile(process.env)) };
   } catch (error) {
     stopOnConfigError(error);
   }

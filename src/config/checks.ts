@@ -36,6 +36,19 @@ export function str(options: { nonEmpty?: boolean; pattern?: RegExp; what?: stri
   };
 }
 
+/** An http:// or https:// URL. */
+export const httpUrl: Check<string> = (value, path) => {
+  if (typeof value === 'string') {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+    } catch {
+      // fall through to the error below
+    }
+  }
+  return fail(path, 'an http:// or https:// URL', value);
+};
+
 export function num(options: { min?: number; max?: number; integer?: boolean; what?: string } = {}): Check<number> {
   const { min = -Infinity, max = Infinity, integer = false } = options;
   const what =

@@ -28,6 +28,9 @@ export const DEFAULT_IGNORED_PATHS = [
 /** The stable semantic-convention buckets for HTTP durations, in seconds. */
 export const DEFAULT_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
+/** What a rule of `alerts.rules` leaves out (its summary defaults to its name and value). */
+export const DEFAULT_RULE = { for: '5m', severity: 'warning' } as const;
+
 /** The same for every signal but the signal path. */
 const otlpTarget = (endpoint: string): OtlpTarget => ({ endpoint, headers: {}, protocol: 'http/protobuf', timeoutMs: 10_000 });
 
@@ -97,5 +100,20 @@ export function defaultConfig(): UnresolvedConfig {
     shutdown: { handleSignals: true, timeoutMs: 5000 },
     diagnostics: { level: 'info' },
     privacy: { secretKeys: [] },
+    // The thresholds of the rules Beacon's stack shipped before they were generated.
+    alerts: {
+      serviceDown: { enabled: true, for: '1m', severity: 'critical' },
+      errorRate: { enabled: true, threshold: 0.05, for: '5m', severity: 'critical' },
+      latency: { enabled: true, threshold: 0.5, for: '10m', severity: 'warning' },
+      componentLatency: { enabled: true, threshold: 1, for: '10m', severity: 'warning' },
+      memory: { enabled: true, threshold: 512 * 1024 * 1024, for: '10m', severity: 'warning' },
+      heap: { enabled: true, threshold: 0.9, for: '5m', severity: 'critical' },
+      eventLoopDelay: { enabled: true, threshold: 0.2, for: '5m', severity: 'warning' },
+      exportFailures: { enabled: true, threshold: 0.1, for: '10m', severity: 'warning' },
+      rules: [],
+    },
+    slo: { window: '30d', objectives: [] },
+    // The stack's Jaeger (docker-compose.yml).
+    dashboard: { metrics: [], jaegerUrl: 'http://localhost:16686' },
   };
 }

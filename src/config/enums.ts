@@ -47,3 +47,17 @@ export const SAMPLER_NAMES = [
   'parentbased_traceidratio',
 ] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
+
+/** An alert's `severity` label, which Alertmanager routes on. */
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+export const ALERT_COMPARISONS = ['>', '>=', '<', '<=', '==', '!='] as const;
+export type AlertComparison = (typeof ALERT_COMPARISONS)[number];
+
+/** 'availability': share of requests not answered 5xx; 'latency': share faster than a threshold. */
+export const SLO_KINDS = ['availability', 'latency'] as const;
+export type SloKind = (typeof SLO_KINDS)[number];
+
+export const DASHBOARD_METRIC_KINDS = ['counter', 'gauge', 'histogram'] as const;
+export type DashboardMetricKind = (typeof DASHBOARD_METRIC_KINDS)[number];

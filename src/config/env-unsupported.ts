@@ -18,7 +18,6 @@ export const UPSTREAM_ENV_VARS: Readonly<Record<string, string>> = {
 
 /** Set, each is one warning at start: name → why, and what to use instead. */
 export const UNSUPPORTED_ENV_VARS: Readonly<Record<string, string>> = {
-  OTEL_CONFIG_FILE: 'the declarative configuration file is not supported yet; use the monitoring config (BEACON_CONFIG)',
   OTEL_BSP_EXPORT_TIMEOUT: 'one deadline bounds each export: use OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
   OTEL_METRIC_EXPORT_TIMEOUT: 'one deadline bounds each export: use OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
   OTEL_BLRP_SCHEDULE_DELAY: 'the OTLP log output sends at least every second, sooner in batches of 512',

@@ -15,6 +15,8 @@ import { INSTRUMENTATION_NAMES } from './instrumentation-catalog.js';
 import type { FieldPath } from './shape.js';
 
 export const ENV_VARS = [
+  // Read by ./declarative-file.ts: the file then takes the place of the other OTEL_* variables.
+  'OTEL_CONFIG_FILE',
   'OTEL_SDK_DISABLED',
   'NODE_ENV',
   'OTEL_RESOURCE_ATTRIBUTES',
@@ -230,6 +232,20 @@ export function readEnv(env: Env): EnvLayer {
     if (env[name]?.trim()) layer.warnings.push(`${name} is not supported and was ignored: ${why}`);
   }
   return layer;
+}
+
+/**
+ * With OTEL_CONFIG_FILE in force, the file takes the place of the OTEL_* variables (as the
+ * declarative configuration specifies): those left are Beacon's own, NODE_ENV and the ones
+ * the file's components read (`envRead`). The OTEL_* variables that are set and that the file
+ * neither substitutes nor reads are named in one warning.
+ */
+export function envBesideFile(env: Env, substituted: ReadonlySet<string>, envRead: ReadonlySet<string>): { env: Env; warnings: string[] } {
+  const known = new Set<string>([...ENV_VARS, ...Object.keys(UNSUPPORTED_ENV_VARS)]);
+  const kept = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('OTEL_') || envRead.has(name)));
+  const ignored = [...known].filter((name) => name.startsWith('OTEL_') && name !== 'OTEL_CONFIG_FILE' && env[name]?.trim() && !substituted.has(name) && !envRead.has(name));
+  const warnings = ignored.length === 0 ? [] : [`${ignored.join(', ')} ignored: OTEL_CONFIG_FILE is in force (substitute a variable into the file with \${NAME} to use it)`];
+  return { env: kept, warnings };
 }
 
 /** Dotted path → segments; instrumentation names may contain dots themselves (socket.io). */

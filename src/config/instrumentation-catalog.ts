@@ -12,6 +12,8 @@ export interface CatalogEntry {
   readonly targets: readonly string[];
   /** Enabled when the config says nothing about it. */
   readonly enabledByDefault: boolean;
+  /** Left out, unless the config turns it on, when this other instrumentation applies: it traces the same calls. */
+  readonly coveredBy?: string;
 }
 
 const entry = (
@@ -19,7 +21,8 @@ const entry = (
   className: string,
   targets: readonly string[],
   enabledByDefault = true,
-): [string, CatalogEntry] => [name, { package: `@opentelemetry/instrumentation-${name}`, className, targets, enabledByDefault }];
+  coveredBy?: string,
+): [string, CatalogEntry] => [name, { package: `@opentelemetry/instrumentation-${name}`, className, targets, enabledByDefault, ...(coveredBy ? { coveredBy } : {}) }];
 
 export const INSTRUMENTATION_CATALOG: ReadonlyMap<string, CatalogEntry> = new Map([
   entry('amqplib', 'AmqplibInstrumentation', ['amqplib']),
@@ -55,7 +58,9 @@ export const INSTRUMENTATION_CATALOG: ReadonlyMap<string, CatalogEntry> = new Ma
   entry('pino', 'PinoInstrumentation', ['pino']),
   entry('redis', 'RedisInstrumentation', ['redis', '@redis/client']),
   entry('restify', 'RestifyInstrumentation', ['restify']),
-  entry('router', 'RouterInstrumentation', ['router']),
+  // express 5 routes through the router package: with both, every layer of an express app
+  // is traced twice (plus a 'middleware - patched' span for express's own wrapper).
+  entry('router', 'RouterInstrumentation', ['router'], true, 'express'),
   entry('socket.io', 'SocketIoInstrumentation', ['socket.io']),
   entry('tedious', 'TediousInstrumentation', ['tedious']),
   // undici is the engine of Node's global fetch(): always present.

@@ -7,11 +7,17 @@
  * package.json before the default: a service started without configuration is still named.
  * One exception, the kill switch: OTEL_SDK_DISABLED=true switches Beacon off whatever the
  * code says (env.ts decides it; here its layer just goes on top).
+ *
+ * With a declarative config file (OTEL_CONFIG_FILE, read by ./declarative-file.ts and handed
+ * in), the file takes the place of the OTEL_* variables: the config object, then the file,
+ * then Beacon's own variables and NODE_ENV, then the default; the file's `disabled: true` is
+ * the kill switch.
  */
+import { checkSloThresholds } from './alerting-schema.js';
 import { isPlainObject } from './checks.js';
 import { DEFAULT_GRPC_ENDPOINT, defaultConfig } from './defaults.js';
 import { moveDeprecatedKeys } from './deprecated.js';
-import { type Env, readEnv } from './env.js';
+import { type Env, envBesideFile, readEnv } from './env.js';
 import { configSchema } from './schema.js';
 import type { BeaconConfig, MutableResolvedConfig, ResolvedConfig, UnresolvedConfig, ValueSource } from './types.js';
 
@@ -21,6 +27,8 @@ export interface Resolution {
   sources: ReadonlyMap<string, ValueSource>;
   /** One line per ignored env value, and one about deprecated keys in the config object. */
   warnings: readonly string[];
+  /** The declarative config file in force (OTEL_CONFIG_FILE), or null. */
+  otelConfigFile: string | null;
 }
 
 /** What the app's nearest package.json says (read by sdk/app-context.ts: resolveConfig reads no files). */
@@ -29,19 +37,39 @@ export interface AppPackage {
   version?: string;
 }
 
+/** A declarative config file's settings, as ./declarative-file.ts reads them. */
+export interface DeclarativeLayer {
+  /** Absolute path of the file. */
+  file: string;
+  /** The file's settings, checked, in the resolved config's shape. */
+  values: Record<string, unknown>;
+  /** `disabled: true`: goes on top of the config object, like OTEL_SDK_DISABLED without a file. */
+  overrides: Record<string, unknown>;
+  /** Dotted config path → the YAML path it was read from. */
+  origins: ReadonlyMap<string, string>;
+  /** The variables the file substitutes (`${NAME}`): read through the file, not ignored. */
+  substituted: ReadonlySet<string>;
+  /** OTEL_* variables the file's components read (the service detector's OTEL_SERVICE_NAME): applied below the file. */
+  envRead: ReadonlySet<string>;
+}
+
 /** Throws BeaconConfigError for a bad config object; never throws for bad env values. */
-export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPackage: AppPackage = {}): Resolution {
+export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPackage: AppPackage = {}, file?: DeclarativeLayer): Resolution {
   const fromCode = configSchema(options, '');
   const deprecation = moveDeprecatedKeys(fromCode);
-  const fromEnv = readEnv(env);
+  const besideFile = file ? envBesideFile(env, file.substituted, file.envRead) : { env, warnings: [] };
+  const fromEnv = readEnv(besideFile.env);
   const sources = new Map<string, ValueSource>();
   const setFromEnv = (path: string) => sources.set(path, `env:${fromEnv.sources.get(path) ?? envSourceOf(path, fromEnv.sources)}`);
+  const setFromFile = (path: string) => sources.set(path, `OTEL_CONFIG_FILE:${originOf(path, file!.origins)}`);
 
   // shape.ts checks that the checked config fits the defaults' shape, field by field.
   const merged = defaultConfig();
   mergeInto(merged, fromEnv.values, '', setFromEnv);
+  if (file) mergeInto(merged, file.values, '', setFromFile);
   mergeInto(merged, fromCode, '', (path) => sources.set(path, 'config'));
   mergeInto(merged, fromEnv.overrides, '', setFromEnv);
+  if (file) mergeInto(merged, file.overrides, '', setFromFile);
   // The version goes with the name: a package.json version under a configured name may be another app's.
   if (appPackage.name !== undefined && !sources.has('service.name')) {
     mergeInto(merged, { service: { name: appPackage.name, version: sources.has('service.version') ? undefined : appPackage.version } }, '',
@@ -56,9 +84,11 @@ export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPack
     ...merged,
     logging: { ...logging, outputs: logging.outputs.map(({ type, level }) => ({ type, level: level ?? logging.level })) },
   };
+  checkSloThresholds(config);
 
   for (const path of leafPaths(merged, '')) if (!sources.has(path)) sources.set(path, 'default');
-  return { config: deepFreeze(config), sources, warnings: deprecation ? [...fromEnv.warnings, deprecation] : fromEnv.warnings };
+  const warnings = [...besideFile.warnings, ...fromEnv.warnings, ...(deprecation ? [deprecation] : [])];
+  return { config: deepFreeze(config), sources, warnings, otelConfigFile: file?.file ?? null };
 }
 
 /**
@@ -80,6 +110,15 @@ function grpcEndpoints(merged: UnresolvedConfig, sources: ReadonlyMap<string, Va
 function envSourceOf(path: string, envSources: ReadonlyMap<string, string>): string {
   for (const [setPath, name] of envSources) if (path.startsWith(`${setPath}.`)) return name;
   return 'unknown';
+}
+
+/** The YAML path a config path (or the nearest parent set as a whole) came from. */
+export function originOf(configPath: string, origins: ReadonlyMap<string, string>): string | undefined {
+  for (let path = configPath; path !== ''; path = path.replace(/\.?[^.]*$/, '')) {
+    const origin = origins.get(path);
+    if (origin !== undefined) return origin;
+  }
+  return undefined;
 }
 
 /** Plain objects merge key by key; arrays and scalars replace. Reports each leaf it writes. */

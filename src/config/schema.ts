@@ -25,6 +25,7 @@ import {
   arrayOf,
   bool,
   fail,
+  httpUrl,
   isOneOf,
   isPlainObject,
   nullable,
@@ -35,24 +36,13 @@ import {
   str,
   unknownKey,
 } from './checks.js';
+import { alertingSchema } from './alerting-schema.js';
 
 const ratio = num({ min: 0, max: 1, what: 'a number between 0 and 1' });
 const positiveMs = num({ min: 1, integer: true, what: 'a positive integer (milliseconds)' });
 const port = num({ min: 0, max: 65535, integer: true, what: 'a port number 0..65535' });
 const count = num({ min: 0, integer: true, what: 'an integer >= 0' });
 const urlPath = str({ pattern: /^\/\S*$/, what: "a path starting with '/'" });
-
-export const httpUrl: Check<string> = (value, path) => {
-  if (typeof value === 'string') {
-    try {
-      const url = new URL(value);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
-    } catch {
-      // fall through to the error below
-    }
-  }
-  return fail(path, 'an http:// or https:// URL', value);
-};
 
 export const cidr: Check<string> = (value, path) => {
   if (typeof value !== 'string') return fail(path, CIDR_EXPECTED, value);
@@ -238,6 +228,7 @@ export const configSchema = obj({
   privacy: obj({
     secretKeys: arrayOf(str({ pattern: /[A-Za-z0-9]/, what: 'a field or parameter name' })),
   }),
+  ...alertingSchema,
 });
 
 /** A config object as the schema returns it: shorthands normalised, every key optional. */

@@ -9,7 +9,7 @@
  */
 import type { DeprecatedPath } from './deprecated.js';
 import type { CheckedConfig } from './schema.js';
-import type { BeaconConfig, CheckedLogOutput, DiagLevelName, LogLevel, MutableResolvedConfig, SamplerOptions, UnresolvedConfig } from './types.js';
+import type { BeaconConfig, CheckedLogOutput, DiagLevelName, LogLevel, MutableResolvedConfig, ResolvedAlertRule, SamplerOptions, UnresolvedConfig } from './types.js';
 
 /** Dotted field paths of a config shape. Arrays end a path; a record's keys are free. */
 type Paths<T> = T extends readonly unknown[]
@@ -31,10 +31,11 @@ type Fits<A extends B, B> = A;
 type DeepPartial<T> = T extends readonly (infer E)[] ? DeepPartial<E>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 /** What users write, with the shorthands and level names in the form the schema normalises them to. */
-type Normalised = Omit<BeaconConfig, 'tracing' | 'logging' | 'diagnostics'> & {
+type Normalised = Omit<BeaconConfig, 'tracing' | 'logging' | 'diagnostics' | 'alerts'> & {
   tracing?: Omit<NonNullable<BeaconConfig['tracing']>, 'sampler'> & { sampler?: SamplerOptions };
   logging?: Omit<NonNullable<BeaconConfig['logging']>, 'outputs' | 'level'> & { level?: LogLevel; outputs?: CheckedLogOutput[] };
   diagnostics?: Omit<NonNullable<BeaconConfig['diagnostics']>, 'level'> & { level?: DiagLevelName };
+  alerts?: Omit<NonNullable<BeaconConfig['alerts']>, 'rules'> & { rules?: ResolvedAlertRule[] };
 };
 
 // The schema checks exactly the fields users can write…

@@ -8,8 +8,10 @@
 import type { OtlpTarget as ResolvedTarget } from '../export/otlp-target.js';
 import type { DiagLevelName, LogFormat, LogLevel, LogOutputName, LogRotation, MetricsCollector, MetricsExporter } from './enums.js';
 import type { OtlpProtocol, Propagator, ResourceDetectorName, SamplerName, TraceExporter } from './enums.js';
+import type { AlertingConfig, ResolvedAlerting } from './alerting-types.js';
 
 export type * from './enums.js';
+export type * from './alerting-types.js';
 export type AttributeValue = string | number | boolean;
 /** A level name as written: `'info'` or `'INFO'` (any case is accepted); resolved to the lower-case name. */
 export type AnyCase<Name extends string> = Name | Uppercase<Name>;
@@ -55,7 +57,7 @@ export interface CheckedLogOutput {
   level?: LogLevel;
 }
 
-export interface BeaconConfig {
+export interface BeaconConfig extends AlertingConfig {
   /** Master switch; `OTEL_SDK_DISABLED=true` turns Beacon off whatever this says. */
   enabled?: boolean;
   service?: {
@@ -189,7 +191,7 @@ export type ResolvedSampler = Required<SamplerOptions>;
 
 export type ResolvedOtlpTarget = ResolvedTarget;
 
-interface ResolvedShape {
+interface ResolvedShape extends ResolvedAlerting {
   enabled: boolean;
   service: {
     name: string;
@@ -258,5 +260,9 @@ export type UnresolvedConfig = Omit<ResolvedShape, 'logging'> & {
   logging: Omit<ResolvedShape['logging'], 'outputs'> & { outputs: CheckedLogOutput[] };
 };
 
-/** Where a resolved value came from: the config object, an env var, the app's package.json (service name and version), or the default. */
-export type ValueSource = 'config' | `env:${string}` | 'package.json' | 'default';
+/**
+ * Where a resolved value came from: the config object, an env var, the declarative config
+ * file (OTEL_CONFIG_FILE, with the YAML path), the app's package.json (service name and
+ * version), or the default.
+ */
+export type ValueSource = 'config' | `env:${string}` | `OTEL_CONFIG_FILE:${string}` | 'package.json' | 'default';

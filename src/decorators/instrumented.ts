@@ -1,7 +1,7 @@
 /**
  * Component instrumentation: every method call of a service or repository gets a child span
  * `Component.method` and the component metrics (calls, errors, duration by component and
- * method). Exceptions are recorded on the span and rethrown untouched; `this`, return
+ * method, calls in flight). Exceptions are recorded on the span and rethrown untouched; `this`, return
  * values and sync/async behaviour are unchanged. Getters, setters, fields and private
  * (#) members are left alone. Span names and label sets are built once per method.
  */
@@ -9,7 +9,7 @@ import { type Attributes, type Span, SpanStatusCode, context, trace } from '@ope
 import { BeaconError, ErrorCodes } from '../errors.js';
 import { decoratorMode } from '../metrics/api/decorator-call.js';
 import { type AnyFunction, errorType, passFor, wrapAround } from '../metrics/api/wrap.js';
-import { recordComponentCall } from '../metrics/collectors/components.js';
+import { componentCallsInFlight, recordComponentCall } from '../metrics/collectors/components.js';
 
 const tracer = trace.getTracer('beacon-otel/components');
 const WRAPPED = Symbol('beacon.instrumented');
@@ -22,7 +22,8 @@ interface CallState {
 export function instrumentMethod<F extends AnyFunction>(fn: F, component: string, method: string): F {
   if ((fn as { [WRAPPED]?: true })[WRAPPED]) return fn;
   const spanName = `${component}.${method}`;
-  const labels: Attributes = Object.freeze({ component, method });
+  const labels = Object.freeze({ component, method });
+  const inFlight = componentCallsInFlight(labels);
   const spanAttributes: Attributes = Object.freeze({ 'code.namespace': component, 'code.function': method });
 
   // wrapAround calls `before` and then `inner` synchronously, so handing the state over
@@ -35,8 +36,12 @@ export function instrumentMethod<F extends AnyFunction>(fn: F, component: string
     return context.with(trace.setSpan(context.active(), span), fn as AnyFunction, this, ...args);
   };
   const wrapped = wrapAround(inner as F, {
-    before: () => (handover = { span: tracer.startSpan(spanName, { attributes: spanAttributes }), start: performance.now() }),
+    before: () => {
+      inFlight.value++;
+      return (handover = { span: tracer.startSpan(spanName, { attributes: spanAttributes }), start: performance.now() });
+    },
     after: ({ span, start }, failed, error) => {
+      inFlight.value--;
       if (failed) {
         span.recordException(error instanceof Error ? error : String(error));
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });

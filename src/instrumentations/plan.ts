@@ -30,5 +30,9 @@ export function planInstrumentations(config: ResolvedConfig, appDirs: readonly s
       plan.apply.push({ name, entry, setting });
     }
   }
+  const applied = new Set(plan.apply.map(({ name }) => name));
+  const covered = plan.apply.filter(({ entry, setting }) => setting === undefined && entry.coveredBy && applied.has(entry.coveredBy));
+  for (const { name, entry } of covered) plan.skipped.push({ name, reason: `covered by ${entry.coveredBy} (turn it on in the config to trace both)` });
+  plan.apply = plan.apply.filter((planned) => !covered.includes(planned));
   return plan;
 }

@@ -12,6 +12,7 @@ import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { readDeclarativeFile } from '../config/declarative-file.js';
 import { grpcSignals } from '../config/otlp-outputs.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { BeaconConfig } from '../config/types.js';
@@ -45,7 +46,7 @@ export interface NodeSdkExtras {
  * it, `sdk.shutdown()` flushes and stops within `shutdown.timeoutMs` and never rejects.
  */
 export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkExtras = {}): Promise<NodeSDK> {
-  const { config, warnings } = resolveConfig(options, process.env, appContext(process.argv[1]).appPackage);
+  const { config, warnings } = resolveConfig(options, process.env, appContext(process.argv[1]).appPackage, readDeclarativeFile(process.env));
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
   if (config.enabled) requireGrpcExporters(grpcSignals(config));

@@ -1,17 +1,18 @@
 /**
  * A real Prometheus server for tests: the Debian package's binary, bound to 127.0.0.1 on a
- * free port, with a temp config (1 s scrape interval) and data dir, stopped afterwards.
+ * free port, with a temp config (1 s scrape and evaluation intervals; rule files and
+ * Alertmanagers if given) and data dir, stopped afterwards.
  * When the binary is missing the test fails with a message saying how to install it.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { stopChild } from './child.js';
 import { get } from './http.js';
 import { sleep } from './timing.js';
 import { freePort } from './net.js';
+import { startServerProcess } from './server-process.js';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -36,7 +37,16 @@ export interface RunningPrometheus {
 
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BIN ?? 'prometheus';
 
-export async function startPrometheus(t: TestContext, targets: readonly string[], jobName = 'app'): Promise<RunningPrometheus> {
+export interface PrometheusOptions {
+  /** Rule files to evaluate (every second). */
+  ruleFiles?: readonly string[];
+  /** Alertmanagers (host:port) to send firing alerts to. */
+  alertmanagers?: readonly string[];
+}
+
+const list = (items: readonly string[]) => `[${items.map((item) => `'${item}'`).join(', ')}]`;
+
+export async function startPrometheus(t: TestContext, targets: readonly string[], jobName = 'app', options: PrometheusOptions = {}): Promise<RunningPrometheus> {
   const probe = spawnSync(PROMETHEUS_BINARY, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
@@ -53,41 +63,24 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
       '  scrape_interval: 1s',
       '  scrape_timeout: 1s',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles ? [`rule_files: ${list(options.ruleFiles)}`] : []),
+      ...(options.alertmanagers ? ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ${list(options.alertmanagers)} }]`] : []),
       'scrape_configs:',
       `  - job_name: ${jobName}`,
       '    static_configs:',
-      `      - targets: [${targets.map((target) => `'${target}'`).join(', ')}]`,
+      `      - targets: ${list(targets)}`,
       '',
     ].join('\n'),
   );
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BINARY,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let logs = '';
-  child.stdout!.on('data', (chunk: Buffer) => (logs += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (logs += chunk));
-  t.after(async () => {
-    await stopChild(child, 'SIGTERM', 5000);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${logs}`);
-    const ready = await get(`${url}/-/ready`).then((response) => response.status === 200, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`prometheus not ready within 20 s:\n${logs}`);
-    await sleep(100);
-  }
+  const { logs } = await startServerProcess(
+    t,
+    PROMETHEUS_BINARY,
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    dir,
+    `${url}/-/ready`,
+  );
 
   const api = async <T>(path: string): Promise<T> => {
     const response = await get(`${url}${path}`);
@@ -111,6 +104,6 @@ export async function startPrometheus(t: TestContext, targets: readonly string[]
       throw new Error(`PromQL ${promql} did not return what was expected within ${timeoutMs} ms; last result: ${JSON.stringify(last)}`);
     },
     targets: async () => (await api<{ activeTargets: PromTarget[] }>('/api/v1/targets')).activeTargets,
-    logs: () => logs,
+    logs,
   };
 }

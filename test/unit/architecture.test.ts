@@ -15,7 +15,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['diagnostics'],
   ['export', 'http'],
   ['config'],
-  ['signal-component'],
+  ['signal-component', 'alerting'],
   ['tracing', 'metrics', 'logging', 'instrumentations'],
   ['decorators'],
   ['sdk'],

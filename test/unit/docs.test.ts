@@ -18,7 +18,8 @@ import { repoRoot } from '../helpers/app.js';
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
 function leafPaths(value: unknown, path = ''): string[] {
-  const isRecordField = /(^|\.)(attributes|headers|views|instrumentations)$/.test(path);
+  // A built-in alert's setting is documented as one row: its default object.
+  const isRecordField = /(^|\.)(attributes|headers|views|instrumentations)$|^alerts\.(?!rules$)\w+$/.test(path);
   if (value === null || typeof value !== 'object' || Array.isArray(value) || isRecordField || Object.keys(value).length === 0) return [path];
   return Object.entries(value).flatMap(([key, child]) => leafPaths(child, path ? `${path}.${key}` : key));
 }

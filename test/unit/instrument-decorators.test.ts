@@ -280,3 +280,16 @@ test('experimentalDecorators calls (NestJS): @Instrumented(constructor), method 
   assert.equal(sumOf(await collected('component.calls'), { component: 'Catalog', method: 'find' }), 1);
   assert.equal(sumOf(await collected('catalog_find'), { store: 'memory' }), 1);
 });
+
+test('@Instrumented: calls in flight per component and method, back to 0 when they settle or throw', async () => {
+  const repo = new OrderRepository();
+  const running = [repo.find(1), repo.find(2)];
+  assert.equal(sumOf(await collected('component.active_calls'), { component: 'OrderRepository', method: 'find' }), 2);
+  await Promise.all(running);
+  assert.equal(sumOf(await collected('component.active_calls'), { component: 'OrderRepository', method: 'find' }), 0);
+  assert.throws(() => repo.explode());
+  await assert.rejects(repo.reject());
+  const afterFailures = await collected('component.active_calls');
+  assert.equal(sumOf(afterFailures, { component: 'OrderRepository', method: 'explode' }), 0);
+  assert.equal(sumOf(afterFailures, { component: 'OrderRepository', method: 'reject' }), 0);
+});

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { type BeaconConfig, resolveConfig } from '../../src/index.js';
 import { INSTRUMENTATION_CATALOG } from '../../src/config/instrumentation-catalog.js';
 import { createInstrumentations } from '../../src/instrumentations/load.js';
+import { planInstrumentations } from '../../src/instrumentations/plan.js';
 import { defaultSecrets, secretMatcher } from '../../src/secrets.js';
 import { repoRoot } from '../helpers/app.js';
 
@@ -50,6 +51,16 @@ test('disabled and off-by-default instrumentations are skipped with their reason
   assert.deepEqual(plan.skipped.find((skip) => skip.name === 'fs'), { name: 'fs', reason: 'off by default' });
   assert.ok(plan.applied.includes('express'), 'express is installed in this repo');
   for (const instrumentation of plan.instrumentations) instrumentation.disable();
+});
+
+test('router is left out where express applies (express 5 routes through it), unless the config turns it on', () => {
+  const plan = (instrumentations: BeaconConfig['instrumentations']) => planInstrumentations(resolveConfig({ instrumentations }).config, [repoRoot]);
+  const byDefault = plan({});
+  assert.ok(byDefault.apply.some(({ name }) => name === 'express'), 'express is installed in this repo');
+  assert.ok(!byDefault.apply.some(({ name }) => name === 'router'));
+  assert.deepEqual(byDefault.skipped.find((skip) => skip.name === 'router'), { name: 'router', reason: 'covered by express (turn it on in the config to trace both)' });
+  assert.ok(plan({ router: true }).apply.some(({ name }) => name === 'router'), 'an explicit router: true wins');
+  assert.ok(plan({ express: false }).apply.some(({ name }) => name === 'router'), 'without express, router traces the router package');
 });
 
 test('header capture never takes secret headers, in the http and undici option shapes', (t) => {

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:profile`: where the time of a request goes. Runs a bench app bare, under the
+ * upstream register and under Beacon (traces only, and with all its signals), puts load on it,
+ * and profiles only the measured window with V8's sampling profiler (profile-hook.cjs). Each
+ * component's share of the busy samples, times the app's CPU time per request served, gives
+ * its CPU µs per request; medians of the rounds. The app's own work, Node's HTTP stack and idle time are
+ * shown too so that the agents' share can be read against them.
+ *
+ *   npm run bench:profile -- --app express-param.cjs --ratio 0.1 --rounds 3 --seconds 4
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cleanEnv, repoRoot } from '../test/helpers/app.js';
+import { firstMessage } from './child.js';
+import { installPeers } from './peers.js';
+import { BENCH_APPS, type RequestVariant, cpuMicros, requestVariants } from './requests.js';
+import { median } from './stats.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Components, first match wins, on the frame's script URL (or function name for natives). */
+const COMPONENTS: [string, RegExp][] = [
+  ['HTTP instrumentation', /instrumentation-http\//],
+  ['express instrumentation', /instrumentation-express\//],
+  ['sampler', /[Ss]ampler|dist\/src\/tracing\/sampler/],
+  ['export (batching, encoding, sending)', /otlp-transformer|otlp-exporter-base|protobufjs|Batch|dist\/src\/export\//],
+  ['context', /context-async-hooks|api\/dist\/.*context|async_local_storage|async_context_frame|async_hooks/],
+  ['spans and attributes', /sdk-trace|@opentelemetry\/core|semantic-conventions|@opentelemetry\/api\//],
+  ["Beacon's own listeners and processors", /dist\/src\//],
+  ['metrics SDK', /sdk-metrics|exporter-prometheus/],
+  ['logging (pino)', /pino|sonic-boom|thread-stream/],
+  ['peer agent', /dd-trace|@datadog|@elastic/],
+  ['the app and express', /bench\/apps\/|node_modules\/(express|router|body-parser|finalhandler|send|path-to-regexp|serve-static|accepts|type-is|content-type|etag|fresh|qs)\//],
+  ['garbage collector', /^\(garbage collector\)$/],
+  ['idle', /^\(idle\)$/],
+];
+const NODE = "Node.js (HTTP, streams, sockets) and the rest";
+
+function componentOf(node: ProfileNode): string {
+  const where = node.callFrame.url || node.callFrame.functionName;
+  return COMPONENTS.find(([, pattern]) => pattern.test(where))?.[0] ?? NODE;
+}
+
+function selfTimeByComponent(profile: CpuProfile): Map<string, number> {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const micros = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const component = componentOf(nodes.get(id)!);
+    micros.set(component, (micros.get(component) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return micros;
+}
+
+async function profileOnce(appFile: string, path: string, variant: RequestVariant, seconds: number): Promise<Map<string, number>> {
+  const child = spawn(process.execPath, ['--require', join(repoRoot, 'bench', 'profile-hook.cjs'), ...variant.args, join(repoRoot, 'bench', 'apps', appFile)], {
+    cwd: repoRoot,
+    env: cleanEnv(variant.env),
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  try {
+    const { port } = await firstMessage<{ port: number }>(child, `${appFile} under ${variant.name}`, 30_000);
+    const loader = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${port}${path}`, '2', String(seconds), '10'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await firstMessage(loader, 'the warm-up', 30_000);
+    const cpuBefore = await cpuMicros(child);
+    child.send('profile-start');
+    loader.send('go');
+    const { requests } = await firstMessage<{ requests: number }>(loader, 'the load generator', (seconds + 30) * 1000);
+    child.send('profile-stop');
+    const { profile } = await firstMessage<{ profile: CpuProfile | null }>(child, 'the profile', 30_000);
+    const cpuPerRequest = ((await cpuMicros(child)) - cpuBefore) / requests;
+    if (!profile) throw new Error(`no profile from ${variant.name}`);
+    // Samples measure wall time: on a shared machine a descheduled process keeps sampling the
+    // frame it was in. The shares of the busy samples, times the process's CPU time, are not.
+    const micros = selfTimeByComponent(profile);
+    micros.delete('idle');
+    const busy = [...micros.values()].reduce((sum, value) => sum + value, 0);
+    return new Map([...micros].map(([component, value]) => [component, (value / busy) * cpuPerRequest]));
+  } finally {
+    child.kill('SIGKILL');
+    await once(child, 'exit').catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      app: { type: 'string', default: 'express-param.cjs' },
+      ratio: { type: 'string', default: '0.1' },
+      rounds: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '4' },
+    },
+  });
+  installPeers();
+  const app = BENCH_APPS.find((candidate) => candidate.file === values.app);
+  if (!app) throw new Error(`--app: one of ${BENCH_APPS.map((candidate) => candidate.file).join(', ')}`);
+  const ratio = Number(values.ratio);
+  const rounds = Math.min(20, Number(values.rounds));
+  const seconds = Math.min(30, Number(values.seconds));
+  const variants = requestVariants('http://127.0.0.1:9').filter(
+    (variant) => !variant.agent || ((variant.agent === 'Beacon' || variant.agent === 'upstream register') && (variant.ratio === ratio || variant.allSignals)),
+  );
+  const samples = variants.map(() => [] as Map<string, number>[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const k = (i + round) % variants.length;
+      samples[k]!.push(await profileOnce(app.file, app.path, variants[k]!, seconds));
+    }
+  }
+  const components = [...COMPONENTS.map(([name]) => name).filter((name) => name !== 'idle'), NODE];
+  const cell = (k: number, component: string) => median(samples[k]!.map((sample) => sample.get(component) ?? 0));
+  const busy = (k: number) => median(samples[k]!.map((sample) => [...sample.values()].reduce((sum, micros) => sum + micros, 0)));
+  console.log(`CPU µs per request by component, ${app.name}, sampler ${ratio} (medians of ${rounds} rounds, ${seconds} s profiled each)\n`);
+  console.log(`| component | ${variants.map((variant) => variant.name).join(' | ')} |`);
+  console.log(`|---|${variants.map(() => '---:').join('|')}|`);
+  for (const component of components) {
+    const row = variants.map((_, k) => cell(k, component));
+    if (row.every((micros) => micros < 0.05)) continue;
+    console.log(`| ${component} | ${row.map((micros) => micros.toFixed(1)).join(' | ')} |`);
+  }
+  console.log(`| **busy, total** | ${variants.map((_, k) => `**${busy(k).toFixed(1)}**`).join(' | ')} |`);
+}
+
+await main();

@@ -1,0 +1,142 @@
+/**
+ * The bench's report, in Markdown: the machine and versions, one table per app (absolute
+ * medians and ratios to bare), the budgets Beacon is held to with the figures of this run,
+ * then the metrics, scrape, logging and redaction tables.
+ */
+import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BEACON_VERSION } from '../src/version.js';
+import { repoRoot } from '../test/helpers/app.js';
+import { peerVersion } from './peers.js';
+import type { AgentName, BenchApp, LoadOptions, RequestVariant } from './requests.js';
+import type { ScrapeRow } from './scrape.js';
+
+interface RequestRow {
+  variant: RequestVariant;
+  startupMs: number;
+  rssMiB: number;
+  cpuMicrosPerRequest: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+}
+
+export interface Report {
+  rounds: number;
+  load: LoadOptions;
+  seconds: number;
+  requests: { app: BenchApp; rows: RequestRow[] }[];
+  metrics: { name: string; opsPerSecond: number }[];
+  scrape: ScrapeRow[];
+  logging: { name: string; linesPerSecond: number }[];
+  privacy: { shape: string; nsPerSpan: number }[];
+}
+
+const fixed = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const times = (value: number) => `${value.toFixed(2)}×`;
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+const localVersion = (name: string) => (JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+function requestTable({ rows }: Report['requests'][number]): string {
+  const bare = rows[0]!;
+  return table(
+    ['variant', 'start-up to listening', 'RSS at listening', 'req/s (× bare)', 'p99', 'CPU per request (× bare)'],
+    rows.map((row) => [
+      row.variant.name,
+      `${fixed(row.startupMs)} ms`,
+      `${fixed(row.rssMiB)} MiB`,
+      `${fixed(row.requestsPerSecond)} (${times(row.requestsPerSecond / bare.requestsPerSecond)})`,
+      `${fixed(row.p99Ms, 2)} ms`,
+      `${fixed(row.cpuMicrosPerRequest)} µs (${times(row.cpuMicrosPerRequest / bare.cpuMicrosPerRequest)})`,
+    ]),
+  );
+}
+
+/** The budgets of the request path, each with this run's figures and whether they meet it. */
+function budgets(report: Report): string {
+  const lines: string[] = [];
+  const check = (met: boolean, text: string) => lines.push(`- ${met ? 'met' : '**not met**'}: ${text}`);
+  for (const { app, rows } of report.requests) {
+    const bare = rows[0]!;
+    const ratio = (row: RequestRow) => row.requestsPerSecond / bare.requestsPerSecond;
+    const at = (agent: AgentName, allSignals = false) => rows.find((row) => row.variant.agent === agent && row.variant.ratio === 0.1 && !!row.variant.allSignals === allSignals)!;
+    const peers = rows.filter((row) => row.variant.ratio === 0.1 && row.variant.agent && row.variant.agent !== 'Beacon');
+    const bestPeer = peers.reduce((best, row) => (ratio(row) > ratio(best) ? row : best));
+    const bestP99 = Math.min(...peers.map((row) => row.p99Ms));
+    const beacon = at('Beacon');
+    const all = at('Beacon', true);
+    if (app.file !== 'express-work.cjs') {
+      check(ratio(beacon) >= 1.25 * ratio(bestPeer), `${app.name}, traces 0.1: Beacon ${times(ratio(beacon))} bare ≥ 1.25 × the best peer's (${bestPeer.variant.agent}, ${times(ratio(bestPeer))}) = ${times(1.25 * ratio(bestPeer))}`);
+      check(beacon.p99Ms <= bestP99, `${app.name}, traces 0.1: Beacon's p99 ${fixed(beacon.p99Ms, 2)} ms ≤ the best peer's ${fixed(bestP99, 2)} ms`);
+    }
+    check(ratio(all) >= ratio(bestPeer), `${app.name}, all of Beacon's signals: ${times(ratio(all))} bare ≥ the best peer's traces-only ${times(ratio(bestPeer))}`);
+    if (app.file === 'express-work.cjs') check(ratio(all) >= 0.9, `${app.name}, all of Beacon's signals: ${times(ratio(all))} bare ≥ 0.90×`);
+    if (app.file !== 'express-work.cjs') {
+      const upstream = at('upstream register');
+      const overhead = (beacon.startupMs - bare.startupMs) / (upstream.startupMs - bare.startupMs);
+      check(overhead <= 0.6, `${app.name}: Beacon's start-up overhead ${times(overhead)} the upstream register's ≤ 0.60×`);
+      check(beacon.rssMiB <= upstream.rssMiB, `${app.name}: Beacon's RSS at listening ${fixed(beacon.rssMiB)} MiB ≤ the upstream register's ${fixed(upstream.rssMiB)} MiB`);
+    }
+  }
+  const ops = (name: string) => report.metrics.find((row) => row.name === name)!.opsPerSecond;
+  for (const kind of ['counter', 'histogram']) {
+    check(ops(`${kind}, Beacon API`) >= ops(`${kind}, raw OTel API`), `${kind}: Beacon's API ${fixed(ops(`${kind}, Beacon API`))} ops/s ≥ raw OTel's ${fixed(ops(`${kind}, raw OTel API`))}`);
+  }
+  lines.push("- **not measured**: a pre-bound series ≥ prom-client's ops/s (Beacon has no pre-bound series handle yet)");
+  const histograms = report.scrape.find((row) => row.kind === 'histogram' && row.series === 10_000)!;
+  check(histograms.ms.Beacon <= histograms.ms['prom-client'], `scrape of 10k histogram series: Beacon ${fixed(histograms.ms.Beacon, 1)} ms ≤ prom-client's ${fixed(histograms.ms['prom-client'], 1)} ms`);
+  check(histograms.bytes.Beacon <= 1.1 * histograms.bytes['prom-client'], `scrape of 10k histogram series: Beacon ${fixed(histograms.bytes.Beacon)} bytes ≤ prom-client's + 10 % (${fixed(1.1 * histograms.bytes['prom-client'])})`);
+  const [pino, , consoleOnly, withOtlp] = report.logging;
+  check(consoleOnly!.linesPerSecond >= 0.9 * pino!.linesPerSecond, `correlated log lines: ${times(consoleOnly!.linesPerSecond / pino!.linesPerSecond)} plain pino ≥ 0.90×`);
+  check(withOtlp!.linesPerSecond >= 0.8 * pino!.linesPerSecond, `correlated log lines with the OTLP output: ${times(withOtlp!.linesPerSecond / pino!.linesPerSecond)} plain pino ≥ 0.80×`);
+  return lines.join('\n');
+}
+
+export function reportMarkdown(report: Report): string {
+  const cpu = cpus();
+  const sections = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${report.seconds} s): ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fixed(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
+    `Versions: beacon-otel ${BEACON_VERSION}, upstream register (@opentelemetry/auto-instrumentations-node) ${localVersion('@opentelemetry/auto-instrumentations-node')}, Elastic EDOT Node.js ${peerVersion('@elastic/opentelemetry-node')}, dd-trace ${peerVersion('dd-trace')}, prom-client ${localVersion('prom-client')}, load by autocannon ${peerVersion('autocannon')}.`,
+    '',
+    `Medians of ${report.rounds} rounds; in every round each (app, variant) pair runs once, in a rotating order. A run starts the app, waits for it to listen, then a second process puts ${report.load.connections} connections of load on it for ${report.load.warmupSeconds} s of warm-up and ${report.load.seconds} s measured. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout. CPU per request is the app process's user + system time over the measured window divided by the requests it served: the figure machine noise moves least.`,
+    '',
+    '## Budgets',
+    '',
+    budgets(report),
+  ];
+  for (const entry of report.requests) sections.push('', `## Requests: ${entry.app.name} (\`GET ${entry.app.path}\`)`, '', requestTable(entry));
+  const ops = (name: string) => report.metrics.find((row) => row.name === name)!.opsPerSecond;
+  sections.push(
+    '',
+    '## Metrics hot path (one call, 3 labels; ops/s on the app thread, under the register entry)',
+    '',
+    table(['case', 'ops/s', '× raw OTel'], report.metrics.map((row) => [row.name, fixed(row.opsPerSecond), times(row.opsPerSecond / ops(`${row.name.split(',')[0]}, raw OTel API`))])),
+    '',
+    '## Prometheus scrape (collect + serialize; ms per scrape, bytes)',
+    '',
+    table(
+      ['series', 'Beacon', 'upstream exporter', 'prom-client'],
+      report.scrape.map((row) => [
+        `${fixed(row.series)} ${row.kind}`,
+        `${fixed(row.ms.Beacon, 1)} ms, ${fixed(row.bytes.Beacon)} B`,
+        `${fixed(row.ms['upstream exporter'], 1)} ms, ${fixed(row.bytes['upstream exporter'])} B`,
+        `${fixed(row.ms['prom-client'], 1)} ms, ${fixed(row.bytes['prom-client'])} B`,
+      ]),
+    ),
+    '',
+    '## Log lines inside an active span (app-thread cost)',
+    '',
+    table(['logger', 'lines/s', '× plain pino'], report.logging.map((row) => [row.name, fixed(row.linesPerSecond), times(row.linesPerSecond / report.logging[0]!.linesPerSecond)])),
+    '',
+    '## Secret redaction in spans (PrivacyProcessor.onEnding, per span)',
+    '',
+    table(['span shape', 'ns'], report.privacy.map((row) => [row.shape, fixed(row.nsPerSpan)])),
+    '',
+    'Reproduce: `npm run bench` (peers are installed into bench/peers on the first run).',
+    '',
+  );
+  return sections.join('\n');
+}
