@@ -1,6 +1,6 @@
 /**
  * Upstream's OTLP/gRPC exporters are optional peers: with @grpc/grpc-js they add 35 packages
- * and 11 MB (97 → 132 packages) to an install whose budget is 150, for a protocol that most
+ * and 11 MB (98 → 133 packages) to an install whose budget is 150, for a protocol that most
  * apps (http/protobuf is the default) never use.
  * An app that sends a signal over gRPC installs its exporter (Beacon's sender, otlp-grpc.ts,
  * uses the @grpc/grpc-js and gRPC settings it brings); without it Beacon does not start, and
