@@ -19,7 +19,7 @@ export const ErrorCodes = {
   METRIC_KIND_CONFLICT: 'BEACON_METRIC_KIND_CONFLICT',
   /** A method decorator on something else than a method, a class decorator elsewhere than on a class, `instrument()` on a non-object. */
   DECORATOR_TARGET: 'BEACON_DECORATOR_TARGET',
-  /** `beacon-otel/sdk` imported without its optional peer `@opentelemetry/sdk-node` installed. */
+  /** `beacon-otel/sdk` imported without its optional peer `@opentelemetry/sdk-node` installed; a gRPC output without its exporter. */
   MISSING_PACKAGE: 'BEACON_MISSING_PACKAGE',
 } as const;
 

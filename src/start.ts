@@ -10,10 +10,11 @@ import type { Env } from './config/env.js';
 import { type AppPackage, type Resolution, resolveConfig } from './config/resolve.js';
 import type { BeaconConfig, ResolvedConfig } from './config/types.js';
 import { info, isDebugEnabled, setupDiagnostics, warn } from './diagnostics.js';
-import { BeaconConfigError } from './errors.js';
-import { otlpOutputs } from './config/otlp-outputs.js';
+import { BeaconConfigError, BeaconError, ErrorCodes } from './errors.js';
+import { grpcSignals, otlpOutputs } from './config/otlp-outputs.js';
 import { plainCredentialWarnings } from './config/plain-credentials.js';
 import { probeEndpoint } from './export/endpoint-probe.js';
+import { requireGrpcExporters } from './export/grpc-packages.js';
 import type { RunningSdk } from './sdk/compose.js';
 import { installExitHooks } from './sdk/exit-hooks.js';
 import { BEACON_VERSION } from './version.js';
@@ -81,12 +82,14 @@ export function startResolved(resolve: () => Resolution, app: StartContext): Pro
 }
 
 /**
- * For the register entries: a programmer error in the config is said plainly and the process
- * stops before the app starts (EX_CONFIG); anything else is rethrown.
+ * For the register entries: a programmer error in the config, or a package the config needs
+ * and the app did not install, is said plainly and the process stops before the app starts
+ * (EX_CONFIG); anything else is rethrown.
  */
 export function stopOnConfigError(error: unknown): never {
-  if (!(error instanceof BeaconConfigError)) throw error;
-  console.error(`[beacon] invalid monitoring config: ${error.message}`);
+  if (error instanceof BeaconConfigError) console.error(`[beacon] invalid monitoring config: ${error.message}`);
+  else if (error instanceof BeaconError && error.code === ErrorCodes.MISSING_PACKAGE) console.error(`[beacon] ${error.code}: ${error.message}`);
+  else throw error;
   process.exit(78);
 }
 
@@ -98,6 +101,9 @@ async function start({ config, sources, warnings, otelConfigFile }: Resolution, 
     info(`beacon-otel ${BEACON_VERSION} disabled (enabled: false ← ${sources.get('enabled')}); no telemetry`);
     return { config, forceFlush: async () => undefined, shutdown: async () => undefined };
   }
+
+  // Before anything starts: a signal sent over gRPC needs its optional exporter package.
+  requireGrpcExporters(grpcSignals(config));
 
   // Loaded only when needed: a disabled Beacon costs (almost) nothing at start-up.
   const [{ startSdk }, { prepareEsmHook }] = await Promise.all([import('./sdk/compose.js'), import('./sdk/esm-hook.js')]);

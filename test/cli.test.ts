@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { configFile, fixture, repoRoot, runToEnd } from './helpers/app.js';
+import { grpcReceiverFor } from './helpers/grpc-receiver.js';
+import { hiding } from './helpers/hidden-packages.js';
 import { refusedUrl } from './helpers/net.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
@@ -46,6 +48,21 @@ test('doctor: a reachable collector and a free metrics port → exit 0, a line p
   assert.match(stdout, /^instrumentations skipped: .*express \(express not installed\)/m);
   assert.match(stdout, /^no problems$/m);
   assert.doesNotMatch(stdout, /^✗/m);
+});
+
+test('doctor: OTLP over gRPC → the exporters are installed, the endpoint takes a TCP connection; hidden exporters → exit 1 naming what to install', async (t) => {
+  const receiver = await grpcReceiverFor(t);
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' };
+  const dir = appDir(APP_CONFIG);
+  const { exit, stdout, stderr } = await beacon(['doctor'], dir, env);
+  assert.equal(exit.code, 0, stdout + stderr);
+  assert.match(stdout, /^✓ grpc exporters: installed for traces, logs$/m);
+  assert.match(stdout, new RegExp(`^✓ traces endpoint: ${receiver.url} \\[grpc\\] answers$`, 'm'));
+  assert.match(stdout, new RegExp(`^✓ logs endpoint: ${receiver.url} \\[grpc\\] answers$`, 'm'));
+
+  const hidden = await beacon(['doctor'], dir, { ...env, NODE_OPTIONS: `--import ${hiding('@opentelemetry/exporter-logs-otlp-grpc')}` });
+  assert.equal(hidden.exit.code, 1, hidden.stdout + hidden.stderr);
+  assert.match(hidden.stdout, /^✗ grpc exporters: OTLP protocol 'grpc' for logs needs the optional package @opentelemetry\/exporter-logs-otlp-grpc \(npm install @opentelemetry\/exporter-logs-otlp-grpc\)/m);
 });
 
 test('doctor: an unreachable collector → exit 1 and a line naming its endpoint', async () => {

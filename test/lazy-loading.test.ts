@@ -85,3 +85,17 @@ test('the declarative configuration parser loads only when OTEL_CONFIG_FILE is s
   assert.ok(packages.has(DECLARATIVE_PARSER), `${DECLARATIVE_PARSER} was not loaded`);
   assert.ok(packages.has('yaml'), 'yaml was not loaded');
 });
+
+const GRPC_CODE = ['@grpc/grpc-js', '@opentelemetry/otlp-grpc-exporter-base', '@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-metrics-otlp-grpc', '@opentelemetry/exporter-logs-otlp-grpc'];
+
+test('every signal over OTLP with the default protocol (http/protobuf) never resolves @grpc/grpc-js nor a gRPC exporter; protocol grpc loads them', async () => {
+  const config = { logging: { outputs: ['console', 'otlp'] }, metrics: { exporters: ['otlp'] } };
+  const http = await loadedBy(config);
+  assert.ok(http.beacon.has('src/export/otlp-http.js'), 'the probe sees the OTLP/HTTP sender');
+  for (const name of GRPC_CODE) assert.ok(!http.packages.has(name), `${name} was loaded`);
+  assert.ok(!http.beacon.has('src/export/otlp-grpc.js'), 'src/export/otlp-grpc.js was loaded');
+
+  const grpc = await loadedBy(config, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+  for (const name of GRPC_CODE) assert.ok(grpc.packages.has(name), `${name} was not loaded`);
+  assert.ok(grpc.beacon.has('src/export/otlp-grpc.js'), 'src/export/otlp-grpc.js was not loaded');
+});

@@ -1,7 +1,9 @@
 /**
  * The default install leaves out what few apps use (pino-roll for rotated log files, the GCP
- * resource detector): a config that asks for them on an install without them starts anyway,
- * says so once per feature with the command that adds it, and loses no log line.
+ * resource detector, the OTLP/gRPC exporters): a config that asks for the first two on an
+ * install without them starts anyway, says so once per feature with the command that adds
+ * it, and loses no log line; without a gRPC exporter nothing could be sent at all, so Beacon
+ * stops before the app starts, as for a config error, naming what to install.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -29,4 +31,18 @@ test('rotation without pino-roll and the gcp detector without its package: one w
   assert.match(stderr, /\(not rotated\)/, 'the start-up line says what is written');
   const lines = readFileSync(join(dir, 'app.log'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { msg: string });
   assert.equal(lines.filter((line) => line.msg === 'handled').length, 20, 'every line, in one file');
+});
+
+test("protocol 'grpc' without the gRPC exporters: BEACON_MISSING_PACKAGE names what to install, and the process stops before the app (exit 78)", async () => {
+  const { exit, stderr, stdout } = await runToEnd([fixture('fault-app-ends.cjs')], {
+    env: {
+      NODE_OPTIONS: `--import ${hiding('@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-logs-otlp-grpc', '@opentelemetry/exporter-metrics-otlp-grpc')}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_LOGS_EXPORTER: 'otlp',
+    },
+    config: { service: { name: 'lean' }, metrics: { enabled: false } },
+  });
+  assert.deepEqual(exit, { code: 78, signal: null }, stderr);
+  assert.match(stderr, /\[beacon\] BEACON_MISSING_PACKAGE: OTLP protocol 'grpc' for traces, logs needs the optional package @opentelemetry\/exporter-trace-otlp-grpc @opentelemetry\/exporter-logs-otlp-grpc \(npm install @opentelemetry\/exporter-trace-otlp-grpc @opentelemetry\/exporter-logs-otlp-grpc\)/);
+  assert.equal(stdout, '', 'the app did not start');
 });

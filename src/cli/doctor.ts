@@ -7,10 +7,11 @@
 import nodeModule from 'node:module';
 import { createServer } from 'node:net';
 import { type DescribedValue, describeConfig } from '../config/describe.js';
-import { type OtlpOutput, otlpOutputs } from '../config/otlp-outputs.js';
+import { type OtlpOutput, grpcSignals, otlpOutputs } from '../config/otlp-outputs.js';
 import { plainCredentialWarnings } from '../config/plain-credentials.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { probeEndpoint } from '../export/endpoint-probe.js';
+import { requireGrpcExporters } from '../export/grpc-packages.js';
 import { type SkippedInstrumentation, planInstrumentations } from '../instrumentations/plan.js';
 import { secretMatcher } from '../secrets.js';
 import { BEACON_VERSION, NODE_ENGINES } from '../version.js';
@@ -40,6 +41,7 @@ export async function doctor({ file, otelConfigFile, config, sources, warnings }
   const checks = [nodeCheck(), loaderCheck(), typescriptCheck(), { name: 'config', status: 'ok' as const, detail: `${file ?? 'no file (defaults + environment)'}${declarative} is valid` }];
   if (config.enabled) {
     const redactUrl = secretMatcher(config.privacy.secretKeys).redactUrl;
+    checks.push(...grpcExportersCheck(config));
     checks.push(...(await Promise.all([...otlpOutputs(config).map((output) => endpointCheck(output, redactUrl)), ...metricsPortCheck(config)])));
   } else {
     checks.push({ name: 'enabled', status: 'warn', detail: `Beacon is off (enabled: false ← ${sources.get('enabled')}): no endpoint or port checked` });
@@ -97,9 +99,22 @@ function typescriptCheck(): Check {
     : { name: 'typescript', status: 'warn', detail: `Node.js ${process.version} cannot load a monitoring.config.ts; use .mjs or .json` };
 }
 
+/** A signal sent over gRPC needs its exporter, an optional peer: without it the app would not start. Empty when nothing goes over gRPC. */
+function grpcExportersCheck(config: ResolvedConfig): Check[] {
+  const signals = grpcSignals(config);
+  if (signals.length === 0) return [];
+  try {
+    requireGrpcExporters(signals);
+    return [{ name: 'grpc exporters', status: 'ok', detail: `installed for ${signals.join(', ')}` }];
+  } catch (error) {
+    return [{ name: 'grpc exporters', status: 'fail', detail: (error as Error).message }];
+  }
+}
+
+/** A TCP connect (and TLS handshake for https://): what both OTLP/HTTP and OTLP/gRPC need first. */
 async function endpointCheck({ signal, target }: OtlpOutput, redactUrl: (url: string) => string): Promise<Check> {
   const problem = await probeEndpoint(target.endpoint, 1000);
-  const endpoint = redactUrl(target.endpoint);
+  const endpoint = `${redactUrl(target.endpoint)}${target.protocol === 'grpc' ? ' [grpc]' : ''}`;
   return problem === null
     ? { name: `${signal} endpoint`, status: 'ok', detail: `${endpoint} answers` }
     : { name: `${signal} endpoint`, status: 'fail', detail: `${endpoint} does not answer (${problem})` };

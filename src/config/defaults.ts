@@ -8,6 +8,8 @@ import type { ResolvedOtlpTarget as OtlpTarget, UnresolvedConfig } from './types
 export const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
 export const DEFAULT_METRICS_ENDPOINT = 'http://localhost:4318/v1/metrics';
 export const DEFAULT_LOGS_ENDPOINT = 'http://localhost:4318/v1/logs';
+/** OTLP/gRPC has no signal paths: every signal goes to the collector's gRPC port. */
+export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
 
 /** Paths of health probes and of the metrics endpoint: never traced, never in HTTP metrics. */
 export const DEFAULT_IGNORED_PATHS = [

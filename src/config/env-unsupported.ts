@@ -7,10 +7,10 @@
 
 /** Read by the upstream exporter code Beacon sends through (its OTLP/HTTP settings, the metric exporter). */
 export const UPSTREAM_ENV_VARS: Readonly<Record<string, string>> = {
-  ...perSignal('COMPRESSION', 'gzip or none, read by the OTLP/HTTP settings Beacon sends with'),
-  ...perSignal('CERTIFICATE', 'CA file for https, read by the OTLP/HTTP settings'),
-  ...perSignal('CLIENT_KEY', 'client TLS key file, read by the OTLP/HTTP settings'),
-  ...perSignal('CLIENT_CERTIFICATE', 'client TLS certificate file, read by the OTLP/HTTP settings'),
+  ...perSignal('COMPRESSION', 'gzip or none, read by the OTLP/HTTP settings Beacon sends with and by the OTLP/gRPC exporter'),
+  ...perSignal('CERTIFICATE', 'CA file for https, read by the OTLP/HTTP settings and the OTLP/gRPC exporter'),
+  ...perSignal('CLIENT_KEY', 'client TLS key file, read by the OTLP/HTTP settings and the OTLP/gRPC exporter'),
+  ...perSignal('CLIENT_CERTIFICATE', 'client TLS certificate file, read by the OTLP/HTTP settings and the OTLP/gRPC exporter'),
   OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'cumulative (default), delta or lowmemory, read by the OTLP metric exporter',
   OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: 'explicit_bucket_histogram (default) or base2_exponential_bucket_histogram, read by the OTLP metric exporter',
   OTEL_SEMCONV_STABILITY_OPT_IN: 'read by the instrumentations (http, database attribute names)',
@@ -29,7 +29,8 @@ export const UNSUPPORTED_ENV_VARS: Readonly<Record<string, string>> = {
   OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'log strings are cut at logging.maxStringLength',
   OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT: 'log records keep every field the app logs',
   OTEL_METRICS_EXEMPLAR_FILTER: 'Beacon records no exemplars',
-  ...perSignal('INSECURE', 'OTLP/gRPC is not supported yet; the http(s) scheme of the endpoint decides TLS'),
+  // OTel spec: INSECURE applies only to a gRPC endpoint without a scheme, which Beacon does not accept.
+  ...perSignal('INSECURE', 'the endpoint\'s scheme decides TLS, for gRPC too: http:// is plaintext, https:// is TLS'),
   ...each(['ENDPOINT', 'TIMEOUT'], (setting) => `OTEL_EXPORTER_ZIPKIN_${setting}`, 'no Zipkin exporter; send OTLP (the Collector converts)'),
   ...each(['AGENT_HOST', 'AGENT_PORT', 'ENDPOINT'], (setting) => `OTEL_EXPORTER_JAEGER_${setting}`, 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_ENDPOINT'),
   ...each(['USER', 'PASSWORD'], (setting) => `OTEL_EXPORTER_JAEGER_${setting}`, 'Jaeger takes OTLP: use OTEL_EXPORTER_OTLP_HEADERS'),

@@ -18,3 +18,8 @@ export function otlpOutputs({ tracing, logging, metrics }: ResolvedConfig): Otlp
   if (metrics.enabled && metrics.exporters.includes('otlp')) outputs.push({ signal: 'metrics', target: metrics.otlp });
   return outputs;
 }
+
+/** The signals sent over OTLP/gRPC: each needs its optional exporter package (export/grpc-packages.ts). */
+export function grpcSignals(config: ResolvedConfig): OtlpOutput['signal'][] {
+  return otlpOutputs(config).filter(({ target }) => target.protocol === 'grpc').map(({ signal }) => signal);
+}

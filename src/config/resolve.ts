@@ -15,11 +15,11 @@
  */
 import { checkSloThresholds } from './alerting-schema.js';
 import { isPlainObject } from './checks.js';
-import { defaultConfig } from './defaults.js';
+import { DEFAULT_GRPC_ENDPOINT, defaultConfig } from './defaults.js';
 import { moveDeprecatedKeys } from './deprecated.js';
 import { type Env, envBesideFile, readEnv } from './env.js';
 import { configSchema } from './schema.js';
-import type { BeaconConfig, MutableResolvedConfig, ResolvedConfig, ValueSource } from './types.js';
+import type { BeaconConfig, MutableResolvedConfig, ResolvedConfig, UnresolvedConfig, ValueSource } from './types.js';
 
 export interface Resolution {
   config: ResolvedConfig;
@@ -76,6 +76,8 @@ export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPack
       (path) => sources.set(path, 'package.json'));
   }
 
+  grpcEndpoints(merged, sources);
+
   // Outputs without their own level follow logging.level.
   const { logging } = merged;
   const config: MutableResolvedConfig = {
@@ -87,6 +89,21 @@ export function resolveConfig(options: BeaconConfig = {}, env: Env = {}, appPack
   for (const path of leafPaths(merged, '')) if (!sources.has(path)) sources.set(path, 'default');
   const warnings = [...besideFile.warnings, ...fromEnv.warnings, ...(deprecation ? [deprecation] : [])];
   return { config: deepFreeze(config), sources, warnings, otelConfigFile: file?.file ?? null };
+}
+
+/**
+ * OTLP/gRPC has no signal paths (OTel spec): with protocol 'grpc' the default endpoint is the
+ * collector's gRPC port, and OTEL_EXPORTER_OTLP_ENDPOINT names the collector as given (env.ts
+ * appended an HTTP signal path to it); an endpoint set for the signal is used as it is.
+ */
+function grpcEndpoints(merged: UnresolvedConfig, sources: ReadonlyMap<string, ValueSource>): void {
+  for (const signal of ['tracing', 'metrics', 'logging'] as const) {
+    const target = merged[signal].otlp;
+    if (target.protocol !== 'grpc') continue;
+    const source = sources.get(`${signal}.otlp.endpoint`);
+    if (source === undefined) target.endpoint = DEFAULT_GRPC_ENDPOINT;
+    else if (source === 'env:OTEL_EXPORTER_OTLP_ENDPOINT') target.endpoint = new URL(target.endpoint).origin;
+  }
 }
 
 /** Values set from a whole object (e.g. headers) are attributed to the var that set the object. */

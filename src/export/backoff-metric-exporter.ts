@@ -20,20 +20,25 @@ import { Backoff } from './backoff.js';
 import { BackoffExporter } from './backoff-exporter.js';
 import type { Exporter } from './deadline-exporter.js';
 import { AccountedExporter, type ExportAccount } from './export-accounting.js';
-import { watchRetryAfter } from './retry-after.js';
+import type { RetryAfter } from './retry-after.js';
 
 export class BackoffMetricExporter implements PushMetricExporter {
   private readonly guarded: Exporter<ResourceMetrics>;
 
+  /**
+   * @param otlp upstream's exporter: its temporality and aggregation are the reader's
+   * @param retryAfter the backend's Retry-After answers (HTTP) or RetryInfo (gRPC)
+   * @param send what pushes go through: `otlp` itself, or a sender around it (otlp-grpc.ts)
+   */
   constructor(
     private readonly otlp: PushMetricExporter,
-    endpoint: string,
+    retryAfter: RetryAfter,
     account: ExportAccount,
+    send: Exporter<ResourceMetrics> = otlp,
   ) {
-    const responses = watchRetryAfter(endpoint);
     const cumulative = Object.values(InstrumentType).every((type) => this.selectAggregationTemporality(type) === AggregationTemporality.CUMULATIVE);
-    const pushes = cumulative ? new BackoffExporter(otlp, 'metric', new Backoff({ retryAfter: responses })) : otlp;
-    this.guarded = new AccountedExporter(pushes, account, dataPoints, responses.lastErrorStatus);
+    const pushes = cumulative ? new BackoffExporter(send, 'metric', new Backoff({ retryAfter })) : send;
+    this.guarded = new AccountedExporter(pushes, account, dataPoints, retryAfter.lastErrorStatus);
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {

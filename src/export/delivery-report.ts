@@ -98,7 +98,8 @@ function failLabel(account: ExportAccount, reason: FailReason): string {
   switch (reason) {
     case 'rejected':
       if (account.lastStatus === null) return 'HTTP error';
-      return account.lastRejection === null ? `HTTP ${account.lastStatus}` : `HTTP ${account.lastStatus} (${account.lastRejection})`;
+      const status = typeof account.lastStatus === 'number' ? `HTTP ${account.lastStatus}` : `gRPC ${account.lastStatus}`;
+      return account.lastRejection === null ? status : `${status} (${account.lastRejection})`;
     case 'network':
       return account.lastNetworkError ?? 'network';
     case 'deadline':

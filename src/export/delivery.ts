@@ -9,7 +9,7 @@ import { BackoffExporter } from './backoff-exporter.js';
 import { type BatchExporter, DeadlineExporter } from './deadline-exporter.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { AccountedExporter, type ExportAccount, batchLength } from './export-accounting.js';
-import { watchRetryAfter } from './retry-after.js';
+import type { RetryAfter } from './retry-after.js';
 
 /**
  * The longest a queue holds its items between two attempts on a failing backend (unless its
@@ -21,8 +21,8 @@ export const MAX_HOLD_MS = 5000;
 export interface GuardOptions {
   /** Names the items in errors: "span", "log". */
   what: string;
-  /** The exporter's URL, whose Retry-After answers are watched. */
-  endpoint: string;
+  /** The backend's Retry-After answers (HTTP) or RetryInfo (gRPC); closed with the queue. */
+  retryAfter: RetryAfter;
   deadlineMs: number;
   /** Counts every item; its capacity bounds the queue. */
   account: ExportAccount;
@@ -30,11 +30,10 @@ export interface GuardOptions {
   delayMs: number;
 }
 
-export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, endpoint, deadlineMs, account, batchSize, delayMs }: GuardOptions): DeliveryQueue<Item> {
-  const responses = watchRetryAfter(endpoint);
-  const backoff = new Backoff({ retryAfter: responses, maxMs: MAX_HOLD_MS });
+export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, retryAfter, deadlineMs, account, batchSize, delayMs }: GuardOptions): DeliveryQueue<Item> {
+  const backoff = new Backoff({ retryAfter, maxMs: MAX_HOLD_MS });
   const guarded = new DeadlineExporter(new BackoffExporter(inner, what, backoff), deadlineMs, what);
-  // Beacon's sender names the status of every rejection itself (ExportRejectedError).
+  // Beacon's senders name the status of every rejection themselves (ExportRejectedError).
   const exporter = new AccountedExporter(guarded, account, batchLength);
   return new DeliveryQueue({ exporter, account, backoff, batchSize, delayMs });
 }

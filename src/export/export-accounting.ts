@@ -14,15 +14,16 @@ import { type Exporter, ExportDeadlineError } from './deadline-exporter.js';
 export type DeliverySignal = 'spans' | 'logs' | 'metrics';
 
 /**
- * The backend answered with an HTTP error status (counted as `rejected`, with the status).
- * Thrown by Beacon's sender (otlp-http.ts); defined here, where it is counted, so that the
- * accounts (always open) do not load the sender when nothing is exported over OTLP.
+ * The backend answered with an error status (counted as `rejected`, with the status): an HTTP
+ * status code, or a gRPC status name. Thrown by Beacon's senders (otlp-http.ts, otlp-grpc.ts);
+ * defined here, where it is counted, so that the accounts (always open) do not load a sender
+ * when nothing is exported over OTLP.
  */
 export class ExportRejectedError extends Error {
   override readonly name = 'ExportRejectedError';
   constructor(
     message: string,
-    readonly status: number,
+    readonly status: number | string,
     /** The start of the backend's answer, when it said why (at most 120 characters). */
     readonly detail: string | null = null,
   ) {
@@ -49,8 +50,8 @@ export class ExportAccount {
   exported = 0;
   readonly dropped: Record<DropReason, number> = { queue_full: 0, held_back: 0 };
   readonly failed: Record<FailReason, number> = { deadline: 0, rejected: 0, network: 0, other: 0 };
-  /** The last HTTP status and network error code of a failed export, for the report line. */
-  lastStatus: number | null = null;
+  /** The last status (HTTP code or gRPC name) and network error code of a failed export, for the report line. */
+  lastStatus: number | string | null = null;
   /** What the backend said with its last non-retryable rejection (its start), if anything. */
   lastRejection: string | null = null;
   lastNetworkError: string | null = null;
@@ -106,7 +107,7 @@ export class ExportAccount {
       const reason = failReason(error);
       this.failed[reason] += count;
       if (reason === 'rejected') {
-        this.lastStatus = httpStatus(error) ?? lastStatus;
+        this.lastStatus = rejectionStatus(error) ?? lastStatus;
         this.lastRejection = error instanceof ExportRejectedError ? error.detail : null;
       }
       if (reason === 'network') this.lastNetworkError = networkError(error);
@@ -193,7 +194,7 @@ function networkError(error: unknown): string | null {
 }
 
 /** upstream's OTLPExporterError carries the status of a non-retryable answer; a retryable one outlasting its retries has none. */
-function httpStatus(error: unknown): number | null {
+function rejectionStatus(error: unknown): number | string | null {
   if (error instanceof ExportRejectedError) return error.status;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' && code >= 400 ? code : null;
@@ -202,6 +203,6 @@ function httpStatus(error: unknown): number | null {
 function failReason(error: Error | undefined): FailReason {
   if (error instanceof ExportDeadlineError) return 'deadline';
   if (networkError(error) !== null) return 'network';
-  if (httpStatus(error) !== null || error?.name === 'OTLPExporterError') return 'rejected';
+  if (rejectionStatus(error) !== null || error?.name === 'OTLPExporterError') return 'rejected';
   return 'other';
 }

@@ -1,18 +1,22 @@
 /**
  * Every OTLP exporter Beacon builds, for every signal, is built here: given what it sends and
- * where to (an OtlpTarget, either protocol), the exporter guarded the way that signal's items
+ * where to (an OtlpTarget, any protocol), the exporter guarded the way that signal's items
  * should leave, with its delivery account opened. Spans and log records go through Beacon's
- * sender and the delivery queue (delivery.ts); metric pushes through upstream's exporter
- * behind the backoff (backoff-metric-exporter.ts). Each kind's code is imported on its first
- * call, so a signal that is not exported over OTLP loads none of it.
+ * senders (otlp-http.ts, otlp-grpc.ts) and the delivery queue (delivery.ts); metric pushes
+ * through upstream's OTLP/HTTP exporter or Beacon's gRPC sender, behind the backoff
+ * (backoff-metric-exporter.ts). Each kind's code is imported on its first call, so a signal
+ * that is not exported over OTLP loads none of it, and only gRPC loads @grpc/grpc-js.
  */
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { Exporter } from './deadline-exporter.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { DeliveryAccounts, ExportAccount } from './export-accounting.js';
 import type { OtlpItemKind } from './otlp-http.js';
+import type { GrpcSignal } from './grpc-packages.js';
 import type { OtlpTarget } from './otlp-target.js';
+import type { RetryAfter } from './retry-after.js';
 
 /** How a delivery queue batches its items. */
 export interface Batching {
@@ -31,10 +35,10 @@ export function otlpExporter(kind: 'metric', target: OtlpTarget, delivery: Deliv
 export async function otlpExporter(kind: OtlpItemKind | 'metric', target: OtlpTarget, delivery: DeliveryAccounts, batching?: Batching): Promise<unknown> {
   if (kind === 'metric') return metricExporter(target, delivery.open('metrics', null));
   const { capacity, batchSize, delayMs } = batching!;
-  const [{ guardedDelivery }, { OtlpHttpExporter }] = await Promise.all([import('./delivery.js'), import('./otlp-http.js')]);
-  return guardedDelivery(new OtlpHttpExporter(kind, target), {
+  const [{ guardedDelivery }, sender] = await Promise.all([import('./delivery.js'), itemSender(kind, target)]);
+  return guardedDelivery(sender.exporter, {
     what: kind,
-    endpoint: target.endpoint,
+    retryAfter: sender.retryAfter,
     deadlineMs: target.timeoutMs,
     account: delivery.open(ACCOUNTS[kind], capacity),
     batchSize,
@@ -42,12 +46,36 @@ export async function otlpExporter(kind: OtlpItemKind | 'metric', target: OtlpTa
   });
 }
 
+interface Sender<Batch> {
+  exporter: Exporter<Batch>;
+  /** What the backend asked about waiting: HTTP Retry-After, watched on the endpoint, or gRPC RetryInfo, seen by the sender. */
+  retryAfter: RetryAfter;
+}
+
+/** Spans and log records: Beacon's OTLP/HTTP or OTLP/gRPC sender. */
+async function itemSender(kind: OtlpItemKind, target: OtlpTarget): Promise<Sender<unknown[]>> {
+  if (target.protocol === 'grpc') return grpcSender(kind === 'span' ? 'traces' : 'logs', kind, target);
+  const [{ OtlpHttpExporter }, { watchRetryAfter }] = await Promise.all([import('./otlp-http.js'), import('./retry-after.js')]);
+  return { exporter: new OtlpHttpExporter(kind, target), retryAfter: watchRetryAfter(target.endpoint) };
+}
+
+async function grpcSender<Batch>(signal: GrpcSignal, what: string, target: OtlpTarget): Promise<Sender<Batch>> {
+  const { OtlpGrpcExporter } = await import('./otlp-grpc.js');
+  const exporter = new OtlpGrpcExporter<Batch>(signal, what, target);
+  return { exporter, retryAfter: exporter.retryAfter };
+}
+
 /** Upstream's exporter for the target's protocol: metric pushes have no queue of their own (the reader holds the totals). */
 async function metricExporter(target: OtlpTarget, account: ExportAccount): Promise<PushMetricExporter> {
-  const [{ BackoffMetricExporter }, { OTLPMetricExporter }] = await Promise.all([
-    import('./backoff-metric-exporter.js'),
+  const { BackoffMetricExporter } = await import('./backoff-metric-exporter.js');
+  if (target.protocol === 'grpc') {
+    const [{ upstreamMetricExporter }, { exporter, retryAfter }] = await Promise.all([import('./otlp-grpc.js'), grpcSender<ResourceMetrics>('metrics', 'metric', target)]);
+    return new BackoffMetricExporter((await upstreamMetricExporter(target)) as PushMetricExporter, retryAfter, account, exporter);
+  }
+  const [{ OTLPMetricExporter }, { watchRetryAfter }] = await Promise.all([
     target.protocol === 'http/json' ? import('@opentelemetry/exporter-metrics-otlp-http') : import('@opentelemetry/exporter-metrics-otlp-proto'),
+    import('./retry-after.js'),
   ]);
   const otlp = new OTLPMetricExporter({ url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs });
-  return new BackoffMetricExporter(otlp, target.endpoint, account);
+  return new BackoffMetricExporter(otlp, watchRetryAfter(target.endpoint), account);
 }

@@ -9,21 +9,17 @@
  * The payload code is imported on the first export, not at start-up (~60 ms).
  */
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BEACON_VERSION } from '../version.js';
 import type { BatchExporter } from './deadline-exporter.js';
 import { ExportRejectedError } from './export-accounting.js';
-import { exportSignal } from './export-scope.js';
+import { type Attempt, withRetries } from './export-retries.js';
+import { ScopedSender } from './scoped-sender.js';
 import type { OtlpTarget } from './otlp-target.js';
 import { parseRetryAfter } from './retry-after.js';
 
-/** Upstream's retry schedule: up to 5 retries, 1 s × 1.5ⁿ ± 20 %, at most 5 s apart, all within the deadline. */
-const MAX_RETRIES = 5;
-const INITIAL_BACKOFF_MS = 1000;
-const MAX_BACKOFF_MS = 5000;
 /** An OTLP answer is a few bytes; past this the response is cut off (its status still counts). */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 /** How much of a rejecting backend's body an error message quotes (characters; bytes read for it). */
@@ -47,64 +43,28 @@ interface Sender<Item> {
   gzip: boolean;
 }
 
-type Attempt =
-  | { kind: 'success' }
-  | { kind: 'retryable'; error: Error; retryAfterMs: number | null }
-  | { kind: 'failure'; error: Error };
-
-export class OtlpHttpExporter<Item> implements BatchExporter<Item> {
+export class OtlpHttpExporter<Item> extends ScopedSender<Item[]> implements BatchExporter<Item> {
   private loaded: Promise<Sender<Item>> | null = null;
-  private readonly sends = new Set<Promise<void>>();
 
   constructor(
     private readonly what: OtlpItemKind,
     private readonly target: OtlpTarget,
-  ) {}
-
-  export(items: Item[], resultCallback: (result: ExportResult) => void): void {
-    // Read now, while the caller's export scope is active; without one, the target's timeout bounds it.
-    const signal = exportSignal() ?? AbortSignal.timeout(this.target.timeoutMs);
-    const send = this.send(items, signal).then(resultCallback, (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }));
-    this.sends.add(send);
-    void send.finally(() => this.sends.delete(send));
+  ) {
+    super(target.timeoutMs);
   }
 
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.sends);
-  }
-
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
+  protected async close(): Promise<void> {
     // Keep-alive sockets would otherwise linger (unref'd) until the backend closes them.
     (await this.loaded?.catch(() => null))?.agent.destroy();
   }
 
-  private async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
+  protected async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
     const sender = await (this.loaded ??= loadSender<Item>(this.what, this.target));
     const serialized = sender.serializer.serializeRequest(items);
     if (!serialized) return { code: ExportResultCode.FAILED, error: new Error(`${this.what} batch could not be serialised`) };
     const body = sender.gzip ? await promisify(gzip)(serialized) : serialized;
-    const deadline = Date.now() + this.target.timeoutMs;
-    let backoffMs = INITIAL_BACKOFF_MS;
-    for (let retries = 0; ; retries++) {
-      if (signal.aborted) return failed(signal.reason);
-      const attempt = await post(sender, body, signal, this.what);
-      if (attempt.kind === 'success') return { code: ExportResultCode.SUCCESS };
-      if (attempt.kind === 'failure' || retries === MAX_RETRIES) return failed(attempt.error);
-      const waitMs = attempt.retryAfterMs ?? backoffMs * (0.8 + Math.random() * 0.4);
-      backoffMs = Math.min(backoffMs * 1.5, MAX_BACKOFF_MS);
-      if (Date.now() + waitMs >= deadline) return failed(attempt.error);
-      try {
-        await delay(waitMs, undefined, { signal });
-      } catch {
-        return failed(signal.reason);
-      }
-    }
+    return withRetries(() => post(sender, body, signal, this.what), this.target.timeoutMs, signal);
   }
-}
-
-function failed(error: unknown): ExportResult {
-  return { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) };
 }
 
 const SIGNALS = { span: ['TRACES', 'v1/traces'], log: ['LOGS', 'v1/logs'] } as const;

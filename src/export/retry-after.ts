@@ -22,10 +22,28 @@ export interface RetryAfter {
   close(): void;
 }
 
+/**
+ * How long a backend last asked to wait: set from HTTP Retry-After (below) or from gRPC's
+ * RetryInfo (otlp-grpc.ts), read by the backoff.
+ */
+export class RetryAfterWindow {
+  private until = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  askedToWait(waitMs: number): void {
+    this.until = this.now() + Math.min(waitMs, MAX_WAIT_MS);
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.until - this.now());
+  }
+}
+
 export function watchRetryAfter(endpoint: string, now: () => number = Date.now): RetryAfter {
   const url = new URL(endpoint);
   const path = url.pathname + url.search;
-  let until = 0;
+  const window = new RetryAfterWindow(now);
   let errorStatus: number | null = null;
   const onResponse = (message: unknown) => {
     const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
@@ -35,11 +53,11 @@ export function watchRetryAfter(endpoint: string, now: () => number = Date.now):
     errorStatus = status;
     if (status !== 429 && status !== 503) return;
     const waitMs = parseRetryAfter(response.headers['retry-after'], now());
-    if (waitMs !== null) until = now() + Math.min(waitMs, MAX_WAIT_MS);
+    if (waitMs !== null) window.askedToWait(waitMs);
   };
   subscribe('http.client.response.finish', onResponse);
   return {
-    remainingMs: () => Math.max(0, until - now()),
+    remainingMs: () => window.remainingMs(),
     lastErrorStatus: () => errorStatus,
     close: () => unsubscribe('http.client.response.finish', onResponse),
   };

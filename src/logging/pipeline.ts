@@ -82,6 +82,6 @@ function describe(type: LogOutputName, logging: Logging): string {
     case 'file':
       return describeFile(logging, process.cwd());
     case 'otlp':
-      return `otlp ${logging.otlp.endpoint}`;
+      return `otlp ${logging.otlp.endpoint}${logging.otlp.protocol === 'grpc' ? ' [grpc]' : ''}`;
   }
 }

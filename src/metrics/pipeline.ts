@@ -43,7 +43,7 @@ export async function metricOutputs(settings: ResolvedConfig['metrics'], deliver
   if (prometheus) readers.push(prometheus.reader);
   if (settings.exporters.includes('otlp')) {
     readers.push(periodic(await otlpExporter('metric', settings.otlp, delivery), settings));
-    destinations.push(`otlp ${settings.otlp.endpoint} every ${settings.interval}s`);
+    destinations.push(`otlp ${settings.otlp.endpoint}${settings.otlp.protocol === 'grpc' ? ' [grpc]' : ''} every ${settings.interval}s`);
   }
   if (settings.exporters.includes('console')) {
     readers.push(periodic(new ConsoleMetricExporter(), settings));

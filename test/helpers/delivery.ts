@@ -1,9 +1,12 @@
 /**
  * Beacon's delivery accounting as an operator reads it: the `beacon_exporter_*` series of an
- * app's /metrics, per signal, and a wait until every item has settled.
+ * app's /metrics, per signal, and a wait until every item has settled; and what a recovered
+ * backend receives at SIGTERM.
  */
 import assert from 'node:assert/strict';
+import type { RunningApp } from './app.js';
 import { get } from './http.js';
+import type { ReceiverItems } from './otlp-decode.js';
 import { pollUntil } from './timing.js';
 
 type Labels = Record<string, string>;
@@ -65,4 +68,14 @@ export async function settledDelivery(metricsPort: number, expected: { spans: nu
     return settledOf(spans) === expected.spans && settledOf(logs) === expected.logs;
   }, timeoutMs, 200);
   return { text, spans, logs };
+}
+
+/** After a failing phase, the backend recovered: a last request's spans (fewer than a batch) wait in the queue, and SIGTERM still delivers them. */
+export async function assertBufferedSpansDeliveredAtSigterm(app: RunningApp, receiver: ReceiverItems): Promise<void> {
+  await get(`${app.url}/users/last`);
+  assert.deepEqual(await app.stop(), { code: null, signal: 'SIGTERM' });
+  assert.ok(
+    receiver.spans.some((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/users/last'),
+    'the spans buffered at SIGTERM were not delivered',
+  );
 }

@@ -21,7 +21,7 @@ const invalidRows: Row[] = [
   { name: 'sampler cap', options: { tracing: { sampler: { maxPerSecond: -1 } } }, field: 'tracing.sampler.maxPerSecond', error: />= 0, got -1/ },
   { name: 'exporter', options: { tracing: { exporter: 'zipkin' } }, field: 'tracing.exporter', error: /one of 'jaeger' \| 'otlp' \| 'console' \| 'none', got "zipkin"/ },
   { name: 'endpoint not a URL', options: { tracing: { otlp: { endpoint: 'localhost:4318' } } }, field: 'tracing.otlp.endpoint', error: /http:\/\/ or https:\/\/ URL/ },
-  { name: 'protocol grpc', options: { tracing: { otlp: { protocol: 'grpc' } } }, field: 'tracing.otlp.protocol', error: /'http\/protobuf' \| 'http\/json', got "grpc"/ },
+  { name: 'protocol', options: { tracing: { otlp: { protocol: 'http' } } }, field: 'tracing.otlp.protocol', error: /'http\/protobuf' \| 'http\/json' \| 'grpc', got "http"/ },
   { name: 'header value', options: { tracing: { otlp: { headers: { 'x-key': 5 } } } }, field: 'tracing.otlp.headers.x-key', error: /string header value, got 5/ },
   { name: 'timeout', options: { tracing: { otlp: { timeoutMs: 0 } } }, field: 'tracing.otlp.timeoutMs', error: /positive integer/ },
   { name: 'batch size', options: { tracing: { batch: { maxQueueSize: 1.5 } } }, field: 'tracing.batch.maxQueueSize', error: /integer >= 1/ },
@@ -196,6 +196,23 @@ const envRows: EnvRow[] = [
     } },
   { name: 'protocol from env', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
     check: ({ config }) => assert.equal(config.tracing.otlp.protocol, 'http/json') },
+  { name: 'grpc: the default endpoint is the collector\'s gRPC port, for every signal', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+    check: ({ config }) => {
+      for (const target of [config.tracing.otlp, config.metrics.otlp, config.logging.otlp]) assert.deepEqual([target.protocol, target.endpoint], ['grpc', 'http://localhost:4317']);
+    } },
+  { name: 'grpc: the generic endpoint is used without signal paths; a signal\'s own protocol and endpoint win',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317/', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://logs:9000/ingest', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf' },
+    check: ({ config }) => {
+      assert.equal(config.tracing.otlp.endpoint, 'https://collector:4317');
+      assert.equal(config.logging.otlp.endpoint, 'http://logs:9000/ingest');
+      assert.deepEqual([config.metrics.otlp.protocol, config.metrics.otlp.endpoint], ['http/protobuf', 'https://collector:4317/v1/metrics']);
+    } },
+  { name: 'grpc in the config object: its default endpoint; an endpoint set in code is kept', env: {}, options: { tracing: { otlp: { protocol: 'grpc' } }, logging: { otlp: { protocol: 'grpc', endpoint: 'http://collector:4317' } } },
+    check: ({ config }) => {
+      assert.equal(config.tracing.otlp.endpoint, 'http://localhost:4317');
+      assert.equal(config.logging.otlp.endpoint, 'http://collector:4317');
+      assert.deepEqual([config.metrics.otlp.protocol, config.metrics.otlp.endpoint], ['http/protobuf', 'http://localhost:4318/v1/metrics']);
+    } },
   { name: 'OTEL_LOG_LEVEL is case-insensitive', env: { OTEL_LOG_LEVEL: 'DEBUG' },
     check: ({ config }) => assert.equal(config.diagnostics.level, 'debug') },
   { name: 'BEACON_LOG_LEVEL is case-insensitive', env: { BEACON_LOG_LEVEL: 'Warn' },
@@ -229,7 +246,7 @@ const badEnvRows: [string, string, string, (config: ReturnType<typeof resolveCon
   ['OTEL_TRACES_SAMPLER_ARG', '2', 'tracing.sampler', (c) => assert.equal(c.tracing.sampler.ratio, 1)],
   ['OTEL_TRACES_EXPORTER', 'zipkin', 'tracing.exporter', (c) => assert.equal(c.tracing.exporter, 'otlp')],
   ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'tracing.otlp.endpoint', (c) => assert.equal(c.tracing.otlp.endpoint, 'http://localhost:4318/v1/traces')],
-  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'tracing.otlp.protocol', (c) => assert.equal(c.tracing.otlp.protocol, 'http/protobuf')],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc/json', 'tracing.otlp.protocol', (c) => assert.equal(c.tracing.otlp.protocol, 'http/protobuf')],
   ['OTEL_EXPORTER_OTLP_HEADERS', 'novalue', 'tracing.otlp.headers', (c) => assert.deepEqual(c.tracing.otlp.headers, {})],
   ['OTEL_SDK_DISABLED', 'maybe', 'enabled', (c) => assert.equal(c.enabled, true)],
   ['OTEL_LOG_LEVEL', 'chatty', 'diagnostics.level', (c) => assert.equal(c.diagnostics.level, 'info')],

@@ -12,7 +12,7 @@ import { BackoffMetricExporter } from '../../src/export/backoff-metric-exporter.
 import { Backoff } from '../../src/export/backoff.js';
 import { duringExplicitFlush } from '../../src/export/explicit-flush.js';
 import { DeliveryAccounts } from '../../src/export/export-accounting.js';
-import { parseRetryAfter } from '../../src/export/retry-after.js';
+import { parseRetryAfter, watchRetryAfter } from '../../src/export/retry-after.js';
 
 function fakeBackend(results: ExportResultCode[]) {
   const calls: number[][] = [];
@@ -98,7 +98,7 @@ test('metric pushes: skipped while backing off with cumulative temporality, neve
       shutdown: async () => undefined,
       selectAggregationTemporality: () => temporality,
     };
-    const exporter = new BackoffMetricExporter(otlp, 'http://127.0.0.1:4318/v1/metrics', new DeliveryAccounts().open('metrics', null));
+    const exporter = new BackoffMetricExporter(otlp, watchRetryAfter('http://127.0.0.1:4318/v1/metrics'), new DeliveryAccounts().open('metrics', null));
     const push = () => new Promise<void>((resolve) => exporter.export({ resource: emptyResource(), scopeMetrics: [] }, () => resolve()));
     await push();
     await push();
