@@ -39,6 +39,7 @@ export class DeliveryQueue<Item> {
   private head = 0;
   private exporting = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerDueAt = 0;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly exporter: Exporter<Item[]>;
@@ -68,7 +69,7 @@ export class DeliveryQueue<Item> {
     this.items.push(item);
     // With both exports in flight nothing can start: the next one to settle pumps (no clock read per item).
     if (this.length >= this.batchSize && this.exporting < MAX_EXPORTS_IN_FLIGHT) this.pump();
-    else this.arm(this.delayMs);
+    else if (this.timer === undefined) this.arm(this.delayMs);
   }
 
   /** Exports everything queued now, backoff or not (an explicit flush gets a real attempt); never rejects. */
@@ -95,8 +96,15 @@ export class DeliveryQueue<Item> {
     if (this.length > 0 && this.exporting < MAX_EXPORTS_IN_FLIGHT) this.arm(this.delayMs);
   }
 
+  /** Wakes the queue in `ms`, or sooner if already due sooner (a back-off may end before the batch delay). */
   private arm(ms: number): void {
-    if (this.timer !== undefined || this.stopped) return;
+    if (this.stopped) return;
+    const dueAt = performance.now() + ms;
+    if (this.timer !== undefined) {
+      if (dueAt >= this.timerDueAt) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDueAt = dueAt;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.backoff.remainingMs() > 0 || this.exporting >= MAX_EXPORTS_IN_FLIGHT) return this.pump();

@@ -35,10 +35,10 @@ function manualBackend() {
   };
 }
 
-function queueFor(backend: ReturnType<typeof manualBackend>, capacity: number, backoff = new Backoff({ initialMs: 50, maxMs: 50 })) {
+function queueFor(backend: ReturnType<typeof manualBackend>, capacity: number, backoff = new Backoff({ initialMs: 50, maxMs: 50 }), delayMs = 5) {
   const account = new DeliveryAccounts().open('spans', capacity);
   const exporter = new AccountedExporter<Item[]>(new BackoffExporter(backend.exporter, 'span', backoff), account, batchLength);
-  return { account, queue: new DeliveryQueue<Item>({ exporter, account, backoff, batchSize: 10, delayMs: 5 }) };
+  return { account, queue: new DeliveryQueue<Item>({ exporter, account, backoff, batchSize: 10, delayMs }) };
 }
 
 test('a full queue keeps the newest items; every item is exported or counted as dropped, exactly', async () => {
@@ -94,4 +94,17 @@ test('an explicit flush sends what is queued even while backing off', async () =
   backend.answer(true);
   await flushed;
   assert.deepEqual(backend.received, [0, 1, 2, 3, 4]);
+});
+
+test('a back-off shorter than the batch delay ends when it says, not when the batch timer fires', async () => {
+  const backend = manualBackend();
+  const { queue } = queueFor(backend, 100, new Backoff({ initialMs: 50, maxMs: 50 }), 60_000);
+  for (let n = 0; n < 10; n++) queue.add({ n }); // a full batch leaves at once
+  for (let n = 10; n < 13; n++) queue.add({ n }); // these wait for the next batch (at most a minute)
+  assert.equal(backend.requests(), 1);
+  backend.answer(false); // 50 ms of back-off
+  assert.ok(await pollUntil(() => backend.requests() > 0, 2000), 'what is held leaves once the back-off ends');
+  backend.answer(true);
+  assert.deepEqual(backend.received, [10, 11, 12]);
+  await queue.shutdown();
 });
