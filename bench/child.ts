@@ -9,3 +9,13 @@ export async function firstMessage<T>(child: ChildProcess, name: string, timeout
   ])) as [T];
   return message;
 }
+
+/** Ends a bench child at once (what it would still export or log does not matter here; upstream's
+ *  register even keeps the process alive after SIGTERM); resolves once it is gone, even if it
+ *  had already ended by itself. */
+export async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}

@@ -7,10 +7,9 @@
  * one synchronous loop of tens of thousands of lines would measure full queues instead.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { cleanEnv, configFile, registerPath, repoRoot } from '../test/helpers/app.js';
-import { firstMessage } from './child.js';
+import { firstMessage, killChild } from './child.js';
 import { median } from './stats.js';
 
 const writer = join(repoRoot, 'dist', 'bench', 'log-writer.js');
@@ -46,8 +45,7 @@ function variants(sinkUrl: string): LogVariant[] {
 async function measure(variant: LogVariant, lines: number): Promise<number> {
   const child = spawn(process.execPath, [...variant.args, String(lines)], { cwd: repoRoot, env: cleanEnv(variant.env), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const message = await firstMessage<{ ms: number }>(child, variant.name, 60_000);
-  child.kill('SIGKILL'); // what is still queued does not matter here: only the app-thread cost does
-  await once(child, 'exit');
+  await killChild(child); // what is still queued does not matter here: only the app-thread cost does
   return lines / (message.ms / 1000);
 }
 

@@ -4,10 +4,9 @@
  * that Beacon's real meter provider, views and limits are in the path). Medians of the rounds.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { cleanEnv, registerPath, repoRoot } from '../test/helpers/app.js';
-import { firstMessage } from './child.js';
+import { firstMessage, killChild } from './child.js';
 import { median } from './stats.js';
 
 export async function benchMetricsHotPath(rounds: number, operations = 500_000): Promise<{ name: string; opsPerSecond: number }[]> {
@@ -17,7 +16,6 @@ export async function benchMetricsHotPath(rounds: number, operations = 500_000):
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const samples = await firstMessage<Record<string, number[]>>(child, 'the metrics writer', 120_000);
-  child.kill('SIGKILL');
-  await once(child, 'exit');
+  await killChild(child);
   return Object.entries(samples).map(([name, values]) => ({ name, opsPerSecond: median(values) }));
 }

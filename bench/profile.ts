@@ -9,11 +9,10 @@
  *   npm run bench:profile -- --app express-param.cjs --ratio 0.1 --rounds 3 --seconds 4
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanEnv, repoRoot } from '../test/helpers/app.js';
-import { firstMessage } from './child.js';
+import { firstMessage, killChild } from './child.js';
 import { installPeers } from './peers.js';
 import { BENCH_APPS, type RequestVariant, cpuMicros, requestVariants } from './requests.js';
 import { median } from './stats.js';
@@ -86,8 +85,7 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
     const busy = [...micros.values()].reduce((sum, value) => sum + value, 0);
     return new Map([...micros].map(([component, value]) => [component, (value / busy) * cpuPerRequest]));
   } finally {
-    child.kill('SIGKILL');
-    await once(child, 'exit').catch(() => undefined);
+    await killChild(child);
   }
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanEnv, registerPath, repoRoot } from '../test/helpers/app.js';
 import { freePort } from '../test/helpers/net.js';
-import { firstMessage } from './child.js';
+import { firstMessage, killChild } from './child.js';
 import { peerPath } from './peers.js';
 
 export interface BenchApp {
@@ -104,16 +104,6 @@ export function requestVariants(sinkUrl: string): RequestVariant[] {
   return list;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  // Upstream's register keeps the process alive after SIGTERM (its listener replaces Node's
-  // default exit), so the stop is bounded: SIGKILL after 5 s.
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(killer);
-}
 
 /** The app's CPU time so far, user + system, in µs (bench/apps/common.cjs answers). */
 export async function cpuMicros(app: ChildProcess): Promise<number> {
@@ -152,18 +142,19 @@ export async function measureRequests(app: BenchApp, variant: RequestVariant, lo
       [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${listening.port}${app.path}`, String(load.warmupSeconds), String(load.seconds), String(load.connections)],
       { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
     );
+    const loaderExited = once(loader, 'exit'); // from the start: it may end before the app's CPU time is read
     await firstMessage(loader, 'the load generator (warm-up)', (load.warmupSeconds + 30) * 1000);
     const cpuBefore = await cpuMicros(child);
     loader.send('go');
     const result = await firstMessage<{ requests: number; requestsPerSecond: number; p99Ms: number; failed: number }>(loader, 'the load generator', (load.seconds + 30) * 1000);
     const cpuMicrosPerRequest = ((await cpuMicros(child)) - cpuBefore) / result.requests;
     const scrapeFailures = stopScraping();
-    await once(loader, 'exit');
+    await loaderExited;
     if (result.failed > 0 || scrapeFailures > 0) throw new Error(`${result.failed} failed requests, ${scrapeFailures} failed scrapes`);
     return { startupMs, rssMiB: listening.rssBytes / 2 ** 20, cpuMicrosPerRequest, requestsPerSecond: result.requestsPerSecond, p99Ms: result.p99Ms };
   } catch (error) {
     throw new Error(`${app.name} under ${variant.name}: ${(error as Error).message}\n${stderr}`);
   } finally {
-    await stop(child);
+    await killChild(child);
   }
 }
