@@ -104,7 +104,6 @@ export function requestVariants(sinkUrl: string): RequestVariant[] {
   return list;
 }
 
-
 /** The app's CPU time so far, user + system, in µs (bench/apps/common.cjs answers). */
 export async function cpuMicros(app: ChildProcess): Promise<number> {
   app.send('cpu-usage');
