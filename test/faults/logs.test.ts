@@ -53,7 +53,8 @@ async function call(app: RunningApp, path: string): Promise<Line> {
   return JSON.parse(response.body) as Line;
 }
 
-const jsonLines = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('{'));
+/** Whole lines only: what follows the last newline may be a line still being written. */
+const jsonLines = (text: string): string[] => text.split('\n').slice(0, -1).filter((line) => line.startsWith('{'));
 const parse = (lines: string[]): Line[] => lines.map((line) => JSON.parse(line) as Line);
 const fileText = (dir: string, name = 'app.log'): string => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
 const tagged = (lines: Line[], tag: string) => lines.filter((line) => line.tag === tag);
