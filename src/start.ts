@@ -17,6 +17,7 @@ import { probeEndpoint } from './export/endpoint-probe.js';
 import { requireGrpcExporters } from './export/grpc-packages.js';
 import type { RunningSdk } from './sdk/compose.js';
 import { installExitHooks } from './sdk/exit-hooks.js';
+import { REDACTED } from './secrets.js';
 import { BEACON_VERSION } from './version.js';
 
 export interface MonitoringHandle {
@@ -155,7 +156,7 @@ function startLine(config: ResolvedConfig, sources: ReadonlyMap<string, string>,
 
 function debugDump(config: ResolvedConfig, sources: Resolution['sources'], sdk: RunningSdk, context: StartContext): string {
   const lines = [`config file: ${context.configFile ?? 'none (defaults + environment)'}`, 'resolved config (value ← source):'];
-  for (const { path, value, source } of describeConfig(config, sources)) lines.push(`  ${path} = ${JSON.stringify(value)} ← ${source}`);
+  for (const { path, value, source } of describeConfig(config, sources)) lines.push(`  ${path} = ${value === REDACTED ? REDACTED : JSON.stringify(value)} ← ${source}`);
   lines.push(`instrumentations applied: ${sdk.instrumentation.applied.join(', ') || 'none'}`);
   lines.push(`instrumentations skipped: ${sdk.instrumentation.skipped.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
   return lines.join('\n');

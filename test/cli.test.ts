@@ -114,6 +114,16 @@ test('a bad config stops either command with the coded message and exit 78, as t
   }
 });
 
+test('config: with no name configured, the service is named and versioned by the app\'s package.json, as the register entry names it', async () => {
+  const dir = appDir({});
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'billing', version: '3.1.4' }));
+  const { exit, stdout, stderr } = await beacon(['config'], dir);
+  assert.equal(exit.code, 0, stderr);
+  const { values } = JSON.parse(stdout) as { values: Record<string, { value: unknown; source: string }> };
+  assert.deepEqual(values['service.name'], { value: 'billing', source: 'package.json' });
+  assert.deepEqual(values['service.version'], { value: '3.1.4', source: 'package.json' });
+});
+
 test('config: every resolved value with its source, header values masked; --yaml the same document', async () => {
   const config = { tracing: { sampler: 0.25, otlp: { headers: { 'x-api-key': 'topsecret' } } } };
   const env = { OTEL_SERVICE_NAME: 'from-env' };

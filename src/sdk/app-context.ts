@@ -22,8 +22,17 @@ export function appContext(entry: string | undefined): AppContext {
   return {
     appDirs: [...new Set([dirname(entryPath), cwd])],
     moduleKind: moduleKindOf(entryPath, manifest),
-    appPackage: { name: text(manifest?.name), version: text(manifest?.version) },
+    appPackage: packageOf(manifest),
   };
+}
+
+/** The name and version the nearest package.json up from `dir` gives the app (the CLI's, run in the app's directory). */
+export function appPackageIn(dir: string): AppPackage {
+  return packageOf(nearestManifest(dir));
+}
+
+function packageOf(manifest: Record<string, unknown> | null): AppPackage {
+  return { name: text(manifest?.name), version: text(manifest?.version) };
 }
 
 function moduleKindOf(entryPath: string, manifest: Record<string, unknown> | null): 'esm' | 'cjs' {

@@ -46,7 +46,8 @@ export interface NodeSdkExtras {
  * it, `sdk.shutdown()` flushes and stops within `shutdown.timeoutMs` and never rejects.
  */
 export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkExtras = {}): Promise<NodeSDK> {
-  const { config, warnings } = resolveConfig(options, process.env, appContext(process.argv[1]).appPackage, readDeclarativeFile(process.env));
+  const app = appContext(process.argv[1]);
+  const { config, warnings } = resolveConfig(options, process.env, app.appPackage, readDeclarativeFile(process.env));
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
   if (config.enabled) requireGrpcExporters(grpcSignals(config));
@@ -59,7 +60,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   const logs = config.enabled && config.logging.outputs.some((output) => output.type === 'otlp') ? [await otlpLogProcessor(config.logging, delivery)] : [];
   // Prepared before the instrumentations are built, as in start.ts: the modules they target queue on its channel.
   const esmHook = config.enabled ? prepareEsmHook() : null;
-  const instrumentations = config.enabled ? createInstrumentations(config, [process.cwd()], secretMatcher(config.privacy.secretKeys)).instrumentations : [];
+  const instrumentations = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys)).instrumentations : [];
 
   class BeaconNodeSdk extends NodeSDK {
     private stopped: Promise<void> | null = null;
