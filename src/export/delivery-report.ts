@@ -96,10 +96,11 @@ function dropLabel(reason: DropReason): string {
 
 function failLabel(account: ExportAccount, reason: FailReason): string {
   switch (reason) {
-    case 'rejected':
+    case 'rejected': {
       if (account.lastStatus === null) return 'HTTP error';
       const status = typeof account.lastStatus === 'number' ? `HTTP ${account.lastStatus}` : `gRPC ${account.lastStatus}`;
       return account.lastRejection === null ? status : `${status} (${account.lastRejection})`;
+    }
     case 'network':
       return account.lastNetworkError ?? 'network';
     case 'deadline':

@@ -19,8 +19,9 @@ export const GRPC_EXPORTERS = {
 
 /** Where the signal's exporter is installed; throws BEACON_MISSING_PACKAGE, naming every one missing, when it is not. */
 export function grpcExporterPath(signal: GrpcSignal): string {
-  requireGrpcExporters([signal]);
-  return resolveOptional(GRPC_EXPORTERS[signal], [process.cwd()])!;
+  const path = resolveOptional(GRPC_EXPORTERS[signal], [process.cwd()]);
+  if (path === null) requireGrpcExporters([signal]);
+  return path!;
 }
 
 /** Checked before anything starts, for every signal sent over gRPC: one error lists all that are missing. */

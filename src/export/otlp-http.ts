@@ -11,11 +11,11 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import { BEACON_VERSION } from '../version.js';
 import type { BatchExporter } from './deadline-exporter.js';
 import { ExportRejectedError } from './export-accounting.js';
-import { type Attempt, withRetries } from './export-retries.js';
+import { type Attempt, failed, withRetries } from './export-retries.js';
 import { ScopedSender } from './scoped-sender.js';
 import type { OtlpTarget } from './otlp-target.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -61,7 +61,7 @@ export class OtlpHttpExporter<Item> extends ScopedSender<Item[]> implements Batc
   protected async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
     const sender = await (this.loaded ??= loadSender<Item>(this.what, this.target));
     const serialized = sender.serializer.serializeRequest(items);
-    if (!serialized) return { code: ExportResultCode.FAILED, error: new Error(`${this.what} batch could not be serialised`) };
+    if (!serialized) return failed(new Error(`${this.what} batch could not be serialised`));
     const body = sender.gzip ? await promisify(gzip)(serialized) : serialized;
     return withRetries(() => post(sender, body, signal, this.what), this.target.timeoutMs, signal);
   }

@@ -15,17 +15,20 @@ function readProc(path: string): string | null {
   }
 }
 
+const VM_SIZE = /^VmSize:\s+(\d+)\s+kB/m;
+const VM_DATA = /^VmData:\s+(\d+)\s+kB/m;
+
 /**
  * VmSize and VmData from /proc/self/status, in bytes, from one read. VmData (the data
  * segment: heap and anonymous mappings) is what prom-client reports as the process heap.
  */
 export function processMemory(): { virtual: number | null; data: number | null } {
   const status = readProc('/proc/self/status') ?? '';
-  const bytes = (field: string) => {
-    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+  const bytes = (field: RegExp) => {
+    const match = field.exec(status);
     return match ? Number(match[1]) * 1024 : null;
   };
-  return { virtual: bytes('VmSize'), data: bytes('VmData') };
+  return { virtual: bytes(VM_SIZE), data: bytes(VM_DATA) };
 }
 
 export function openFileDescriptors(): number | null {

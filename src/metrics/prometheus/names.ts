@@ -84,7 +84,10 @@ const UNIT_SUFFIXES: Readonly<Record<string, string>> = {
  * `orders` counter → `orders_total`. Undefined when no valid name is left.
  */
 export function prometheusName(metric: MetricData): string | undefined {
-  const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
+  return nameWith(PROMETHEUS_ALIASES.get(metric.descriptor.name), metric);
+}
+
+function nameWith(alias: Alias | undefined, metric: MetricData): string | undefined {
   return exposedName(alias ? alias.name : withUnitSuffix(metric), metric);
 }
 
@@ -123,8 +126,8 @@ export function toPrometheusNames(resourceMetrics: ResourceMetrics): PrometheusM
     scopeMetrics: resourceMetrics.scopeMetrics.map((scope) => ({
       scope: scope.scope,
       metrics: scope.metrics.flatMap((metric) => {
-        const name = prometheusName(metric);
         const alias = PROMETHEUS_ALIASES.get(metric.descriptor.name);
+        const name = nameWith(alias, metric);
         if (name !== undefined) return [renameMetric(metric, name, alias), ...splitMetrics(metric, alias?.split)];
         warn(`metrics: "${metric.descriptor.name}" has no valid Prometheus name; it is left out`);
         return [];
