@@ -42,17 +42,23 @@ const alertRule: Check<ResolvedAlertRule> = (value, path) => {
   return { ...DEFAULT_RULE, summary: `{{ $labels.job }}: ${rule.name} ({{ $value }})`, ...rule, name: rule.name };
 };
 
+const sloKind = oneOf(SLO_KINDS);
+
 const sloObjective: Check<SloObjective> = (value, path) => {
   const objective = obj({
     name: sloName,
-    kind: oneOf(SLO_KINDS),
+    kind: sloKind,
     objective: num({ min: Number.MIN_VALUE, max: 1 - Number.EPSILON, what: 'a share between 0 and 1, e.g. 0.999' }),
     threshold: positive('seconds'),
     route: str({ pattern: /^\//, what: "a route template starting with '/'" }),
     method: str({ pattern: /^[A-Za-z]+$/, what: 'an HTTP method name' }),
   })(value, path);
   for (const key of ['name', 'kind', 'objective'] as const) {
-    if (objective[key] === undefined) fail(`${path}.${key}`, key === 'kind' ? `one of ${SLO_KINDS.map((k) => `'${k}'`).join(' | ')}` : 'a value', undefined);
+    // A missing kind gets the check's own "one of …" error.
+    if (objective[key] === undefined) {
+      if (key === 'kind') sloKind(undefined, `${path}.kind`);
+      else fail(`${path}.${key}`, 'a value', undefined);
+    }
   }
   if (objective.kind === 'latency' && objective.threshold === undefined) fail(`${path}.threshold`, 'a number of seconds for a latency objective', undefined);
   if (objective.kind === 'availability' && objective.threshold !== undefined) fail(`${path}.threshold`, 'no threshold for an availability objective', objective.threshold);
@@ -64,11 +70,13 @@ const sloWindow: Check<string> = (value, path) => {
   return durationSeconds(window)! >= MIN_SLO_WINDOW_SECONDS ? window : fail(path, "a duration of at least '3d', e.g. '30d'", value);
 };
 
+const dashboardMetricKind = oneOf(DASHBOARD_METRIC_KINDS);
+
 const dashboardMetric: Check<DashboardMetric> = (value, path) => {
-  const metric = obj({ metric: metricName, kind: oneOf(DASHBOARD_METRIC_KINDS), labels: arrayOf(labelName, { unique: true }), title: text, unit: text })(value, path);
+  const metric = obj({ metric: metricName, kind: dashboardMetricKind, labels: arrayOf(labelName, { unique: true }), title: text, unit: text })(value, path);
   if (metric.metric === undefined) return fail(`${path}.metric`, 'a Prometheus metric name', undefined);
-  if (metric.kind === undefined) return fail(`${path}.kind`, `one of ${DASHBOARD_METRIC_KINDS.map((k) => `'${k}'`).join(' | ')}`, undefined);
-  return { ...metric, metric: metric.metric, kind: metric.kind };
+  // A missing kind gets the check's own "one of …" error.
+  return { ...metric, metric: metric.metric, kind: metric.kind ?? dashboardMetricKind(undefined, `${path}.kind`) };
 };
 
 /** Names must not repeat: they name the alerts and the `slo` label of the recorded series. */
