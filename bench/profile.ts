@@ -7,13 +7,18 @@
  * shown too so that the agents' share can be read against them.
  *
  *   npm run bench:profile -- --app express-param.cjs --ratio 0.1 --rounds 3 --seconds 4
+ *
+ * `--save DIR` also writes each run's profile there (open in Chrome DevTools or speedscope to
+ * see inclusive time: the self-time table charges Node's own functions to Node).
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cleanEnv, repoRoot } from '../test/helpers/app.js';
 import { firstMessage, killChild } from './child.js';
 import { installPeers } from './peers.js';
+import { startSink } from './sink.js';
 import { BENCH_APPS, type RequestVariant, cpuMicros, requestVariants } from './requests.js';
 import { median } from './stats.js';
 
@@ -60,7 +65,7 @@ function selfTimeByComponent(profile: CpuProfile): Map<string, number> {
   return micros;
 }
 
-async function profileOnce(appFile: string, path: string, variant: RequestVariant, seconds: number): Promise<Map<string, number>> {
+async function profileOnce(appFile: string, path: string, variant: RequestVariant, seconds: number, saveAs?: string): Promise<Map<string, number>> {
   const child = spawn(process.execPath, ['--require', join(repoRoot, 'bench', 'profile-hook.cjs'), ...variant.args, join(repoRoot, 'bench', 'apps', appFile)], {
     cwd: repoRoot,
     env: cleanEnv(variant.env),
@@ -78,6 +83,7 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
     const { profile } = await firstMessage<{ profile: CpuProfile | null }>(child, 'the profile', 30_000);
     const cpuPerRequest = ((await cpuMicros(child)) - cpuBefore) / requests;
     if (!profile) throw new Error(`no profile from ${variant.name}`);
+    if (saveAs) writeFileSync(saveAs, JSON.stringify(profile));
     // Samples measure wall time: on a shared machine a descheduled process keeps sampling the
     // frame it was in. The shares of the busy samples, times the process's CPU time, are not.
     const micros = selfTimeByComponent(profile);
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
       ratio: { type: 'string', default: '0.1' },
       rounds: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '4' },
+      save: { type: 'string' },
     },
   });
   installPeers();
@@ -104,16 +111,20 @@ async function main(): Promise<void> {
   const ratio = Number(values.ratio);
   const rounds = Math.min(20, Number(values.rounds));
   const seconds = Math.min(30, Number(values.seconds));
-  const variants = requestVariants('http://127.0.0.1:9').filter(
+  if (values.save) mkdirSync(values.save, { recursive: true });
+  const sink = await startSink();
+  const variants = requestVariants(sink.url).filter(
     (variant) => !variant.agent || ((variant.agent === 'Beacon' || variant.agent === 'upstream register') && (variant.ratio === ratio || variant.allSignals)),
   );
   const samples = variants.map(() => [] as Map<string, number>[]);
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < variants.length; i++) {
       const k = (i + round) % variants.length;
-      samples[k]!.push(await profileOnce(app.file, app.path, variants[k]!, seconds));
+      const saveAs = values.save && join(values.save, `${app.file.replace(/\.cjs$/, '')}-${variants[k]!.name.replace(/[^\w.]+/g, '-')}-${round + 1}.cpuprofile`);
+      samples[k]!.push(await profileOnce(app.file, app.path, variants[k]!, seconds, saveAs));
     }
   }
+  sink.close();
   const components = [...COMPONENTS.map(([name]) => name).filter((name) => name !== 'idle'), NODE];
   const cell = (k: number, component: string) => median(samples[k]!.map((sample) => sample.get(component) ?? 0));
   const busy = (k: number) => median(samples[k]!.map((sample) => [...sample.values()].reduce((sum, micros) => sum + micros, 0)));

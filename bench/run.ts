@@ -8,9 +8,6 @@
  *
  *   npm run bench -- --rounds 5 --seconds 2 --warmup 1 --connections 10
  */
-import { once } from 'node:events';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +18,7 @@ import { installPeers } from './peers.js';
 import { reportMarkdown } from './report.js';
 import { BENCH_APPS, type RequestSample, measureRequests, requestVariants } from './requests.js';
 import { benchScrape } from './scrape.js';
+import { startSink } from './sink.js';
 import { benchSpanPrivacy } from './span-privacy.js';
 import { median } from './stats.js';
 
@@ -34,17 +32,6 @@ const { values } = parseArgs({
 });
 const rounds = Math.min(50, Number(values.rounds));
 const load = { seconds: Math.min(60, Number(values.seconds)), warmupSeconds: Math.min(30, Number(values.warmup)), connections: Math.min(256, Number(values.connections)) };
-
-/** A cheap OTLP sink: reads each export and answers 200, so exporters do their full work. */
-async function startSink(): Promise<{ url: string; close: () => void }> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
 
 async function main(): Promise<void> {
   installPeers();
