@@ -112,6 +112,38 @@ test('Server-Timing carries the traceparent of the response\'s trace when enable
   assert.equal(receiver.spans.find((span) => span.spanId === match[2])!.traceId, match[1]);
 });
 
+test('express layers of unsampled requests start no spans; sampled requests keep every layer span', async (t) => {
+  const receiver = await receiverFor(t);
+  const app = await startApp(t, fixture('express-active-span.cjs'), {
+    receiver,
+    env: FAST_EXPORT,
+    config: { tracing: { serverTiming: true } },
+  });
+  const serverSpanId = (response: { headers: Record<string, unknown> }) => /-([0-9a-f]{16})-0[01]"$/.exec(String(response.headers['server-timing']))![1];
+  const caller = (flags: string) => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-${flags}`;
+
+  // Not sampled by the caller: the handler runs in the request's own (non-recording) span.
+  const unsampled = await get(`${app.url}/orders/1`, { traceparent: caller('00') });
+  const seen = JSON.parse(unsampled.body) as { spanId: string; recording: boolean };
+  assert.deepEqual(seen, { spanId: serverSpanId(unsampled), recording: false });
+
+  // Sampled: the handler runs in its own express span; both layers are children of the server span.
+  const sampled = await get(`${app.url}/orders/2`, { traceparent: caller('01') });
+  const handler = JSON.parse(sampled.body) as { spanId: string; recording: boolean };
+  assert.equal(handler.recording, true);
+  await receiver.waitFor((r) => r.spans.some((span) => span.spanId === handler.spanId), { timeoutMs: 10_000 });
+  await app.stop();
+  const server = receiver.spans.find((span) => span.spanId === serverSpanId(sampled))!;
+  assert.equal(server.attributes['http.route'], '/orders/:id');
+  const express = receiver.spans.filter((span) => span.scope.name.endsWith('instrumentation-express'));
+  assert.deepEqual(express.map((span) => [span.name, span.parentSpanId]).sort(), [
+    ['middleware - jsonParser', server.spanId],
+    ['request handler', server.spanId],
+  ]);
+  assert.equal(express.find((span) => span.name === 'request handler')!.spanId, handler.spanId);
+  assert.equal(receiver.spans.filter((span) => span.traceId !== server.traceId).length, 0, 'the unsampled request left spans');
+});
+
 test('protocol http/json sends OTLP/JSON; http/protobuf is the default', async (t) => {
   const receiver = await receiverFor(t);
   for (const protocol of ['http/protobuf', 'http/json']) {

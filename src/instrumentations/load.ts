@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
-import { beaconDefaults } from './defaults.js';
+import { beaconDefaults, withUserOptions } from './defaults.js';
 import { type SkippedInstrumentation, planInstrumentations } from './plan.js';
 import { withoutSecretHeaders } from './secret-headers.js';
 
@@ -30,7 +30,7 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
     try {
       const module = requireInstrumentation(entry.package) as Record<string, new (options: object) => Instrumentation>;
       const userOptions = typeof setting === 'object' ? setting : {};
-      const options = withoutSecretHeaders(name, { ...beaconDefaults(name, config), ...userOptions }, secrets);
+      const options = withoutSecretHeaders(name, withUserOptions(beaconDefaults(name, config), userOptions), secrets);
       plan.instrumentations.push(new module[entry.className]!(options));
       plan.applied.push(name);
     } catch (error) {
