@@ -25,6 +25,7 @@ import { otlpLogProcessor } from '../logging/otlp.js';
 import { metricOutputs, startCollectors } from '../metrics/pipeline.js';
 import { buildViews } from '../metrics/views.js';
 import { secretMatcher } from '../secrets.js';
+import { BeaconContextManager } from '../tracing/context-manager.js';
 import { tracerProviderOptions } from '../tracing/pipeline.js';
 import { createPropagator } from '../tracing/propagation.js';
 import { appContext } from './app-context.js';
@@ -95,6 +96,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
     // Empty lists rather than none: a NodeSDK given none builds its own from OTEL_* variables.
     spanProcessors: [...(tracing?.spanProcessors ?? []), ...(extras.spanProcessors ?? [])],
     textMapPropagator: tracingOn ? await createPropagator(config.tracing.propagators) : null,
+    ...(tracingOn ? { contextManager: new BeaconContextManager() } : {}),
     metricReaders: [...(outputs?.readers ?? []), ...(extras.metricReaders ?? [])],
     views: metricsOn ? buildViews(config.metrics) : [],
     logRecordProcessors: [...logs, ...(extras.logRecordProcessors ?? [])],

@@ -6,7 +6,6 @@
  * that a NodeSDK (sdk/node-sdk.ts) can be given the same sampler, limits and processors.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
 import { type SpanProcessor, TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
 import type { DeliveryAccounts } from '../export/export-accounting.js';
@@ -15,6 +14,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { secretMatcher } from '../secrets.js';
 import type { SignalComponent } from '../signal-component.js';
 import { ActivityProcessor } from './activity-processor.js';
+import { BeaconContextManager } from './context-manager.js';
 import { createSpanProcessor } from './exporter.js';
 import { PrivacyProcessor } from './privacy-processor.js';
 import { createPropagator } from './propagation.js';
@@ -45,7 +45,7 @@ export async function startTracingPipeline(config: ResolvedConfig, resource: Res
   const { tracing } = config;
   const provider = new TracerProvider({ resource, ...(await tracerProviderOptions(config, delivery, onSpanEnd)) });
 
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  context.setGlobalContextManager(new BeaconContextManager().enable());
   const propagator = await createPropagator(tracing.propagators);
   if (propagator) propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
