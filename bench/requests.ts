@@ -104,11 +104,15 @@ export function requestVariants(sinkUrl: string): RequestVariant[] {
   return list;
 }
 
-/** The app's CPU time so far, user + system, in µs (bench/apps/common.cjs answers). */
-export async function cpuMicros(app: ChildProcess): Promise<number> {
+/** The app's CPU time so far, user and system, in µs (bench/apps/common.cjs answers). */
+export async function cpuUsageOf(app: ChildProcess): Promise<NodeJS.CpuUsage> {
   app.send('cpu-usage');
-  const { cpuUsage } = await firstMessage<{ cpuUsage: NodeJS.CpuUsage }>(app, 'the app (CPU time)', 10_000);
-  return cpuUsage.user + cpuUsage.system;
+  return (await firstMessage<{ cpuUsage: NodeJS.CpuUsage }>(app, 'the app (CPU time)', 10_000)).cpuUsage;
+}
+
+async function cpuMicros(app: ChildProcess): Promise<number> {
+  const { user, system } = await cpuUsageOf(app);
+  return user + system;
 }
 
 /** Scrapes the metrics endpoint every second, as Prometheus would, until stopped. */
