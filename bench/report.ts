@@ -17,7 +17,10 @@ interface RequestRow {
   startupMs: number;
   rssMiB: number;
   cpuMicrosPerRequest: number;
+  /** Median over the rounds of the ratio to bare's run in the same round. */
+  cpuToBare: number;
   requestsPerSecond: number;
+  requestsToBare: number;
   p99Ms: number;
 }
 
@@ -39,16 +42,15 @@ const table = (header: string[], rows: string[][]) =>
 const localVersion = (name: string) => (JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 function requestTable({ rows }: Report['requests'][number]): string {
-  const bare = rows[0]!;
   return table(
     ['variant', 'start-up to listening', 'RSS at listening', 'req/s (× bare)', 'p99', 'CPU per request (× bare)'],
     rows.map((row) => [
       row.variant.name,
       `${fixed(row.startupMs)} ms`,
       `${fixed(row.rssMiB)} MiB`,
-      `${fixed(row.requestsPerSecond)} (${times(row.requestsPerSecond / bare.requestsPerSecond)})`,
+      `${fixed(row.requestsPerSecond)} (${times(row.requestsToBare)})`,
       `${fixed(row.p99Ms, 2)} ms`,
-      `${fixed(row.cpuMicrosPerRequest)} µs (${times(row.cpuMicrosPerRequest / bare.cpuMicrosPerRequest)})`,
+      `${fixed(row.cpuMicrosPerRequest)} µs (${times(row.cpuToBare)})`,
     ]),
   );
 }
@@ -59,7 +61,7 @@ function budgets(report: Report): string {
   const check = (met: boolean, text: string) => lines.push(`- ${met ? 'met' : '**not met**'}: ${text}`);
   for (const { app, rows } of report.requests) {
     const bare = rows[0]!;
-    const ratio = (row: RequestRow) => row.requestsPerSecond / bare.requestsPerSecond;
+    const ratio = (row: RequestRow) => row.requestsToBare;
     const at = (agent: AgentName, allSignals = false) => rows.find((row) => row.variant.agent === agent && row.variant.ratio === 0.1 && !!row.variant.allSignals === allSignals)!;
     const peers = rows.filter((row) => row.variant.ratio === 0.1 && row.variant.agent && row.variant.agent !== 'Beacon');
     const bestPeer = peers.reduce((best, row) => (ratio(row) > ratio(best) ? row : best));
@@ -101,7 +103,7 @@ export function reportMarkdown(report: Report): string {
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${report.seconds} s): ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fixed(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
     `Versions: beacon-otel ${BEACON_VERSION}, upstream register (@opentelemetry/auto-instrumentations-node) ${localVersion('@opentelemetry/auto-instrumentations-node')}, Elastic EDOT Node.js ${peerVersion('@elastic/opentelemetry-node')}, dd-trace ${peerVersion('dd-trace')}, prom-client ${localVersion('prom-client')}, load by autocannon ${peerVersion('autocannon')}.`,
     '',
-    `Medians of ${report.rounds} rounds; in every round each (app, variant) pair runs once, in a rotating order. A run starts the app, waits for it to listen, then a second process puts ${report.load.connections} connections of load on it for ${report.load.warmupSeconds} s of warm-up and ${report.load.seconds} s measured. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout. CPU per request is the app process's user + system time over the measured window divided by the requests it served: the figure machine noise moves least.`,
+    `Medians of ${report.rounds} rounds; in every round each (app, variant) pair runs once, one app after the other, in a rotating order; a ratio to bare is the median of each round's ratio to that round's bare run (these machines change speed from minute to minute, by up to 2×). A run starts the app, waits for it to listen, then a second process puts ${report.load.connections} connections of load on it for ${report.load.warmupSeconds} s of warm-up and ${report.load.seconds} s measured. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout. CPU per request is the app process's user + system time over the measured window divided by the requests it served: the figure machine noise moves least.`,
     '',
     '## Budgets',
     '',

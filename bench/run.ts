@@ -38,26 +38,44 @@ async function main(): Promise<void> {
   const started = Date.now();
   const sink = await startSink();
   const variants = requestVariants(sink.url);
-  const pairs = BENCH_APPS.flatMap((app) => variants.map((variant) => ({ app, variant })));
   const samples = new Map<string, RequestSample[]>();
-  console.log(`bench: ${rounds} rounds × ${pairs.length} (app, variant) pairs, ${load.warmupSeconds} s warm-up + ${load.seconds} s of load at ${load.connections} connections each`);
+  const pairs = BENCH_APPS.length * variants.length;
+  console.log(`bench: ${rounds} rounds × ${pairs} (app, variant) pairs, ${load.warmupSeconds} s warm-up + ${load.seconds} s of load at ${load.connections} connections each`);
   for (let round = 0; round < rounds; round++) {
-    // Rotate the order each round so that no pair always runs first (or last).
-    for (let i = 0; i < pairs.length; i++) {
-      const { app, variant } = pairs[(i + round * 7) % pairs.length]!;
-      const key = `${app.file} ${variant.name}`;
-      samples.set(key, [...(samples.get(key) ?? []), await measureRequests(app, variant, load)]);
+    // One app at a time, so that an app's variants run close together (these machines change
+    // speed from one minute to the next, and each round's ratios are taken within the round);
+    // the order of apps and of variants rotates each round so that none always runs first.
+    for (let a = 0; a < BENCH_APPS.length; a++) {
+      const app = BENCH_APPS[(a + round) % BENCH_APPS.length]!;
+      for (let i = 0; i < variants.length; i++) {
+        const variant = variants[(i + round * 3) % variants.length]!;
+        const key = `${app.file} ${variant.name}`;
+        samples.set(key, [...(samples.get(key) ?? []), await measureRequests(app, variant, load)]);
+      }
     }
     console.log(`  round ${round + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)`);
   }
-  const requests = BENCH_APPS.map((app) => ({
-    app,
-    rows: variants.map((variant) => {
-      const runs = samples.get(`${app.file} ${variant.name}`)!;
-      const of = (pick: (sample: RequestSample) => number) => median(runs.map(pick));
-      return { variant, startupMs: of((s) => s.startupMs), rssMiB: of((s) => s.rssMiB), cpuMicrosPerRequest: of((s) => s.cpuMicrosPerRequest), requestsPerSecond: of((s) => s.requestsPerSecond), p99Ms: of((s) => s.p99Ms) };
-    }),
-  }));
+  const requests = BENCH_APPS.map((app) => {
+    const bare = samples.get(`${app.file} ${variants[0]!.name}`)!;
+    return {
+      app,
+      rows: variants.map((variant) => {
+        const runs = samples.get(`${app.file} ${variant.name}`)!;
+        const of = (pick: (sample: RequestSample) => number) => median(runs.map(pick));
+        const toBare = (pick: (sample: RequestSample) => number) => median(runs.map((sample, round) => pick(sample) / pick(bare[round]!)));
+        return {
+          variant,
+          startupMs: of((s) => s.startupMs),
+          rssMiB: of((s) => s.rssMiB),
+          cpuMicrosPerRequest: of((s) => s.cpuMicrosPerRequest),
+          cpuToBare: toBare((s) => s.cpuMicrosPerRequest),
+          requestsPerSecond: of((s) => s.requestsPerSecond),
+          requestsToBare: toBare((s) => s.requestsPerSecond),
+          p99Ms: of((s) => s.p99Ms),
+        };
+      }),
+    };
+  });
   console.log('  metrics hot path…');
   const metrics = await benchMetricsHotPath(rounds);
   console.log('  scrape…');
