@@ -8,7 +8,6 @@
  * watchers there are.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Context, context, trace } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
@@ -45,15 +44,9 @@ export function watchServerRequests(watcher: RequestWatcher): () => void {
   };
 }
 
-/**
- * Calls `done` once the response is over, finished or aborted ('close' comes for both).
- * The listener is added with EventEmitter's own `once`: the OpenTelemetry context manager
- * replaces the `once` of responses the HTTP instrumentation bound to their context, and its
- * wrapper (a closure and a context switch per call) costs more than everything else the
- * watchers do. Watchers get the request's context explicitly instead.
- */
+/** Calls `done` once the response is over, finished or aborted ('close' comes for both). */
 export function whenResponseDone(response: ServerResponse, done: () => void): void {
-  EventEmitter.prototype.once.call(response, 'close', done);
+  response.once('close', done);
 }
 
 /** The route template: from the framework instrumentation (express), else the span's attribute. */

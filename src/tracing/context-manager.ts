@@ -60,7 +60,8 @@ export class BeaconContextManager implements ContextManager {
     const storage = this.storage;
     const emit = emitter.emit;
     emitter.emit = function (this: EventEmitter, event: string | symbol, ...args: unknown[]): boolean {
-      if (storage.getStore() === context) return emit.call(this, event, ...args);
+      // Switching contexts builds a new async context frame: not for events nobody listens to.
+      if (storage.getStore() === context || this.listenerCount(event) === 0) return emit.call(this, event, ...args);
       return storage.run(context, () => emit.call(this, event, ...args));
     };
     return emitter;
