@@ -23,8 +23,8 @@ import { parseArgs } from 'node:util';
 import { cleanEnv, repoRoot } from '../test/helpers/app.js';
 import { firstMessage, killChild } from './child.js';
 import { installPeers } from './peers.js';
-import { startSink } from './sink.js';
 import { BENCH_APPS, type RequestVariant, cpuUsageOf, requestVariants } from './requests.js';
+import { startSink } from './sink.js';
 import { median } from './stats.js';
 
 interface ProfileNode {

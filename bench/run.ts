@@ -16,7 +16,7 @@ import { benchLogging } from './logging.js';
 import { benchMetricsHotPath } from './metrics-hot-path.js';
 import { installPeers } from './peers.js';
 import { reportMarkdown } from './report.js';
-import { BENCH_APPS, type RequestSample, measureRequests, requestVariants } from './requests.js';
+import { BENCH_APPS, type BenchApp, type RequestSample, type RequestVariant, measureRequests, requestVariants } from './requests.js';
 import { benchScrape } from './scrape.js';
 import { startSink } from './sink.js';
 import { benchSpanPrivacy } from './span-privacy.js';
@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   const sink = await startSink();
   const variants = requestVariants(sink.url);
   const samples = new Map<string, RequestSample[]>();
+  const keyOf = (app: BenchApp, variant: RequestVariant) => `${app.file} ${variant.name}`;
+  const runsOf = (app: BenchApp, variant: RequestVariant) => samples.get(keyOf(app, variant)) ?? [];
   const pairs = BENCH_APPS.length * variants.length;
   console.log(`bench: ${rounds} rounds × ${pairs} (app, variant) pairs, ${load.warmupSeconds} s warm-up + ${load.seconds} s of load at ${load.connections} connections each`);
   for (let round = 0; round < rounds; round++) {
@@ -51,18 +53,17 @@ async function main(): Promise<void> {
       const app = BENCH_APPS[(a + round) % BENCH_APPS.length]!;
       for (let i = 0; i < variants.length; i++) {
         const variant = variants[(i + round * 3) % variants.length]!;
-        const key = `${app.file} ${variant.name}`;
-        samples.set(key, [...(samples.get(key) ?? []), await measureRequests(app, variant, load)]);
+        samples.set(keyOf(app, variant), [...runsOf(app, variant), await measureRequests(app, variant, load)]);
       }
     }
     console.log(`  round ${round + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)`);
   }
   const requests = BENCH_APPS.map((app) => {
-    const bare = samples.get(`${app.file} ${variants[0]!.name}`)!;
+    const bare = runsOf(app, variants[0]!);
     return {
       app,
       rows: variants.map((variant) => {
-        const runs = samples.get(`${app.file} ${variant.name}`)!;
+        const runs = runsOf(app, variant);
         const of = (pick: (sample: RequestSample) => number) => median(runs.map(pick));
         const toBare = (pick: (sample: RequestSample) => number) => median(runs.map((sample, round) => pick(sample) / pick(bare[round]!)));
         return {

@@ -1,7 +1,8 @@
 /**
  * The config as the register entry gets it — the same file discovery and loader
  * (BEACON_CONFIG, else monitoring.config.* in the working directory), the same environment,
- * the service named by the nearest package.json when nothing else names it — and the same stop when it is invalid: the coded message and exit status 78.
+ * the service named by the nearest package.json when nothing else names it — and the same
+ * stop when it is invalid: the coded message and exit status 78.
  */
 import { readDeclarativeFile } from '../config/declarative-file.js';
 import { loadConfigFile } from '../config/load.js';

@@ -46,7 +46,7 @@ export class BeaconContextManager implements ContextManager {
   private bindFunction<F extends (...args: unknown[]) => unknown>(context: Context, target: F): F {
     const storage = this.storage;
     const bound = function (this: unknown, ...args: unknown[]) {
-      return storage.run(context, () => target.apply(this, args));
+      return storage.run(context, Reflect.apply, target, this, args);
     };
     // Callers read a callback's arity (express tells error handlers by their four parameters).
     if (target.length > 0) Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
@@ -59,10 +59,10 @@ export class BeaconContextManager implements ContextManager {
     emitter[boundContext] = context;
     const storage = this.storage;
     const emit = emitter.emit;
-    emitter.emit = function (this: EventEmitter, event: string | symbol, ...args: unknown[]): boolean {
+    emitter.emit = function (this: EventEmitter, ...args: [event: string | symbol, ...rest: unknown[]]): boolean {
       // Switching contexts builds a new async context frame: not for events nobody listens to.
-      if (storage.getStore() === context || this.listenerCount(event) === 0) return emit.call(this, event, ...args);
-      return storage.run(context, () => emit.call(this, event, ...args));
+      if (storage.getStore() === context || this.listenerCount(args[0]) === 0) return Reflect.apply(emit, this, args);
+      return storage.run(context, Reflect.apply, emit, this, args);
     };
     return emitter;
   }
