@@ -64,6 +64,15 @@ test('SIGTERM pushes what was recorded since the last push before the process en
   const duration = receiver.metrics.find((point) => point.name === 'http.server.request.duration' && point.attributes['http.route'] === '/orders/:id');
   assert.ok(duration, `pushed at shutdown: ${[...new Set(receiver.metrics.map((point) => point.name))].join(', ')}`);
   assert.equal(duration.count, 3);
+  // Beacon's own instruments too: a pre-bound histogram and a counter.
+  const lookups = receiver.metrics.find((point) => point.name === 'order_lookup_duration' && point.attributes.channel === 'web');
+  assert.ok(lookups, 'the pre-bound histogram was pushed at shutdown');
+  assert.equal(lookups.type, 'histogram');
+  assert.equal(lookups.count, 3);
+  assert.deepEqual(lookups.explicitBounds, [0.001, 0.01]);
+  assert.equal(lookups.bucketCounts?.[0], 0, 'each lookup sleeps at least 2 ms');
+  const viewed = receiver.metrics.find((point) => point.name === 'orders_viewed' && point.attributes.channel === 'web');
+  assert.equal(viewed?.value, 3);
 });
 
 test("a collector's Retry-After holds pushes back for as long as it asked, then they resume with the totals", async (t) => {

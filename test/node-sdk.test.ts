@@ -1,8 +1,8 @@
 /**
  * beacon-otel/sdk: a team's own NodeSDK built from a Beacon config, started without the
  * register entry, sends what the register entry sends (same server span, same resource),
- * serves Beacon's /metrics, feeds the team's own span processor, and shuts down within
- * Beacon's deadline against a backend that never answers.
+ * serves Beacon's /metrics, feeds the team's own span processor and metric reader, and shuts
+ * down within Beacon's deadline against a backend that never answers.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -52,6 +52,11 @@ test('a NodeSDK from beacon-otel/sdk: the register entry\'s server span and reso
 
   const { seen } = await ask<{ seen: string[] }>(app, 'seen');
   assert.ok(seen.includes(viaSdk.name), `the team's processor saw ${seen.join(', ')}`);
+
+  // The team's own reader sees the SDK's instruments and Beacon's own histograms alike.
+  const { names } = await ask<{ names: string[] }>(app, 'metrics');
+  assert.ok(names.includes('http.server.request.duration'), names.join(', '));
+  assert.ok(names.includes('sdk_app_jobs_seconds'), names.join(', '));
 });
 
 test('sdk.shutdown() settles within shutdown.timeoutMs against a backend that never answers', async (t) => {

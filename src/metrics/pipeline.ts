@@ -20,6 +20,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SignalComponent } from '../signal-component.js';
 import { BEACON_VERSION } from '../version.js';
 import { meterProviderChanged } from './api/binding.js';
+import { withBeaconHistograms } from './api/histogram-producer.js';
 import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
 import { startRuntimeCollector } from './collectors/runtime.js';
@@ -58,7 +59,7 @@ export async function metricOutputs(settings: ResolvedConfig['metrics'], deliver
  */
 export function startCollectors(provider: MeterProvider, config: ResolvedConfig, delivery: DeliveryAccounts): () => void {
   const settings = config.metrics;
-  meterProviderChanged(settings.buckets);
+  meterProviderChanged(settings);
   const stops: (() => void)[] = [];
   const meter = (name: string) => provider.getMeter(`beacon-otel/${name}`, BEACON_VERSION);
   if (settings.collectors.includes('runtime')) stops.push(startRuntimeCollector(meter('runtime')));
@@ -90,18 +91,19 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
       await endpoint?.close();
       await provider.shutdown();
       otelMetrics.disable();
-      meterProviderChanged(); // Beacon's instruments turn back into no-ops
+      meterProviderChanged(); // Beacon's instruments report nowhere now
     },
   };
 }
 
 function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metrics']): PeriodicExportingMetricReader {
   const intervalMs = Math.round(settings.interval * 1000);
-  return new PeriodicExportingMetricReader({
+  return withBeaconHistograms((options) => new PeriodicExportingMetricReader({
+    ...options,
     exporter,
     exportIntervalMillis: intervalMs,
     // A total deadline per export (the exporter's own timeout is a socket idle timeout).
     exportTimeoutMillis: Math.min(settings.otlp.timeoutMs, intervalMs),
     cardinalityLimits: { default: settings.cardinalityLimit },
-  });
+  }));
 }

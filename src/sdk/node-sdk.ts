@@ -22,6 +22,8 @@ import { DeliveryAccounts } from '../export/export-accounting.js';
 import { requireGrpcExporters } from '../export/grpc-packages.js';
 import { createInstrumentations } from '../instrumentations/load.js';
 import { otlpLogProcessor } from '../logging/otlp.js';
+import { meterProviderChanged } from '../metrics/api/binding.js';
+import { addBeaconHistograms } from '../metrics/api/histogram-producer.js';
 import { metricOutputs, startCollectors } from '../metrics/pipeline.js';
 import { buildViews } from '../metrics/views.js';
 import { secretMatcher } from '../secrets.js';
@@ -83,7 +85,9 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
 
     override shutdown(): Promise<void> {
       this.stopped ??= withinDeadline('shutdown', config.shutdown.timeoutMs, () =>
-        Promise.all([this.stopExtras(), super.shutdown()].map((stopping) => stopping.catch(() => undefined))),
+        Promise.all([this.stopExtras(), super.shutdown()].map((stopping) => stopping.catch(() => undefined))).then(() => {
+          if (metricsOn) meterProviderChanged(); // Beacon's instruments stop reporting to the readers shut down
+        }),
       );
       return this.stopped;
     }
@@ -97,7 +101,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
     spanProcessors: [...(tracing?.spanProcessors ?? []), ...(extras.spanProcessors ?? [])],
     textMapPropagator: tracingOn ? await createPropagator(config.tracing.propagators) : null,
     ...(tracingOn ? { contextManager: new BeaconContextManager() } : {}),
-    metricReaders: [...(outputs?.readers ?? []), ...(extras.metricReaders ?? [])],
+    metricReaders: [...(outputs?.readers ?? []), ...(extras.metricReaders ?? []).map(addBeaconHistograms)],
     views: metricsOn ? buildViews(config.metrics) : [],
     logRecordProcessors: [...logs, ...(extras.logRecordProcessors ?? [])],
     instrumentations: [...instrumentations, ...(extras.instrumentations ?? [])],

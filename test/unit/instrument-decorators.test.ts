@@ -11,6 +11,7 @@ import 'reflect-metadata'; // as NestJS loads it: the wrappers must carry a meth
 import { Instrumented, instrument } from '../../src/decorators/instrumented.js';
 import { metrics } from '../../src/metrics/api/index.js';
 import { meterProviderChanged } from '../../src/metrics/api/binding.js';
+import { withBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
 import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
 import { sleepAtLeast } from '../helpers/timing.js';
 
@@ -19,11 +20,11 @@ const early = metrics.counter('early_calls', { labels: ['kind'] });
 early.inc({ kind: 'before-start' });
 
 const spans = new InMemorySpanExporter();
-const reader = new PullReader(100);
+const reader = withBeaconHistograms((options) => new PullReader(100, options));
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
 otelMetrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-meterProviderChanged([0.001, 0.01, 0.1, 1]);
+meterProviderChanged({ buckets: [0.001, 0.01, 0.1, 1], views: {}, cardinalityLimit: 2000 });
 
 async function collected(name: string): Promise<MetricData | undefined> {
   const resourceMetrics = await reader.collectNow();

@@ -15,10 +15,10 @@ import { PrometheusText } from '../../src/metrics/prometheus/text.js';
 
 const reported: string[] = [];
 setGlobalErrorHandler((error) => reported.push((error as Error).message));
-const reader = new PullReader(100);
+const reader = new PullReader(100, {});
 const provider = new GuardedMeterProvider({ readers: [reader] });
 otelMetrics.setGlobalMeterProvider(provider);
-meterProviderChanged();
+meterProviderChanged({ buckets: [1], views: {}, cardinalityLimit: 100 });
 
 async function scrape(): Promise<string> {
   reported.length = 0;

@@ -6,24 +6,16 @@
  * decorating a method throws a coded BeaconError for a programmer error (errors.ts), once,
  * where it is written.
  */
-import {
-  type Attributes,
-  type Counter as OtelCounter,
-  type Histogram as OtelHistogram,
-  type Meter,
-  type ObservableGauge,
-  type UpDownCounter as OtelUpDownCounter,
-  diag,
-} from '@opentelemetry/api';
+import { type Attributes, type Meter, type Observable, type ObservableResult, diag } from '@opentelemetry/api';
 import { BeaconError, ErrorCodes } from '../../errors.js';
-import { currentMeter, defaultHistogramBuckets, onMeterProvider } from './binding.js';
+import { METER_NAME, currentMeter, meterSettings, onMeterProvider } from './binding.js';
 import { type MethodDecorator, methodDecorator } from './decorator-call.js';
-import { ObservedSeries } from './series.js';
+import { type HistogramCell, HistogramSeries, histograms } from './histogram-series.js';
+import { ObservedSeries, type SeriesCell, type SeriesEntry, boundCell, seriesKey } from './series.js';
 import { type AnyFunction, errorType, wrapAround } from './wrap.js';
 
 export type { MethodDecorator };
-
-export const METER_NAME = 'beacon-otel/metrics';
+export { METER_NAME };
 
 export type LabelValue = string | number | boolean;
 /** Only the declared label keys are accepted: a misspelt key is a compile error. */
@@ -41,9 +33,25 @@ export interface HistogramOptions<L extends string> extends InstrumentOptions<L>
   buckets?: readonly number[];
 }
 
+/** One series of a counter, its labels fixed: `counter.labels({ route }).inc()`. */
+export interface BoundCounter {
+  inc(value?: number): void;
+  add(value: number): void;
+}
+
 export interface Counter<L extends string = never> {
   inc(labels?: Labels<L>, value?: number): void;
   add(value: number, labels?: Labels<L>): void;
+  /** The series for `labels`, looked up once: each call then only adds. */
+  labels(labels: Labels<L>): BoundCounter;
+}
+
+/** One series of a histogram, its labels fixed. */
+export interface BoundHistogram {
+  observe(value: number): void;
+  record(value: number): void;
+  /** Returns a function that records the seconds elapsed since `startTimer()` and returns them. */
+  startTimer(): () => number;
 }
 
 export interface Histogram<L extends string = never> {
@@ -51,18 +59,35 @@ export interface Histogram<L extends string = never> {
   record(value: number, labels?: Labels<L>): void;
   /** Returns a function that records the seconds elapsed since `startTimer()` and returns them. */
   startTimer(labels?: Labels<L>): (moreLabels?: Labels<L>) => number;
+  /** The series for `labels`, looked up once: each call then only records. */
+  labels(labels: Labels<L>): BoundHistogram;
+}
+
+/** One series of a gauge or up-down counter, its labels fixed. */
+export interface BoundGauge {
+  set(value: number): void;
+  inc(value?: number): void;
+  dec(value?: number): void;
 }
 
 export interface Gauge<L extends string = never> {
   set(value: number, labels?: Labels<L>): void;
   inc(labels?: Labels<L>, value?: number): void;
   dec(labels?: Labels<L>, value?: number): void;
+  labels(labels: Labels<L>): BoundGauge;
+}
+
+export interface BoundUpDownCounter {
+  add(value: number): void;
+  inc(value?: number): void;
+  dec(value?: number): void;
 }
 
 export interface UpDownCounter<L extends string = never> {
   add(value: number, labels?: Labels<L>): void;
   inc(labels?: Labels<L>, value?: number): void;
   dec(labels?: Labels<L>, value?: number): void;
+  labels(labels: Labels<L>): BoundUpDownCounter;
 }
 
 type Kind = 'counter' | 'histogram' | 'gauge' | 'upDownCounter';
@@ -85,80 +110,171 @@ function meter(): Meter {
   return currentMeter(METER_NAME);
 }
 
+/** A cell of `series`, or null when the series is full (it has no overflow series). */
+type CellOf<C extends SeriesCell> = (labels: Attributes | undefined) => C | null;
+
+function cellLookup<C extends SeriesCell>(series: { cell(key: string, attributes: () => Attributes): C | null }): CellOf<C> {
+  return (labels) => series.cell(seriesKey(labels), () => ({ ...labels }));
+}
+
+/**
+ * Sums and gauges: one number per label set, reported through an observable instrument
+ * (re)created on each provider, which starts the series afresh. Counters and up-down
+ * counters keep the SDK's cardinality limit and its overflow series; gauges drop new label
+ * sets beyond MAX_GAUGE_SERIES.
+ */
+function observedSeries(create: (meter: Meter) => Observable, overflow: boolean): ObservedSeries {
+  const series = new ObservedSeries(overflow ? undefined : MAX_GAUGE_SERIES, overflow);
+  let observable: Observable | undefined;
+  onMeterProvider(() => {
+    observable?.removeCallback(series.observe as (result: ObservableResult) => void);
+    if (overflow) series.clear(cardinalityLimit());
+    observable = create(meter());
+    observable.addCallback(series.observe);
+  });
+  return series;
+}
+
+/** Warns once per instrument about values it cannot take; they are dropped, as the SDK drops them. */
+function invalidValueWarning(name: string, expected: string): (value: unknown) => void {
+  let warned = false;
+  return (value) => {
+    if (warned) return;
+    warned = true;
+    diag.warn(`metric "${name}" takes ${expected}; ${String(value)} was dropped (warned once)`);
+  };
+}
+
 function counter<const L extends string = never>(name: string, options: InstrumentOptions<L> = {}): Counter<L> {
   return cached(name, 'counter', () => {
-    let otel!: OtelCounter;
-    onMeterProvider(() => (otel = meter().createCounter(name, otelOptions(options))));
+    const series = observedSeries((m) => m.createObservableCounter(name, otelOptions(options)), true);
+    const invalid = invalidValueWarning(name, 'numbers ≥ 0');
+    const add = (cell: SeriesEntry | null, value: number) => {
+      if (typeof value !== 'number' || !(value >= 0)) invalid(value);
+      else if (cell) cell.value += value;
+    };
+    const cellOf = cellLookup(series);
     return {
-      inc: (labels, value = 1) => otel.add(value, labels as Attributes),
-      add: (value, labels) => otel.add(value, labels as Attributes),
+      inc: (labels, value = 1) => add(cellOf(labels as Attributes), value),
+      add: (value, labels) => add(cellOf(labels as Attributes), value),
+      labels: (labels) => {
+        const cell = boundCell(series, labels as Attributes);
+        return { inc: (value = 1) => add(cell(), value), add: (value) => add(cell(), value) };
+      },
     };
   });
 }
 
 function histogram<const L extends string = never>(name: string, options: HistogramOptions<L> = {}): Histogram<L> {
   return cached(name, 'histogram', () => {
-    let otel!: OtelHistogram;
+    const series = new HistogramSeries({ name, description: options.description ?? '', unit: options.unit ?? '' });
+    histograms.add(series);
     onMeterProvider(() => {
-      const buckets = options.buckets ?? defaultHistogramBuckets();
-      otel = meter().createHistogram(name, {
-        ...otelOptions(options),
-        ...(buckets ? { advice: { explicitBucketBoundaries: [...buckets] } } : {}),
-      });
+      const settings = meterSettings();
+      // As the SDK's precedence: a view from the config, then the instrument's own, then the default.
+      const boundaries = settings?.views[name]?.buckets ?? options.buckets ?? settings?.buckets ?? OTEL_DEFAULT_BUCKETS;
+      series.rebind([...boundaries], cardinalityLimit());
     });
+    const invalid = invalidValueWarning(name, 'numbers ≥ 0');
+    const record = (cell: HistogramCell | null, value: number) => {
+      if (typeof value !== 'number' || !(value >= 0)) invalid(value);
+      else cell?.record(value);
+    };
+    const cellOf = cellLookup(series);
+    const recordAt = (value: number, labels: Labels<L> | undefined) => record(cellOf(labels as Attributes), value);
     return {
-      observe: (value, labels) => otel.record(value, labels as Attributes),
-      record: (value, labels) => otel.record(value, labels as Attributes),
+      observe: recordAt,
+      record: recordAt,
       startTimer: (labels) => {
         const start = performance.now();
         return (moreLabels) => {
           const seconds = (performance.now() - start) / 1000;
-          otel.record(seconds, { ...(labels as Attributes), ...(moreLabels as Attributes) });
+          recordAt(seconds, moreLabels ? { ...labels, ...moreLabels } : labels);
           return seconds;
+        };
+      },
+      labels: (labels) => {
+        const cell = boundCell(series, labels as Attributes);
+        const bound = (value: number) => record(cell(), value);
+        return {
+          observe: bound,
+          record: bound,
+          startTimer: () => {
+            const start = performance.now();
+            return () => {
+              const seconds = (performance.now() - start) / 1000;
+              bound(seconds);
+              return seconds;
+            };
+          },
         };
       },
     };
   });
 }
 
+/** The config's; with no provider (recorded values go nowhere), the SDK's default, so that a label leak stays bounded. */
+function cardinalityLimit(): number {
+  return meterSettings()?.cardinalityLimit ?? 2000;
+}
+
+/** The SDK's default explicit buckets, for a histogram recorded before any config gave one. */
+const OTEL_DEFAULT_BUCKETS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
 /** Values by label set, reported when a reader collects; bounded so a label leak cannot eat memory. */
 const MAX_GAUGE_SERIES = 10_000;
 
+/** set/inc/dec on a cell; a gauge full of label sets drops new ones, with one warning. */
+function gaugeUpdates(name: string): (cell: SeriesEntry | null, next: (current: number) => number) => void {
+  let warned = false;
+  return (cell, next) => {
+    if (cell) {
+      cell.value = next(cell.value);
+    } else if (!warned) {
+      diag.warn(`gauge "${name}" has ${MAX_GAUGE_SERIES} label sets; new ones are dropped`);
+      warned = true;
+    }
+  };
+}
+
 function gauge<const L extends string = never>(name: string, options: InstrumentOptions<L> = {}): Gauge<L> {
   return cached(name, 'gauge', () => {
-    const series = new ObservedSeries(MAX_GAUGE_SERIES);
-    let observable: ObservableGauge | undefined;
-    onMeterProvider(() => {
-      observable?.removeCallback(series.observe);
-      observable = meter().createObservableGauge(name, otelOptions(options));
-      observable.addCallback(series.observe);
-    });
-    let warned = false;
-    const update = (labels: Labels<L> | undefined, next: (current: number) => number) => {
-      const entry = series.entry(seriesKey(labels as Attributes | undefined), () => ({ ...(labels as Attributes) }));
-      if (entry) {
-        entry.value = next(entry.value);
-      } else if (!warned) {
-        diag.warn(`gauge "${name}" has ${MAX_GAUGE_SERIES} label sets; new ones are dropped`);
-        warned = true;
-      }
-    };
+    const series = observedSeries((m) => m.createObservableGauge(name, otelOptions(options)), false);
+    const update = gaugeUpdates(name);
+    const cellOf = cellLookup(series);
     return {
-      set: (value, labels) => update(labels, () => value),
-      inc: (labels, value = 1) => update(labels, (current) => current + value),
-      dec: (labels, value = 1) => update(labels, (current) => current - value),
+      set: (value, labels) => update(cellOf(labels as Attributes), () => value),
+      inc: (labels, value = 1) => update(cellOf(labels as Attributes), (current) => current + value),
+      dec: (labels, value = 1) => update(cellOf(labels as Attributes), (current) => current - value),
+      labels: (labels) => {
+        const cell = boundCell(series, labels as Attributes);
+        return {
+          set: (value) => update(cell(), () => value),
+          inc: (value = 1) => update(cell(), (current) => current + value),
+          dec: (value = 1) => update(cell(), (current) => current - value),
+        };
+      },
     };
   });
 }
 
 function upDownCounter<const L extends string = never>(name: string, options: InstrumentOptions<L> = {}): UpDownCounter<L> {
   return cached(name, 'upDownCounter', () => {
-    let otel!: OtelUpDownCounter;
-    onMeterProvider(() => (otel = meter().createUpDownCounter(name, otelOptions(options))));
+    const series = observedSeries((m) => m.createObservableUpDownCounter(name, otelOptions(options)), true);
+    const invalid = invalidValueWarning(name, 'numbers');
+    const add = (cell: SeriesEntry | null, value: number) => {
+      if (typeof value !== 'number' || Number.isNaN(value)) invalid(value);
+      else if (cell) cell.value += value;
+    };
+    const cellOf = cellLookup(series);
     return {
-      add: (value, labels) => otel.add(value, labels as Attributes),
-      inc: (labels, value = 1) => otel.add(value, labels as Attributes),
-      dec: (labels, value = 1) => otel.add(-value, labels as Attributes),
+      add: (value, labels) => add(cellOf(labels as Attributes), value),
+      inc: (labels, value = 1) => add(cellOf(labels as Attributes), value),
+      dec: (labels, value = 1) => add(cellOf(labels as Attributes), -value),
+      labels: (labels) => {
+        const cell = boundCell(series, labels as Attributes);
+        return { add: (value) => add(cell(), value), inc: (value = 1) => add(cell(), value), dec: (value = 1) => add(cell(), -value) };
+      },
     };
   });
 }
@@ -168,13 +284,6 @@ function otelOptions(options: InstrumentOptions<string>): { description?: string
     ...(options.description !== undefined ? { description: options.description } : {}),
     ...(options.unit !== undefined ? { unit: options.unit } : {}),
   };
-}
-
-function seriesKey(labels: Attributes | undefined): string {
-  if (!labels) return '';
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return '';
-  return JSON.stringify(keys.sort().map((key) => [key, labels[key]]));
 }
 
 /** `fn` given: the wrapped function. No `fn`: a method decorator doing the same (`what` names it in errors). */

@@ -35,7 +35,7 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     if (ignored(request.url ?? '/')) return;
     const requestMethod = method(request);
     const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const counted = inFlight.entry(`${requestMethod} ${scheme}`, () => ({ 'http.request.method': requestMethod, 'url.scheme': scheme }))!;
+    const counted = inFlight.cell(`${requestMethod} ${scheme}`, () => ({ 'http.request.method': requestMethod, 'url.scheme': scheme }))!;
     counted.value++;
     whenResponseDone(response, () => {
       counted.value--;

@@ -1,0 +1,135 @@
+/**
+ * Hands Beacon's own histograms (histogram-series.ts) to the metric readers. OTel has no
+ * observable histogram, so each reader Beacon builds gets a MetricProducer: when any reader
+ * collects, what the cells recorded since the last collection is added to every producer's
+ * accumulation and the cells start again from zero (the SDK's own scheme, so that two
+ * readers, one cumulative and one delta, both see everything once). A producer then reports
+ * its accumulation in its reader's temporality: cumulative keeps it, delta clears it.
+ */
+import { ValueType, type HrTime } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  type HistogramMetricData,
+  type IMetricReader,
+  InstrumentType,
+  type MetricProducer,
+  type MetricReaderOptions,
+} from '@opentelemetry/sdk-metrics';
+import { METER_NAME, meterSettings, onMeterProvider } from './binding.js';
+import { type HistogramCell, type HistogramSeries, histograms } from './histogram-series.js';
+
+interface Accumulation {
+  readonly startTime: HrTime;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  readonly counts: number[];
+}
+
+const producers = new Set<HistogramProducer>();
+
+class HistogramProducer implements MetricProducer {
+  private readonly accumulated = new Map<HistogramSeries, Map<HistogramCell, Accumulation>>();
+  private lastCollection: HrTime | undefined;
+
+  constructor(private readonly temporality: () => AggregationTemporality) {}
+
+  add(series: HistogramSeries, cell: HistogramCell): void {
+    let bySeries = this.accumulated.get(series);
+    if (!bySeries) this.accumulated.set(series, (bySeries = new Map()));
+    const into = bySeries.get(cell);
+    if (!into) {
+      bySeries.set(cell, { startTime: cell.startTime, count: cell.count, sum: cell.sum, min: cell.min, max: cell.max, counts: [...cell.counts] });
+      return;
+    }
+    into.count += cell.count;
+    into.sum += cell.sum;
+    into.min = Math.min(into.min, cell.min);
+    into.max = Math.max(into.max, cell.max);
+    for (let i = 0; i < into.counts.length; i++) into.counts[i]! += cell.counts[i]!;
+  }
+
+  clear(): void {
+    this.accumulated.clear();
+  }
+
+  async collect(): Promise<CollectionResult> {
+    moveCellsToProducers();
+    const temporality = this.temporality();
+    const now = hrTime();
+    const metrics: HistogramMetricData[] = [];
+    for (const [series, bySeries] of this.accumulated) {
+      if (bySeries.size === 0) continue;
+      const dataPoints: HistogramMetricData['dataPoints'] = [];
+      for (const [cell, { startTime, count, sum, min, max, counts }] of bySeries) {
+        dataPoints.push({
+          attributes: cell.attributes,
+          startTime: temporality === AggregationTemporality.DELTA ? (this.lastCollection ?? startTime) : startTime,
+          endTime: now,
+          value: { buckets: { boundaries: [...series.boundaries], counts: [...counts] }, count, sum, min, max },
+        });
+      }
+      metrics.push({
+        descriptor: { ...series.descriptor, valueType: ValueType.DOUBLE },
+        aggregationTemporality: temporality,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints,
+      });
+      if (temporality === AggregationTemporality.DELTA) bySeries.clear();
+    }
+    this.lastCollection = now;
+    return { resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length ? [{ scope: { name: METER_NAME }, metrics }] : [] }, errors: [] };
+  }
+}
+
+function moveCellsToProducers(): void {
+  for (const series of histograms) {
+    for (const cell of series.values()) {
+      if (cell.count === 0) continue;
+      for (const producer of producers) producer.add(series, cell);
+      cell.reset();
+    }
+  }
+}
+
+/**
+ * `create(options)` builds a reader with a producer of Beacon's histograms among `options`;
+ * the producer reports in that reader's temporality.
+ */
+export function withBeaconHistograms<R extends IMetricReader>(create: (options: Pick<MetricReaderOptions, 'metricProducers'>) => R): R {
+  let reader: R | undefined;
+  const producer = new HistogramProducer(() => reader!.selectAggregationTemporality(InstrumentType.HISTOGRAM));
+  reader = create({ metricProducers: [producer] });
+  producers.add(producer);
+  return reader;
+}
+
+/**
+ * A reader built by the app (`beaconNodeSdk({ metricReaders })`), which took its producers
+ * at construction: Beacon's histograms join what the SDK's own producer hands it.
+ */
+export function addBeaconHistograms(reader: IMetricReader): IMetricReader {
+  const producer = new HistogramProducer(() => reader.selectAggregationTemporality(InstrumentType.HISTOGRAM));
+  producers.add(producer);
+  const setSdkProducer = reader.setMetricProducer.bind(reader);
+  reader.setMetricProducer = (sdk) =>
+    setSdkProducer({
+      async collect(options) {
+        const [fromSdk, fromBeacon] = await Promise.all([sdk.collect(options), producer.collect()]);
+        const { resource, scopeMetrics } = fromSdk.resourceMetrics;
+        return { resourceMetrics: { resource, scopeMetrics: [...scopeMetrics, ...fromBeacon.resourceMetrics.scopeMetrics] }, errors: fromSdk.errors };
+      },
+    });
+  return reader;
+}
+
+// A new provider (or none): what was accumulated before is dropped; with none, the readers are gone too.
+onMeterProvider(() => {
+  for (const producer of producers) producer.clear();
+  if (!meterSettings()) producers.clear();
+});
