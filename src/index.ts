@@ -27,7 +27,21 @@ export type {
 
 // Metrics: the metrics API, the Prometheus handler and component instrumentation.
 export { metrics } from './metrics/api/index.js';
-export type { Counter, Gauge, Histogram, UpDownCounter, Labels, LabelValue, InstrumentOptions, HistogramOptions, MethodDecorator } from './metrics/api/index.js';
+export type {
+  Counter,
+  Gauge,
+  Histogram,
+  UpDownCounter,
+  BoundCounter,
+  BoundGauge,
+  BoundHistogram,
+  BoundUpDownCounter,
+  Labels,
+  LabelValue,
+  InstrumentOptions,
+  HistogramOptions,
+  MethodDecorator,
+} from './metrics/api/index.js';
 export { metricsHandler, metricsText } from './metrics/prometheus/app-handler.js';
 export type { MetricsHandlerOptions, MetricsRequestHandler } from './metrics/prometheus/app-handler.js';
 export type { MetricsSummary, LatencySummary } from './metrics/prometheus/summary.js';

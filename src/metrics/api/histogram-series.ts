@@ -4,9 +4,8 @@
  * into each reader's own accumulation then. Buckets follow the SDK's: bucket i counts
  * values ≤ boundaries[i] and > boundaries[i − 1], the last one everything above.
  */
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, HrTime } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
-import type { HrTime } from '@opentelemetry/api';
 import { SeriesTable, type SeriesCell } from './series.js';
 
 export class HistogramCell implements SeriesCell {

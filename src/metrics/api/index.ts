@@ -1,17 +1,18 @@
 /**
- * `metrics`: a thin façade over the OTel meter with prom-client-like verbs and label keys
- * checked by the compiler. Instruments are cached by name (asking twice returns the same
- * one); before the SDK is up they are OTel no-ops, and they start recording once it is
- * (binding.ts). Nothing here throws into the app at record time; defining a metric or
- * decorating a method throws a coded BeaconError for a programmer error (errors.ts), once,
- * where it is written.
+ * `metrics`: instruments with prom-client-like verbs, label keys checked by the compiler and
+ * pre-bound series (`.labels(...)`), reported through the OTel SDK's readers. Their series
+ * are Beacon's own (series.ts says why). Instruments are cached by name (asking twice
+ * returns the same one); what they record before the SDK is up goes nowhere, and they
+ * report once it is (binding.ts). Nothing here throws into the app at record time; defining
+ * a metric or decorating a method throws a coded BeaconError for a programmer error
+ * (errors.ts), once, where it is written.
  */
 import { type Attributes, type Meter, type Observable, type ObservableResult, diag } from '@opentelemetry/api';
 import { BeaconError, ErrorCodes } from '../../errors.js';
 import { METER_NAME, currentMeter, meterSettings, onMeterProvider } from './binding.js';
 import { type MethodDecorator, methodDecorator } from './decorator-call.js';
 import { type HistogramCell, HistogramSeries, histograms } from './histogram-series.js';
-import { ObservedSeries, type SeriesCell, type SeriesEntry, boundCell, seriesKey } from './series.js';
+import { ObservedSeries, type SeriesCell, type SeriesEntry, type SeriesTable, boundCell, seriesKey } from './series.js';
 import { type AnyFunction, errorType, wrapAround } from './wrap.js';
 
 export type { MethodDecorator };
@@ -110,10 +111,8 @@ function meter(): Meter {
   return currentMeter(METER_NAME);
 }
 
-/** A cell of `series`, or null when the series is full (it has no overflow series). */
-type CellOf<C extends SeriesCell> = (labels: Attributes | undefined) => C | null;
-
-function cellLookup<C extends SeriesCell>(series: { cell(key: string, attributes: () => Attributes): C | null }): CellOf<C> {
+/** The cell of `series` for a label set, or null when the series is full (it has no overflow series). */
+function cellLookup<C extends SeriesCell>(series: SeriesTable<C>): (labels: Attributes | undefined) => C | null {
   return (labels) => series.cell(seriesKey(labels), () => ({ ...labels }));
 }
 
