@@ -12,6 +12,8 @@ import { runInExport } from './export-scope.js';
 /** What span, log record and metric exporters have in common: export one batch, flush, stop. */
 export interface Exporter<Batch> {
   export(batch: Batch, resultCallback: (result: ExportResult) => void): void;
+  /** Starts loading what the first export needs, so that it does not wait for it. */
+  prepare?(): void;
   forceFlush?(): Promise<void>;
   shutdown(): Promise<void>;
 }

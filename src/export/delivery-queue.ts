@@ -6,7 +6,7 @@
  * its items — at capacity the oldest makes room, counted as `queue_full` — and tries again
  * when the backoff says so; everything ended after the backend recovers is delivered as long
  * as the queue holds what arrives until then. Two exports may be in flight, so one slow
- * export (the first one loads the exporter) does not stall the queue.
+ * export (a slow backend) does not stall the queue.
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
@@ -31,6 +31,8 @@ export interface DeliveryQueueOptions<Item> {
   batchSize: number;
   /** The longest an item waits for a full batch. */
   delayMs: number;
+  /** Called when the first item arrives: the sender starts loading then (ScopedSender.prepare). */
+  onFirstItem?: () => void;
 }
 
 export class DeliveryQueue<Item> {
@@ -48,9 +50,10 @@ export class DeliveryQueue<Item> {
   private readonly capacity: number;
   private readonly batchSize: number;
   private readonly delayMs: number;
+  private onFirstItem: (() => void) | undefined;
 
   constructor(options: DeliveryQueueOptions<Item>) {
-    ({ exporter: this.exporter, account: this.account, backoff: this.backoff, delayMs: this.delayMs } = options);
+    ({ exporter: this.exporter, account: this.account, backoff: this.backoff, delayMs: this.delayMs, onFirstItem: this.onFirstItem } = options);
     this.capacity = options.account.capacity ?? Infinity;
     this.batchSize = Math.min(options.batchSize, this.capacity);
   }
@@ -67,6 +70,10 @@ export class DeliveryQueue<Item> {
       this.account.droppedForRoom();
     }
     this.items.push(item);
+    if (this.onFirstItem) {
+      this.onFirstItem();
+      this.onFirstItem = undefined;
+    }
     // With both exports in flight nothing can start: the next one to settle pumps (no clock read per item).
     if (this.length >= this.batchSize && this.exporting < MAX_EXPORTS_IN_FLIGHT) this.pump();
     else if (this.timer === undefined) this.arm(this.delayMs);

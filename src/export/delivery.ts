@@ -35,5 +35,5 @@ export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, retryA
   const guarded = new DeadlineExporter(new BackoffExporter(inner, what, backoff), deadlineMs, what);
   // Beacon's senders name the status of every rejection themselves (ExportRejectedError).
   const exporter = new AccountedExporter(guarded, account, batchLength);
-  return new DeliveryQueue({ exporter, account, backoff, batchSize, delayMs });
+  return new DeliveryQueue({ exporter, account, backoff, batchSize, delayMs, onFirstItem: () => inner.prepare?.() });
 }

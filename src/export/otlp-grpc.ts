@@ -86,8 +86,7 @@ interface Channel<Batch> {
   serializer: Serializer<Batch>;
 }
 
-export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch> {
-  private loaded: Promise<Channel<Batch>> | null = null;
+export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch, Channel<Batch>> {
   private readonly window = new RetryAfterWindow();
   /** The backend's last RetryInfo, for the backoff of the exports after this one. */
   readonly retryAfter: RetryAfter = { remainingMs: () => this.window.remainingMs(), lastErrorStatus: () => null, close: () => undefined };
@@ -101,12 +100,16 @@ export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch> {
     super(target.timeoutMs);
   }
 
-  protected async close(): Promise<void> {
-    (await this.loaded?.catch(() => null))?.client.close();
+  protected open(): Promise<Channel<Batch>> {
+    return openChannel<Batch>(this.signal, this.target);
+  }
+
+  protected async close(channel: Channel<Batch>): Promise<void> {
+    channel.client.close();
   }
 
   protected async send(batch: Batch, signal: AbortSignal): Promise<ExportResult> {
-    const channel = await (this.loaded ??= openChannel<Batch>(this.signal, this.target));
+    const channel = await this.connection();
     const serialized = channel.serializer.serializeRequest(batch);
     if (!serialized) return failed(new Error(`${this.what} batch could not be serialised`));
     const body = Buffer.from(serialized);

@@ -43,9 +43,7 @@ interface Sender<Item> {
   gzip: boolean;
 }
 
-export class OtlpHttpExporter<Item> extends ScopedSender<Item[]> implements BatchExporter<Item> {
-  private loaded: Promise<Sender<Item>> | null = null;
-
+export class OtlpHttpExporter<Item> extends ScopedSender<Item[], Sender<Item>> implements BatchExporter<Item> {
   constructor(
     private readonly what: OtlpItemKind,
     private readonly target: OtlpTarget,
@@ -53,13 +51,17 @@ export class OtlpHttpExporter<Item> extends ScopedSender<Item[]> implements Batc
     super(target.timeoutMs);
   }
 
-  protected async close(): Promise<void> {
+  protected open(): Promise<Sender<Item>> {
+    return loadSender<Item>(this.what, this.target);
+  }
+
+  protected async close(sender: Sender<Item>): Promise<void> {
     // Keep-alive sockets would otherwise linger (unref'd) until the backend closes them.
-    (await this.loaded?.catch(() => null))?.agent.destroy();
+    sender.agent.destroy();
   }
 
   protected async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
-    const sender = await (this.loaded ??= loadSender<Item>(this.what, this.target));
+    const sender = await this.connection();
     const serialized = sender.serializer.serializeRequest(items);
     if (!serialized) return failed(new Error(`${this.what} batch could not be serialised`));
     const body = sender.gzip ? await promisify(gzip)(serialized) : serialized;

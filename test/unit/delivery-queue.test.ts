@@ -8,6 +8,8 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { Backoff } from '../../src/export/backoff.js';
 import { BackoffExporter } from '../../src/export/backoff-exporter.js';
 import { DeliveryQueue } from '../../src/export/delivery-queue.js';
+import { guardedDelivery } from '../../src/export/delivery.js';
+import { ScopedSender } from '../../src/export/scoped-sender.js';
 import { AccountedExporter, DeliveryAccounts, batchLength } from '../../src/export/export-accounting.js';
 import { pollUntil } from '../helpers/timing.js';
 
@@ -107,4 +109,48 @@ test('a back-off shorter than the batch delay ends when it says, not when the ba
   backend.answer(true);
   assert.deepEqual(backend.received, [10, 11, 12]);
   await queue.shutdown();
+});
+
+test("the sender starts opening when the first item arrives, once, not when the first batch leaves; a failed open is that batch's error", async () => {
+  const opened: string[] = [];
+  let failOpen = true;
+  class Sender extends ScopedSender<Item[], string> {
+    protected async open(): Promise<string> {
+      opened.push('open');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (failOpen) throw new Error('exporter module missing');
+      return 'connection';
+    }
+    protected async send(): Promise<ExportResult> {
+      return (await this.connection()) === 'connection' ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED };
+    }
+    protected async close(): Promise<void> {}
+  }
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  const results: ExportResult[] = [];
+  for (const outcome of ['fails', 'succeeds']) {
+    failOpen = outcome === 'fails';
+    opened.length = 0;
+    const sender = new Sender(1000);
+    const account = new DeliveryAccounts().open('spans', 100);
+    const queue = guardedDelivery<Item>(
+      { export: (batch, done) => sender.export(batch, (result) => (results.push(result), done(result))), prepare: () => sender.prepare(), shutdown: () => sender.shutdown() },
+      { what: 'span', retryAfter: { remainingMs: () => 0, lastErrorStatus: () => null, close: () => undefined }, deadlineMs: 1000, account, batchSize: 10, delayMs: 60_000 },
+    );
+    const exportedBefore = results.length;
+    queue.add({ n: 1 });
+    queue.add({ n: 2 });
+    assert.deepEqual(opened, ['open'], `${outcome}: opened at the first item, once`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(results.length, exportedBefore, 'nothing exported yet: the batch waits for its delay');
+    await queue.flush();
+    assert.deepEqual(opened, ['open'], 'the export used what was opened');
+    await queue.shutdown();
+  }
+  process.off('unhandledRejection', onUnhandled);
+  assert.deepEqual(unhandled, [], 'a failed open is no unhandled rejection');
+  assert.deepEqual(results.map((result) => result.code), [ExportResultCode.FAILED, ExportResultCode.SUCCESS]);
+  assert.match(String(results[0]!.error), /exporter module missing/);
 });
