@@ -298,9 +298,10 @@ function wrapperOrDecorator(wrap: <F extends AnyFunction>(fn: F) => F, fn: AnyFu
 function trackDuration<const L extends string = never>(name: string, labels?: Labels<L>): MethodDecorator;
 function trackDuration<const L extends string, F extends AnyFunction>(name: string, labels: Labels<L> | undefined, fn: F): F;
 function trackDuration(name: string, labels?: Attributes, fn?: AnyFunction): unknown {
-  const timer = histogram(name, { unit: 's', description: `Duration of ${name}.` });
+  // The labels are fixed here: each call records into its pre-bound series.
+  const timer = histogram(name, { unit: 's', description: `Duration of ${name}.` }).labels(labels ?? {});
   return wrapperOrDecorator(
-    (target) => wrapAround(target, { before: () => performance.now(), after: (start) => timer.observe((performance.now() - start) / 1000, labels) }),
+    (target) => wrapAround(target, { before: () => performance.now(), after: (start) => timer.observe((performance.now() - start) / 1000) }),
     fn,
     `metrics.trackDuration('${name}')`,
   );
@@ -310,9 +311,9 @@ function trackDuration(name: string, labels?: Attributes, fn?: AnyFunction): unk
 function trackActive<const L extends string = never>(name: string, labels?: Labels<L>): MethodDecorator;
 function trackActive<const L extends string, F extends AnyFunction>(name: string, labels: Labels<L> | undefined, fn: F): F;
 function trackActive(name: string, labels?: Attributes, fn?: AnyFunction): unknown {
-  const active = upDownCounter(name, { description: `Calls of ${name} in progress.` });
+  const active = upDownCounter(name, { description: `Calls of ${name} in progress.` }).labels(labels ?? {});
   return wrapperOrDecorator(
-    (target) => wrapAround(target, { before: () => active.inc(labels), after: () => active.dec(labels) }),
+    (target) => wrapAround(target, { before: () => active.inc(), after: () => active.dec() }),
     fn,
     `metrics.trackActive('${name}')`,
   );
