@@ -20,7 +20,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { SignalComponent } from '../signal-component.js';
 import { BEACON_VERSION } from '../version.js';
 import { meterProviderChanged } from './api/binding.js';
-import { withBeaconHistograms } from './api/histogram-producer.js';
+import { addBeaconHistograms } from './api/histogram-producer.js';
 import { startHostCollector } from './collectors/host.js';
 import { startHttpCollector } from './collectors/http.js';
 import { startRuntimeCollector } from './collectors/runtime.js';
@@ -50,7 +50,7 @@ export async function metricOutputs(settings: ResolvedConfig['metrics'], deliver
     readers.push(periodic(new ConsoleMetricExporter(), settings));
     destinations.push(`console every ${settings.interval}s`);
   }
-  return { readers, destinations, serve: async () => prometheus?.serve() };
+  return { readers: readers.map(addBeaconHistograms), destinations, serve: async () => prometheus?.serve() };
 }
 
 /**
@@ -98,12 +98,11 @@ export async function startMetricsPipeline(config: ResolvedConfig, resource: Res
 
 function periodic(exporter: PushMetricExporter, settings: ResolvedConfig['metrics']): PeriodicExportingMetricReader {
   const intervalMs = Math.round(settings.interval * 1000);
-  return withBeaconHistograms((options) => new PeriodicExportingMetricReader({
-    ...options,
+  return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: intervalMs,
     // A total deadline per export (the exporter's own timeout is a socket idle timeout).
     exportTimeoutMillis: Math.min(settings.otlp.timeoutMs, intervalMs),
     cardinalityLimits: { default: settings.cardinalityLimit },
-  }));
+  });
 }

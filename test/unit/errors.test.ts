@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { BeaconConfigError, BeaconError, ErrorCodes, Instrumented, instrument, metrics, metricsHandler, resolveConfig } from '../../src/index.js';
 import { ipMatcher } from '../../src/http/cidr.js';
 import { meterProviderChanged } from '../../src/metrics/api/binding.js';
-import { withBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
+import { addBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
 import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
 import { repoRoot } from '../helpers/app.js';
 
@@ -63,7 +63,7 @@ test('each public function throws a coded error for a programmer error', () => {
 });
 
 test('record calls never throw, whatever they are given', async () => {
-  const reader = withBeaconHistograms((options) => new PullReader(100, options));
+  const reader = addBeaconHistograms(new PullReader(100));
   otelMetrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   meterProviderChanged({ buckets: [1], views: {}, cardinalityLimit: 100 });
   const counter = metrics.counter('errors_recorded');

@@ -11,7 +11,7 @@ import 'reflect-metadata'; // as NestJS loads it: the wrappers must carry a meth
 import { Instrumented, instrument } from '../../src/decorators/instrumented.js';
 import { metrics } from '../../src/metrics/api/index.js';
 import { meterProviderChanged } from '../../src/metrics/api/binding.js';
-import { withBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
+import { addBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
 import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
 import { sleepAtLeast } from '../helpers/timing.js';
 
@@ -20,7 +20,7 @@ const early = metrics.counter('early_calls', { labels: ['kind'] });
 early.inc({ kind: 'before-start' });
 
 const spans = new InMemorySpanExporter();
-const reader = withBeaconHistograms((options) => new PullReader(100, options));
+const reader = addBeaconHistograms(new PullReader(100));
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
 otelMetrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));

@@ -15,7 +15,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { type MeterSettings, meterProviderChanged } from '../../src/metrics/api/binding.js';
-import { withBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
+import { addBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
 import { metrics } from '../../src/metrics/api/index.js';
 import { PullReader } from '../../src/metrics/prometheus/pull-reader.js';
 
@@ -23,10 +23,9 @@ const SETTINGS: MeterSettings = { buckets: [0.1, 1], views: {}, cardinalityLimit
 
 /** A provider with a cumulative (Prometheus) and a delta (OTLP-like) reader, Beacon bound to it. */
 function startProvider(settings: MeterSettings = SETTINGS) {
-  const cumulative = withBeaconHistograms((options) => new PullReader(settings.cardinalityLimit, options));
-  const delta = withBeaconHistograms(
-    (options) =>
-      new PeriodicExportingMetricReader({ ...options, exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 3_600_000 }),
+  const cumulative = addBeaconHistograms(new PullReader(settings.cardinalityLimit));
+  const delta = addBeaconHistograms(
+    new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.DELTA), exportIntervalMillis: 3_600_000 }),
   );
   const provider = new MeterProvider({ readers: [cumulative, delta] });
   otelMetrics.disable();

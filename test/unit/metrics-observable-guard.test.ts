@@ -15,7 +15,7 @@ import { PrometheusText } from '../../src/metrics/prometheus/text.js';
 
 const reported: string[] = [];
 setGlobalErrorHandler((error) => reported.push((error as Error).message));
-const reader = new PullReader(100, {});
+const reader = new PullReader(100);
 const provider = new GuardedMeterProvider({ readers: [reader] });
 otelMetrics.setGlobalMeterProvider(provider);
 meterProviderChanged({ buckets: [1], views: {}, cardinalityLimit: 100 });

@@ -12,7 +12,7 @@ import type { Body } from '../../src/metrics/prometheus/scrape-body.js';
 
 /** A provider with `series` histogram label sets and a gauge that counts collections. */
 function setup(series: number) {
-  const reader = new PullReader(10_000, {});
+  const reader = new PullReader(10_000);
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('cache-test');
   const histogram = meter.createHistogram('work_duration', { unit: 's' });

@@ -38,8 +38,3 @@ export function currentMeter(name: string, version?: string): Meter {
 export function meterSettings(): MeterSettings | undefined {
   return settings;
 }
-
-/** The configured default histogram buckets (metrics.buckets), once the SDK is up. */
-export function defaultHistogramBuckets(): readonly number[] | undefined {
-  return settings?.buckets;
-}

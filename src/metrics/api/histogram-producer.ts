@@ -1,23 +1,21 @@
 /**
  * Hands Beacon's own histograms (histogram-series.ts) to the metric readers. OTel has no
- * observable histogram, so each reader Beacon builds gets a MetricProducer: when any reader
- * collects, what the cells recorded since the last collection is added to every producer's
- * accumulation and the cells start again from zero (the SDK's own scheme, so that two
- * readers, one cumulative and one delta, both see everything once). A producer then reports
- * its accumulation in its reader's temporality: cumulative keeps it, delta clears it.
+ * observable histogram, so each reader gets a producer of its own, joined to the SDK's
+ * producer (addBeaconHistograms). When any reader collects, what the cells recorded since
+ * the last collection is added to every producer's accumulation and the cells start again
+ * from zero (the SDK's own scheme, so that two readers, one cumulative and one delta, both
+ * see everything once). A producer then reports its accumulation in its reader's
+ * temporality: cumulative keeps it, delta clears it.
  */
 import { ValueType, type HrTime } from '@opentelemetry/api';
 import { hrTime } from '@opentelemetry/core';
-import { emptyResource } from '@opentelemetry/resources';
 import {
   AggregationTemporality,
-  type CollectionResult,
   DataPointType,
   type HistogramMetricData,
   type IMetricReader,
   InstrumentType,
-  type MetricProducer,
-  type MetricReaderOptions,
+  type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { METER_NAME, meterSettings, onMeterProvider } from './binding.js';
 import { type HistogramCell, type HistogramSeries, histograms } from './histogram-series.js';
@@ -33,7 +31,7 @@ interface Accumulation {
 
 const producers = new Set<HistogramProducer>();
 
-class HistogramProducer implements MetricProducer {
+class HistogramProducer {
   private readonly accumulated = new Map<HistogramSeries, Map<HistogramCell, Accumulation>>();
   private lastCollection: HrTime | undefined;
 
@@ -58,7 +56,8 @@ class HistogramProducer implements MetricProducer {
     this.accumulated.clear();
   }
 
-  async collect(): Promise<CollectionResult> {
+  /** What this reader reports now. */
+  collect(): ScopeMetrics[] {
     moveCellsToProducers();
     const temporality = this.temporality();
     const now = hrTime();
@@ -66,12 +65,13 @@ class HistogramProducer implements MetricProducer {
     for (const [series, bySeries] of this.accumulated) {
       if (bySeries.size === 0) continue;
       const dataPoints: HistogramMetricData['dataPoints'] = [];
+      const boundaries = [...series.boundaries];
       for (const [cell, { startTime, count, sum, min, max, counts }] of bySeries) {
         dataPoints.push({
           attributes: cell.attributes,
           startTime: temporality === AggregationTemporality.DELTA ? (this.lastCollection ?? startTime) : startTime,
           endTime: now,
-          value: { buckets: { boundaries: [...series.boundaries], counts: [...counts] }, count, sum, min, max },
+          value: { buckets: { boundaries, counts: [...counts] }, count, sum, min, max },
         });
       }
       metrics.push({
@@ -83,7 +83,7 @@ class HistogramProducer implements MetricProducer {
       if (temporality === AggregationTemporality.DELTA) bySeries.clear();
     }
     this.lastCollection = now;
-    return { resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length ? [{ scope: { name: METER_NAME }, metrics }] : [] }, errors: [] };
+    return metrics.length ? [{ scope: { name: METER_NAME }, metrics }] : [];
   }
 }
 
@@ -98,31 +98,19 @@ function moveCellsToProducers(): void {
 }
 
 /**
- * `create(options)` builds a reader with a producer of Beacon's histograms among `options`;
- * the producer reports in that reader's temporality.
+ * `reader`, with Beacon's histograms joining what the SDK's producer hands it once a
+ * MeterProvider takes it: every reader, Beacon's own or built by the app
+ * (`beaconNodeSdk({ metricReaders })`), which set its other producers at construction.
  */
-export function withBeaconHistograms<R extends IMetricReader>(create: (options: Pick<MetricReaderOptions, 'metricProducers'>) => R): R {
-  let reader: R | undefined;
-  const producer = new HistogramProducer(() => reader!.selectAggregationTemporality(InstrumentType.HISTOGRAM));
-  reader = create({ metricProducers: [producer] });
-  producers.add(producer);
-  return reader;
-}
-
-/**
- * A reader built by the app (`beaconNodeSdk({ metricReaders })`), which took its producers
- * at construction: Beacon's histograms join what the SDK's own producer hands it.
- */
-export function addBeaconHistograms(reader: IMetricReader): IMetricReader {
+export function addBeaconHistograms<R extends IMetricReader>(reader: R): R {
   const producer = new HistogramProducer(() => reader.selectAggregationTemporality(InstrumentType.HISTOGRAM));
   producers.add(producer);
   const setSdkProducer = reader.setMetricProducer.bind(reader);
   reader.setMetricProducer = (sdk) =>
     setSdkProducer({
       async collect(options) {
-        const [fromSdk, fromBeacon] = await Promise.all([sdk.collect(options), producer.collect()]);
-        const { resource, scopeMetrics } = fromSdk.resourceMetrics;
-        return { resourceMetrics: { resource, scopeMetrics: [...scopeMetrics, ...fromBeacon.resourceMetrics.scopeMetrics] }, errors: fromSdk.errors };
+        const { resourceMetrics, errors } = await sdk.collect(options);
+        return { resourceMetrics: { ...resourceMetrics, scopeMetrics: [...resourceMetrics.scopeMetrics, ...producer.collect()] }, errors };
       },
     });
   return reader;

@@ -7,7 +7,7 @@
  * a metric or decorating a method throws a coded BeaconError for a programmer error
  * (errors.ts), once, where it is written.
  */
-import { type Attributes, type Meter, type Observable, type ObservableResult, diag } from '@opentelemetry/api';
+import { type Attributes, type Meter, type Observable, diag } from '@opentelemetry/api';
 import { BeaconError, ErrorCodes } from '../../errors.js';
 import { METER_NAME, currentMeter, meterSettings, onMeterProvider } from './binding.js';
 import { type MethodDecorator, methodDecorator } from './decorator-call.js';
@@ -126,7 +126,7 @@ function observedSeries(create: (meter: Meter) => Observable, overflow: boolean)
   const series = new ObservedSeries(overflow ? undefined : MAX_GAUGE_SERIES, overflow);
   let observable: Observable | undefined;
   onMeterProvider(() => {
-    observable?.removeCallback(series.observe as (result: ObservableResult) => void);
+    observable?.removeCallback(series.observe);
     if (overflow) series.clear(cardinalityLimit());
     observable = create(meter());
     observable.addCallback(series.observe);
@@ -171,7 +171,8 @@ function histogram<const L extends string = never>(name: string, options: Histog
     onMeterProvider(() => {
       const settings = meterSettings();
       // As the SDK's precedence: a view from the config, then the instrument's own, then the default.
-      const boundaries = settings?.views[name]?.buckets ?? options.buckets ?? settings?.buckets ?? OTEL_DEFAULT_BUCKETS;
+      // With no provider what is recorded is dropped at the next one: any boundaries do.
+      const boundaries = settings?.views[name]?.buckets ?? options.buckets ?? settings?.buckets ?? [];
       series.rebind([...boundaries], cardinalityLimit());
     });
     const invalid = invalidValueWarning(name, 'numbers ≥ 0');
@@ -216,9 +217,6 @@ function histogram<const L extends string = never>(name: string, options: Histog
 function cardinalityLimit(): number {
   return meterSettings()?.cardinalityLimit ?? 2000;
 }
-
-/** The SDK's default explicit buckets, for a histogram recorded before any config gave one. */
-const OTEL_DEFAULT_BUCKETS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
 
 /** Values by label set, reported when a reader collects; bounded so a label leak cannot eat memory. */
 const MAX_GAUGE_SERIES = 10_000;

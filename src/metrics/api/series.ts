@@ -5,7 +5,7 @@
  * The OTel SDK has no bound instruments, so this is what makes `counter.labels(...)` as
  * cheap as prom-client's. Cells are handed to the readers when they collect: sums and
  * gauges through observable instruments (series.observe), histograms through a
- * MetricProducer (histogram-producer.ts).
+ * producer of their own (histogram-producer.ts).
  */
 import type { Attributes, ObservableResult } from '@opentelemetry/api';
 

@@ -5,7 +5,7 @@
  * `component_errors_total`, `component_duration_seconds`, `component_active_calls`.
  */
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
-import { currentMeter, defaultHistogramBuckets, onMeterProvider } from '../api/binding.js';
+import { currentMeter, meterSettings, onMeterProvider } from '../api/binding.js';
 import { ObservedSeries, type SeriesEntry } from '../api/series.js';
 
 export const COMPONENTS_METER = 'beacon-otel/components';
@@ -21,7 +21,7 @@ onMeterProvider(() => {
   const meter = currentMeter(COMPONENTS_METER);
   calls = meter.createCounter('component.calls', { unit: '{call}', description: 'Calls of instrumented component methods.' });
   errors = meter.createCounter('component.errors', { unit: '{call}', description: 'Calls of instrumented component methods that threw or rejected.' });
-  const buckets = defaultHistogramBuckets();
+  const buckets = meterSettings()?.buckets;
   duration = meter.createHistogram('component.duration', {
     unit: 's',
     description: 'Duration of instrumented component method calls.',

@@ -9,7 +9,6 @@ import { stripQuery } from '../../http/path-glob.js';
 import { createAccessPolicy, openEndpointWarning } from './access.js';
 import { setActiveEndpoint } from './app-handler.js';
 import { startEndpointServer } from './own-server.js';
-import { withBeaconHistograms } from '../api/histogram-producer.js';
 import { PullReader } from './pull-reader.js';
 import { ScrapeCache } from './scrape-cache.js';
 import { serveMetrics } from './serve.js';
@@ -29,7 +28,7 @@ export interface PrometheusOutput {
 }
 
 export function prometheusOutput(settings: Metrics): PrometheusOutput {
-  const reader = withBeaconHistograms((options) => new PullReader(settings.cardinalityLimit, options));
+  const reader = new PullReader(settings.cardinalityLimit);
   return { reader, serve: () => serve(reader, settings.prometheus) };
 }
 

@@ -6,7 +6,7 @@
  */
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { globalErrorHandler } from '@opentelemetry/core';
-import type { MetricReaderOptions, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { CALLBACK_TIMEOUT_MS } from '../observable-guard.js';
 
 /**
@@ -16,11 +16,8 @@ import { CALLBACK_TIMEOUT_MS } from '../observable-guard.js';
 const COLLECT_TIMEOUT_MS = 2 * CALLBACK_TIMEOUT_MS;
 
 export class PullReader extends PrometheusExporter {
-  constructor(
-    private readonly cardinalityLimit: number,
-    options: Pick<MetricReaderOptions, 'metricProducers'>,
-  ) {
-    super({ preventServerStart: true, ...options });
+  constructor(private readonly cardinalityLimit: number) {
+    super({ preventServerStart: true });
   }
 
   override selectCardinalityLimit(): number {
