@@ -182,13 +182,18 @@ test('the CJS app is reported as CJS at start and gets express spans too', async
   assert.match(app.stderr(), / CJS, service /);
 });
 
-test('ESM named imports of node:http are instrumented through the loader hook', async (t) => {
-  const receiver = await receiverFor(t);
-  const app = await startApp(t, fixture('esm-named-imports.mjs'), { receiver, env: FAST_EXPORT });
-  await get(`${app.url}/outgoing`);
-  await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'SERVER').length >= 2, { timeoutMs: 10_000 });
-  const client = receiver.spans.find((span) => span.kindName === 'CLIENT');
-  assert.ok(client, 'the named `get` import was not instrumented');
-  const downstream = receiver.spans.find((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/downstream');
-  assert.equal(downstream?.parentSpanId, client.spanId);
-});
+for (const [app, when] of [
+  ['esm-named-imports.mjs', 'the app is the first to load node:http'],
+  ['esm-named-imports-after-cjs.mjs', 'a CommonJS package required node:http first'],
+] as const) {
+  test(`ESM named imports of node:http are instrumented through the loader hook (${when})`, async (t) => {
+    const receiver = await receiverFor(t);
+    const started = await startApp(t, fixture(app), { receiver, env: FAST_EXPORT });
+    await get(`${started.url}/outgoing`);
+    await receiver.waitFor((r) => r.spans.filter((span) => span.kindName === 'SERVER').length >= 2, { timeoutMs: 10_000 });
+    const client = receiver.spans.find((span) => span.kindName === 'CLIENT');
+    assert.ok(client, 'the named `get` import was not instrumented');
+    const downstream = receiver.spans.find((span) => span.kindName === 'SERVER' && span.attributes['url.path'] === '/downstream');
+    assert.equal(downstream?.parentSpanId, client.spanId);
+  });
+}

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
+import { shareBuiltinPatchesWithEsm } from './builtin-esm-patches.js';
 import { beaconDefaults, withUserOptions } from './defaults.js';
 import { type SkippedInstrumentation, planInstrumentations } from './plan.js';
 import { withoutSecretHeaders } from './secret-headers.js';
@@ -37,5 +38,6 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
       plan.skipped.push({ name, reason: `failed to load: ${(error as Error).message}` });
     }
   }
+  shareBuiltinPatchesWithEsm(plan.instrumentations);
   return plan;
 }
