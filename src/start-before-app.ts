@@ -22,9 +22,9 @@ export function startBeforeApp(): void {
     const resolution = resolveConfig(file.options, process.env, app.appPackage, readDeclarativeFile(process.env));
     if (resolution.config.enabled) {
       const hook = prepareEsmHook();
-      enableInstrumentations(resolution.config, app.appDirs);
-      // Not awaited: ES modules the app imports are hooked once the loader thread has the list.
-      void hook?.register();
+      const { plan } = enableInstrumentations(resolution.config, app.appDirs);
+      // Not awaited: the loader has the modules to hook with the registration.
+      void hook?.register(plan.instrumentations);
     }
     void startResolved(() => resolution, app);
   } catch (error) {

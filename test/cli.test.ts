@@ -38,7 +38,8 @@ test('doctor: a reachable collector and a free metrics port → exit 0, a line p
   const { exit, stdout, stderr } = await beacon(['doctor'], appDir(APP_CONFIG), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
   assert.equal(exit.code, 0, stdout + stderr);
   assert.match(stdout, /^✓ node: v\S+ satisfies engines >=/m);
-  assert.match(stdout, /^✓ loader: module\.register is present/m);
+  // Node 24.11.1+ and 22.22.3+ run import-in-the-middle's hooks on the app's thread.
+  assert.match(stdout, /^✓ loader: module\.registerHooks runs the ESM loader hook on the app's thread/m);
   assert.match(stdout, /^✓ config: \S+monitoring\.config\.json is valid$/m);
   assert.match(stdout, /^ {4}service\.name = "cli-app" ← config$/m);
   assert.match(stdout, new RegExp(`^✓ traces endpoint: ${receiver.url}/v1/traces answers$`, 'm'));

@@ -13,6 +13,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { probeEndpoint } from '../export/endpoint-probe.js';
 import { requireGrpcExporters } from '../export/grpc-packages.js';
 import { type SkippedInstrumentation, planInstrumentations } from '../instrumentations/plan.js';
+import { esmLoader } from '../sdk/esm-hook.js';
 import { secretMatcher } from '../secrets.js';
 import { BEACON_VERSION, NODE_ENGINES } from '../version.js';
 import type { LoadedConfig } from './load.js';
@@ -87,8 +88,9 @@ function nodeCheck(): Check {
 
 /** Without module.register the ESM loader hook cannot be installed, and ES module apps go uninstrumented. */
 function loaderCheck(): Check {
+  if (esmLoader === 'in-thread') return { name: 'loader', status: 'ok', detail: "module.registerHooks runs the ESM loader hook on the app's thread (ES module apps are instrumented)" };
   return typeof nodeModule.register === 'function'
-    ? { name: 'loader', status: 'ok', detail: 'module.register is present (ES module apps are instrumented)' }
+    ? { name: 'loader', status: 'ok', detail: "module.register is present (ES module apps are instrumented; the hook runs on Node's hooks thread)" }
     : { name: 'loader', status: 'fail', detail: 'module.register is missing: ES module apps are not instrumented' };
 }
 

@@ -11,15 +11,13 @@
  * they patch and copies into the app's view what the CommonJS exports hold patched.
  */
 import { isBuiltin } from 'node:module';
-import { type Instrumentation, type InstrumentationModuleDefinition, isWrapped } from '@opentelemetry/instrumentation';
+import { type Instrumentation, isWrapped } from '@opentelemetry/instrumentation';
 import { Hook, type Namespace } from 'import-in-the-middle';
-
-type WithDefinitions = Instrumentation & { getModuleDefinitions?(): InstrumentationModuleDefinition[] };
+import { targetModules } from './targets.js';
 
 /** Call once the instrumentations are built: their hooks on a module run before this one. */
 export function shareBuiltinPatchesWithEsm(instrumentations: readonly Instrumentation[]): void {
-  const definitions = instrumentations.flatMap((instrumentation) => (instrumentation as WithDefinitions).getModuleDefinitions?.() ?? []);
-  const builtins = [...new Set(definitions.map(({ name }) => name).filter((name) => isBuiltin(name)))];
+  const builtins = targetModules(instrumentations).filter((name) => isBuiltin(name));
   if (builtins.length > 0) new Hook(builtins, adoptCommonJsPatches);
 }
 

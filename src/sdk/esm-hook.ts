@@ -2,19 +2,34 @@
  * The ESM loader hook that lets instrumentations patch ES modules (import-in-the-middle),
  * owned by the start itself so that every way of starting Beacon gets it: the package's
  * register entry, and an app's own register file calling startMonitoring() under --import.
- * Prepared before the instrumentations are built (the modules they target queue on its
- * channel, so only those are wrapped); registered after the SDK is loaded (Beacon's own
- * imports need no hooking); the start awaits the acknowledgement, so an app's first import
- * after an awaited start is hooked.
+ * Registered after the SDK is loaded (Beacon's own imports need no hooking) with the modules
+ * the instrumentations target, so only those are wrapped; prepared before they are built, so
+ * that a hook made later (an instrumentation enabled afterwards) reaches the loader over its
+ * channel. The start awaits the acknowledgement, so an app's first import after an awaited
+ * start is hooked.
+ *
+ * Where Node runs loader hooks on the app's thread (module.registerHooks, with the fix
+ * import-in-the-middle needs), they are used: the hooks thread of module.register costs
+ * ~200 ms of blocked start-up and ~13 MiB.
  */
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { targetModules } from '../instrumentations/targets.js';
+
+type InThreadHooks = typeof import('import-in-the-middle/register-hooks.mjs');
+const requireHook = createRequire(import.meta.url);
+// Its own module, without the parsers register-hooks.mjs loads (types come from there).
+const { supportsSyncHooks } = requireHook('import-in-the-middle/supports-sync-hooks.mjs') as Pick<InThreadHooks, 'supportsSyncHooks'>;
 
 export interface PreparedEsmHook {
-  /** Registers the hook; the promise settles once it has every module to hook. */
-  register(): Promise<void>;
+  /** Registers the hook for what `instrumentations` patch; the promise settles once it has every module to hook. */
+  register(instrumentations: readonly Instrumentation[]): Promise<void>;
 }
+
+/** Which loader runs the hooks: on the app's thread, or on Node's hooks thread. */
+export const esmLoader: 'in-thread' | 'hooks thread' = supportsSyncHooks() ? 'in-thread' : 'hooks thread';
 
 let prepared = false;
 
@@ -24,8 +39,17 @@ export function prepareEsmHook(): PreparedEsmHook | null {
   prepared = true;
   const channel = createAddHookMessageChannel();
   return {
-    register() {
-      register('import-in-the-middle/hook.mjs', import.meta.url, channel.registerOptions);
+    register(instrumentations) {
+      // The targets go with the registration: on the app's thread the channel's messages are read
+      // only when the event loop turns, after a --require start's app has imported its modules.
+      const data = { ...channel.registerOptions.data, include: targetModules(instrumentations) };
+      if (esmLoader === 'in-thread') {
+        // Loaded only here: its parsers are what the hooks thread would otherwise load. Synchronous
+        // (require of an ES module), so the --require start registers before the app's first line.
+        (requireHook('import-in-the-middle/register-hooks.mjs') as InThreadHooks).register(data);
+      } else {
+        register('import-in-the-middle/hook.mjs', import.meta.url, { ...channel.registerOptions, data });
+      }
       return channel.waitForAllMessagesAcknowledged();
     },
   };

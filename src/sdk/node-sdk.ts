@@ -106,6 +106,6 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
     logRecordProcessors: [...logs, ...(extras.logRecordProcessors ?? [])],
     instrumentations: [...instrumentations, ...(extras.instrumentations ?? [])],
   });
-  await esmHook?.register();
+  await esmHook?.register([...instrumentations, ...(extras.instrumentations ?? [])]);
   return sdk;
 }
