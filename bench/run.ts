@@ -60,8 +60,18 @@ async function main(): Promise<void> {
   }
   const requests = BENCH_APPS.map((app) => {
     const bare = runsOf(app, variants[0]!);
+    // The start does not depend on the sampler: each round's Beacon and upstream runs at 0.1 and
+    // at 1 give one ratio each, so the budget's figure is a median of 2 × rounds paired ratios.
+    const tracesOnly = (agent: string) => variants.filter((variant) => variant.agent === agent && !variant.allSignals);
+    const upstreamRuns = tracesOnly('upstream register').map((variant) => runsOf(app, variant));
+    const startupOverhead = median(
+      tracesOnly('Beacon').flatMap((variant, v) =>
+        runsOf(app, variant).map((sample, round) => (sample.startupMs - bare[round]!.startupMs) / (upstreamRuns[v]![round]!.startupMs - bare[round]!.startupMs)),
+      ),
+    );
     return {
       app,
+      startupOverhead,
       rows: variants.map((variant) => {
         const runs = runsOf(app, variant);
         const of = (pick: (sample: RequestSample) => number) => median(runs.map(pick));
