@@ -16,7 +16,7 @@ import { benchLogging } from './logging.js';
 import { benchMetricsHotPath } from './metrics-hot-path.js';
 import { installPeers } from './peers.js';
 import { reportMarkdown } from './report.js';
-import { BENCH_APPS, type BenchApp, type RequestSample, type RequestVariant, measureRequests, requestVariants } from './requests.js';
+import { type AgentName, BENCH_APPS, type BenchApp, type RequestSample, type RequestVariant, measureRequests, requestVariants } from './requests.js';
 import { benchScrape } from './scrape.js';
 import { startSink } from './sink.js';
 import { benchSpanPrivacy } from './span-privacy.js';
@@ -62,12 +62,12 @@ async function main(): Promise<void> {
     const bare = runsOf(app, variants[0]!);
     // The start does not depend on the sampler: each round's Beacon and upstream runs at 0.1 and
     // at 1 give one ratio each, so the budget's figure is a median of 2 × rounds paired ratios.
-    const tracesOnly = (agent: string) => variants.filter((variant) => variant.agent === agent && !variant.allSignals);
-    const upstreamRuns = tracesOnly('upstream register').map((variant) => runsOf(app, variant));
+    const tracesOnly = (agent: AgentName, ratio: number) => runsOf(app, variants.find((variant) => variant.agent === agent && variant.ratio === ratio && !variant.allSignals)!);
     const startupOverhead = median(
-      tracesOnly('Beacon').flatMap((variant, v) =>
-        runsOf(app, variant).map((sample, round) => (sample.startupMs - bare[round]!.startupMs) / (upstreamRuns[v]![round]!.startupMs - bare[round]!.startupMs)),
-      ),
+      [0.1, 1].flatMap((ratio) => {
+        const upstream = tracesOnly('upstream register', ratio);
+        return tracesOnly('Beacon', ratio).map((sample, round) => (sample.startupMs - bare[round]!.startupMs) / (upstream[round]!.startupMs - bare[round]!.startupMs));
+      }),
     );
     return {
       app,

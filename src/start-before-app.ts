@@ -24,7 +24,7 @@ export function startBeforeApp(): void {
       const hook = prepareEsmHook();
       const { plan } = enableInstrumentations(resolution.config, app.appDirs);
       // Not awaited: the loader has the modules to hook with the registration.
-      void hook?.register(plan.instrumentations);
+      void hook?.register(plan.targets);
     }
     void startResolved(() => resolution, app);
   } catch (error) {

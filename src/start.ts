@@ -111,7 +111,7 @@ async function start({ config, sources, warnings, otelConfigFile }: Resolution, 
   const esmHook = prepareEsmHook();
   let rearmExitFlush = () => {};
   const sdk = await startSdk(config, context.appDirs ?? [process.cwd()], () => rearmExitFlush());
-  await esmHook?.register(sdk.instrumentation.instrumentations);
+  await esmHook?.register(sdk.instrumentation.targets);
   // Both bounded by shutdown.timeoutMs, including the flush when the loop runs dry.
   const forceFlush = () => sdk.forceFlush(config.shutdown.timeoutMs);
   const shutdown = () => sdk.shutdown(config.shutdown.timeoutMs);

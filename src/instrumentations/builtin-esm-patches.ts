@@ -11,13 +11,12 @@
  * they patch and copies into the app's view what the CommonJS exports hold patched.
  */
 import { isBuiltin } from 'node:module';
-import { type Instrumentation, isWrapped } from '@opentelemetry/instrumentation';
+import { isWrapped } from '@opentelemetry/instrumentation';
 import { Hook, type Namespace } from 'import-in-the-middle';
-import { targetModules } from './targets.js';
 
-/** Call once the instrumentations are built: their hooks on a module run before this one. */
-export function shareBuiltinPatchesWithEsm(instrumentations: readonly Instrumentation[]): void {
-  const builtins = targetModules(instrumentations).filter((name) => isBuiltin(name));
+/** Call with the modules the instrumentations target, once they are built: their hooks on a module run before this one. */
+export function shareBuiltinPatchesWithEsm(targets: readonly string[]): void {
+  const builtins = targets.filter((name) => isBuiltin(name));
   if (builtins.length > 0) new Hook(builtins, adoptCommonJsPatches);
 }
 

@@ -10,6 +10,7 @@ import type { SecretMatcher } from '../secrets.js';
 import { shareBuiltinPatchesWithEsm } from './builtin-esm-patches.js';
 import { beaconDefaults, withUserOptions } from './defaults.js';
 import { type SkippedInstrumentation, planInstrumentations } from './plan.js';
+import { targetModules } from './targets.js';
 import { withoutSecretHeaders } from './secret-headers.js';
 
 // Beacon's own dependencies, each one package per instrumentation (not auto-instrumentations-node,
@@ -22,11 +23,13 @@ export interface InstrumentationPlan {
   applied: string[];
   /** Names left out, with the reason (for the debug dump). */
   skipped: SkippedInstrumentation[];
+  /** The modules they patch: what the ESM loader hook wraps. */
+  targets: string[];
 }
 
 export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[], secrets: SecretMatcher): InstrumentationPlan {
   const { apply, skipped } = planInstrumentations(config, appDirs);
-  const plan: InstrumentationPlan = { instrumentations: [], applied: [], skipped };
+  const plan: InstrumentationPlan = { instrumentations: [], applied: [], skipped, targets: [] };
   for (const { name, entry, setting } of apply) {
     try {
       const module = requireInstrumentation(entry.package) as Record<string, new (options: object) => Instrumentation>;
@@ -38,6 +41,7 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
       plan.skipped.push({ name, reason: `failed to load: ${(error as Error).message}` });
     }
   }
-  shareBuiltinPatchesWithEsm(plan.instrumentations);
+  plan.targets = targetModules(plan.instrumentations);
+  shareBuiltinPatchesWithEsm(plan.targets);
   return plan;
 }

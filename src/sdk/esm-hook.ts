@@ -14,9 +14,7 @@
  */
 import { createRequire, register } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { targetModules } from '../instrumentations/targets.js';
 
 type InThreadHooks = typeof import('import-in-the-middle/register-hooks.mjs');
 const requireHook = createRequire(import.meta.url);
@@ -24,8 +22,8 @@ const requireHook = createRequire(import.meta.url);
 const { supportsSyncHooks } = requireHook('import-in-the-middle/supports-sync-hooks.mjs') as Pick<InThreadHooks, 'supportsSyncHooks'>;
 
 export interface PreparedEsmHook {
-  /** Registers the hook for what `instrumentations` patch; the promise settles once it has every module to hook. */
-  register(instrumentations: readonly Instrumentation[]): Promise<void>;
+  /** Registers the hook for the modules in `targets`; the promise settles once it has every module to hook. */
+  register(targets: readonly string[]): Promise<void>;
 }
 
 /** Which loader runs the hooks: on the app's thread, or on Node's hooks thread. */
@@ -39,10 +37,10 @@ export function prepareEsmHook(): PreparedEsmHook | null {
   prepared = true;
   const channel = createAddHookMessageChannel();
   return {
-    register(instrumentations) {
+    register(targets) {
       // The targets go with the registration: on the app's thread the channel's messages are read
       // only when the event loop turns, after a --require start's app has imported its modules.
-      const data = { ...channel.registerOptions.data, include: targetModules(instrumentations) };
+      const data = { ...channel.registerOptions.data, include: [...targets] };
       if (esmLoader === 'in-thread') {
         // Loaded only here: its parsers are what the hooks thread would otherwise load. Synchronous
         // (require of an ES module), so the --require start registers before the app's first line.

@@ -21,6 +21,7 @@ import { startDeliveryReport } from '../export/delivery-report.js';
 import { DeliveryAccounts } from '../export/export-accounting.js';
 import { requireGrpcExporters } from '../export/grpc-packages.js';
 import { createInstrumentations } from '../instrumentations/load.js';
+import { targetModules } from '../instrumentations/targets.js';
 import { otlpLogProcessor } from '../logging/otlp.js';
 import { meterProviderChanged } from '../metrics/api/binding.js';
 import { addBeaconHistograms } from '../metrics/api/histogram-producer.js';
@@ -63,7 +64,8 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   const logs = config.enabled && config.logging.outputs.some((output) => output.type === 'otlp') ? [await otlpLogProcessor(config.logging, delivery)] : [];
   // Prepared before the instrumentations are built, as in start.ts: the modules they target queue on its channel.
   const esmHook = config.enabled ? prepareEsmHook() : null;
-  const instrumentations = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys)).instrumentations : [];
+  const plan = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys)) : null;
+  const instrumentations = plan?.instrumentations ?? [];
 
   class BeaconNodeSdk extends NodeSDK {
     private stopped: Promise<void> | null = null;
@@ -106,6 +108,6 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
     logRecordProcessors: [...logs, ...(extras.logRecordProcessors ?? [])],
     instrumentations: [...instrumentations, ...(extras.instrumentations ?? [])],
   });
-  await esmHook?.register([...instrumentations, ...(extras.instrumentations ?? [])]);
+  await esmHook?.register([...(plan?.targets ?? []), ...targetModules(extras.instrumentations ?? [])]);
   return sdk;
 }
