@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
 import { shareBuiltinPatchesWithEsm } from './builtin-esm-patches.js';
 import { beaconDefaults, withUserOptions } from './defaults.js';
+import { useLightServerPath } from './http-server.js';
 import { type SkippedInstrumentation, planInstrumentations } from './plan.js';
 import { targetModules } from './targets.js';
 import { withoutSecretHeaders } from './secret-headers.js';
@@ -27,7 +28,8 @@ export interface InstrumentationPlan {
   targets: string[];
 }
 
-export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[], secrets: SecretMatcher): InstrumentationPlan {
+/** @param appSpanProcessors the app adds span processors of its own (beaconNodeSdk), which may read a span's attributes as it starts */
+export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[], secrets: SecretMatcher, appSpanProcessors = false): InstrumentationPlan {
   const { apply, skipped } = planInstrumentations(config, appDirs);
   const plan: InstrumentationPlan = { instrumentations: [], applied: [], skipped, targets: [] };
   for (const { name, entry, setting } of apply) {
@@ -35,7 +37,9 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
       const module = requireInstrumentation(entry.package) as Record<string, new (options: object) => Instrumentation>;
       const userOptions = typeof setting === 'object' ? setting : {};
       const options = withoutSecretHeaders(name, withUserOptions(beaconDefaults(name, config), userOptions), secrets);
-      plan.instrumentations.push(new module[entry.className]!(options));
+      const instrumentation = new module[entry.className]!(options);
+      if (name === 'http') useLightServerPath(instrumentation, { attributesAtStart: config.tracing.sampler.rules.length > 0 || appSpanProcessors });
+      plan.instrumentations.push(instrumentation);
       plan.applied.push(name);
     } catch (error) {
       plan.skipped.push({ name, reason: `failed to load: ${(error as Error).message}` });

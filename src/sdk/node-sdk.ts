@@ -64,7 +64,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   const logs = config.enabled && config.logging.outputs.some((output) => output.type === 'otlp') ? [await otlpLogProcessor(config.logging, delivery)] : [];
   // Prepared before the instrumentations are built, as in start.ts: the modules they target queue on its channel.
   const esmHook = config.enabled ? prepareEsmHook() : null;
-  const plan = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys)) : null;
+  const plan = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys), (extras.spanProcessors ?? []).length > 0) : null;
   const instrumentations = plan?.instrumentations ?? [];
 
   class BeaconNodeSdk extends NodeSDK {

@@ -7,10 +7,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, Meter } from '@opentelemetry/api';
 import { bodyBytes } from '../../http/body-bytes.js';
+import { normalizedMethod } from '../../http/request-method.js';
 import { routeOf, watchServerRequests, whenResponseDone } from '../../http/server-requests.js';
 import { ObservedSeries } from '../api/series.js';
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
 export function startHttpCollector(meter: Meter, ignored: (path: string) => boolean): () => void {
@@ -33,7 +33,7 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
 
   const stopWatching = watchServerRequests((request, response, requestContext) => {
     if (ignored(request.url ?? '/')) return;
-    const requestMethod = method(request);
+    const requestMethod = normalizedMethod(request.method);
     const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     const counted = inFlight.cell(`${requestMethod} ${scheme}`, () => ({ 'http.request.method': requestMethod, 'url.scheme': scheme }))!;
     counted.value++;
@@ -56,9 +56,4 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
     const sent = bodyBytes(request, response);
     if (sent !== undefined) responseSize.record(sent, labels);
   }
-}
-
-function method(request: IncomingMessage): string {
-  const value = request.method?.toUpperCase() ?? '_OTHER';
-  return KNOWN_METHODS.has(value) ? value : '_OTHER'; // bounded cardinality, as the semconv asks
 }
