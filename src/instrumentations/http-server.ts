@@ -128,8 +128,7 @@ function incomingRequest(instrumentation: HttpInstrumentationInternals, componen
     // The hook's attributes are for the sampler too.
     const attributes = options.attributesAtStart || config.startIncomingSpanHook ? requestAttributes(instrumentation, config, component, request) : undefined;
     const startedAt = performance.now();
-    const metricAttributes: Attributes = { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component };
-    if (request.httpVersion) metricAttributes['network.protocol.version'] = request.httpVersion;
+    const metricAttributes = metricAttributesOf(attributes ?? { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component, 'network.protocol.version': request.httpVersion });
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = startSpan(instrumentation, config, request.method || 'GET', attributes, parent);
     if (attributes === undefined && span.isRecording()) span.setAttributes(requestAttributes(instrumentation, config, component, request));
@@ -143,6 +142,13 @@ function incomingRequest(instrumentation: HttpInstrumentationInternals, componen
     response.on(errorMonitor, onResponseError);
     return context.with(requestContext, runHandler, undefined, original, this, args, state, response);
   };
+}
+
+/** What upstream's duration point takes from the span's attributes at the start. */
+function metricAttributesOf(attributes: Attributes): Attributes {
+  const metricAttributes: Attributes = { 'http.request.method': attributes['http.request.method'], 'url.scheme': attributes['url.scheme'] };
+  if (attributes['network.protocol.version']) metricAttributes['network.protocol.version'] = attributes['network.protocol.version'];
+  return metricAttributes;
 }
 
 /** The span's attributes from the request, by upstream's functions. */

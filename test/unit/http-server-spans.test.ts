@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { IncomingMessage, type RequestListener, ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { IncomingMessage, type RequestListener, type Server, ServerResponse, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,7 +27,7 @@ import { call } from '../helpers/http.js';
 context.setGlobalContextManager(new BeaconContextManager());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
-type Emit = typeof ServerResponse.prototype.emit;
+type Emit = Server['emit'];
 type Patchable = { _getPatchIncomingRequestFunction(component: 'http'): (emit: Emit) => Emit };
 
 interface Setup {
