@@ -4,12 +4,13 @@
  * they record must be the same — span names, kinds, attributes, status, exception events,
  * parents, the spans started inside a request (the request's context reaches its body's
  * listeners; an ignored request records nothing), and the `http.server.request.duration`
- * points. Then with every server-side option upstream has, with `requireParentforIncomingSpans`,
+ * points. Then an https server, with every server-side option upstream has, with `requireParentforIncomingSpans`,
  * with nothing sampled, and with the attributes given at the span's start (sampler rules).
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { IncomingMessage, type RequestListener, type Server, ServerResponse, createServer, request as httpRequest } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,14 +24,18 @@ import { type LightServerPathOptions, useLightServerPath } from '../../src/instr
 import { BeaconContextManager } from '../../src/tracing/context-manager.js';
 import { CollectingReader } from '../helpers/collecting-reader.js';
 import { call } from '../helpers/http.js';
+import type { TlsIdentity } from '../helpers/otlp-receiver.js';
+import { selfSignedCert } from '../helpers/tls.js';
 
 context.setGlobalContextManager(new BeaconContextManager());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
 type Emit = Server['emit'];
-type Patchable = { _getPatchIncomingRequestFunction(component: 'http'): (emit: Emit) => Emit };
+type Component = 'http' | 'https';
+type Patchable = { _getPatchIncomingRequestFunction(component: Component): (emit: Emit) => Emit };
 
 interface Setup {
+  component?: Component;
   options?: HttpInstrumentationConfig;
   sampler?: Sampler;
   light?: LightServerPathOptions;
@@ -75,7 +80,8 @@ class PathUnderTest {
   readonly reader = new CollectingReader();
   readonly closeListeners: string[][] = [];
   closed = 0;
-  readonly server;
+  readonly server: Server;
+  private readonly component: Component;
   private readonly provider: TracerProvider;
   private readonly meterProvider: MeterProvider;
 
@@ -86,14 +92,15 @@ class PathUnderTest {
     instrumentation.setTracerProvider(this.provider);
     instrumentation.setMeterProvider(this.meterProvider);
     if (which === 'Beacon') useLightServerPath(instrumentation, setup.light ?? { attributesAtStart: false });
-    this.server = createServer(app(this.provider, this));
-    this.server.emit = (instrumentation as unknown as Patchable)._getPatchIncomingRequestFunction('http')(this.server.emit);
+    this.component = setup.component ?? 'http';
+    this.server = this.component === 'https' ? createHttpsServer(tls(), app(this.provider, this)) : createServer(app(this.provider, this));
+    this.server.emit = (instrumentation as unknown as Patchable)._getPatchIncomingRequestFunction(this.component)(this.server.emit);
   }
 
   async listen(): Promise<string> {
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.component}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
@@ -197,6 +204,20 @@ async function bothPaths(setup: Setup, requests: [string, Request][], beaconSetu
   }
 }
 
+let identity: TlsIdentity | undefined;
+const tls = (): TlsIdentity => (identity ??= selfSignedCert());
+
+function httpsGet(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(url, { rejectUnauthorized: false, headers: { 'user-agent': 'unit' } }, (response) => {
+      response.resume();
+      response.on('end', resolve);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 const ignoreHealth: HttpInstrumentationConfig = { ignoreIncomingRequestHook: (request) => request.url === '/health' };
 
 test('the same requests give the same spans and duration points on both paths', async () => {
@@ -217,6 +238,17 @@ test('the same requests give the same spans and duration points on both paths', 
   // And the Beacon server really ran its own path, not upstream's.
   assert.ok(paths[1]!.closeListeners.filter((names) => names.includes('onResponseClose')).length === REQUESTS.length - 1, 'all but the ignored request');
   assert.ok(paths[0]!.closeListeners.every((names) => !names.includes('onResponseClose')));
+});
+
+test('an https server: the same spans and points, with the https scheme', async () => {
+  const requests: [string, Request][] = [
+    ['GET with a route', (base) => httpsGet(`${base}/orders/7?page=2`)],
+    ['500', (base) => httpsGet(`${base}/fail`)],
+  ];
+  const { upstream, beacon } = await bothPaths({ component: 'https' }, requests);
+  for (const [what] of requests) assert.deepEqual(beacon[what], upstream[what], what);
+  assert.deepEqual(beacon.metrics, upstream.metrics);
+  assert.equal((upstream['GET with a route'] as ReturnType<typeof described>).find((span) => span.kind === 1)!.attributes['url.scheme'], 'https');
 });
 
 test('a listener that throws: the span ends with the error on both paths, and the error reaches the caller', async () => {
