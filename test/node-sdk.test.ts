@@ -50,8 +50,10 @@ test('a NodeSDK from beacon-otel/sdk: the register entry\'s server span and reso
   assert.equal(metrics.status, 200);
   assert.match(metrics.body, /^http_server_request_duration_seconds_count\{.*\} 1$/m);
 
-  const { seen } = await ask<{ seen: string[] }>(app, 'seen');
+  const { seen, startPaths } = await ask<{ seen: string[]; startPaths: string[] }>(app, 'seen');
   assert.ok(seen.includes(viaSdk.name), `the team's processor saw ${seen.join(', ')}`);
+  // A processor of the team's reads a server span's request attributes as it starts, as under upstream's path.
+  assert.deepEqual(startPaths, ['/users/7']);
 
   // The team's own reader sees the SDK's instruments and Beacon's own histograms alike.
   const { names } = await ask<{ names: string[] }>(app, 'metrics');

@@ -76,6 +76,33 @@ test('with a sampled traceparent every request is kept and continues the caller\
   }
 });
 
+test('sampler rules see the request: a path rule decides per request on the server span\'s attributes', async (t) => {
+  const receiver = await receiverFor(t);
+  const app = await startApp(t, fixture('express-app.cjs'), {
+    receiver,
+    env: FAST_EXPORT,
+    config: {
+      tracing: {
+        sampler: {
+          ratio: 0,
+          rules: [{ path: '/checkout/*', method: 'GET', ratio: 1 }],
+        },
+      },
+    },
+  });
+  await load(20, 4, (i) => get(`${app.url}/${i % 2 ? 'checkout' : 'users'}/${i}?from=test`));
+  await app.stop();
+
+  // Only the rule's path is kept (the ratio is 0 otherwise), its span complete with the attributes the rule read.
+  const servers = receiver.spans.filter((span) => span.kindName === 'SERVER');
+  assert.equal(servers.length, 10);
+  for (const span of servers) {
+    assert.match(String(span.attributes['url.path']), /^\/checkout\/\d+$/);
+    assert.equal(span.attributes['http.route'], '/checkout/:step');
+    assert.equal(span.attributes['url.query'], 'from=test');
+  }
+});
+
 test('outgoing requests are traced as client spans in the same trace; health checks are not traced', async (t) => {
   const receiver = await receiverFor(t);
   const app = await startApp(t, fixture('express-app.cjs'), {
