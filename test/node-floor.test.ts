@@ -1,7 +1,8 @@
 /**
  * The lowest Node.js that `engines` allows, run for real: that version from the npm registry
  * (the `node` package, as the repo's own Node 24 comes), an app under the register entry, a
- * span at the receiver and /metrics answering; a TypeScript config it cannot load is a clear
+ * span at the receiver and /metrics answering; CommonJS and ES module apps under --require
+ * traced with their routes; a TypeScript config it cannot load is a clear
  * config error (exit 78), not Node's "Unknown file extension".
  */
 import assert from 'node:assert/strict';
@@ -49,15 +50,20 @@ test(`Node.js ${floor} (the engines floor): traced under the register entry, /me
   assert.match(metrics.body, /^http_server_request_duration_seconds_count\{/m);
 });
 
-test(`Node.js ${floor}: a CommonJS express app under --require (NODE_OPTIONS) is traced with its routes`, { timeout: 200_000 }, async (t) => {
-  const node = await floorNode();
-  const receiver = await receiverFor(t);
-  const app = await startApp(t, fixture('items-app.cjs'), { node, bare: true, receiver, env: { NODE_OPTIONS: '--require beacon-otel/register', OTEL_BSP_SCHEDULE_DELAY: '100' } });
-  // The signals come up after the app's first line under --require: the start-up line says when.
-  assert.ok(await pollUntil(() => app.stderr().includes(`on Node.js v${floor}`), 10_000, 20), app.stderr());
-  assert.equal((await get(`${app.url}/items/7`)).status, 200);
-  assert.ok(await pollUntil(() => receiver.spans.some((span) => span.name === 'GET /items/:id'), 15_000, 100), receiver.spans.map((span) => span.name).join(', '));
-});
+for (const [kind, app, path, route] of [
+  ['CommonJS', 'items-app.cjs', '/items/7', 'GET /items/:id'],
+  ['ES module', 'express-app.mjs', '/users/7', 'GET /users/:id'],
+] as const) {
+  test(`Node.js ${floor}: ${kind === 'CommonJS' ? 'a' : 'an'} ${kind} express app under --require (NODE_OPTIONS) is traced with its routes`, { timeout: 200_000 }, async (t) => {
+    const node = await floorNode();
+    const receiver = await receiverFor(t);
+    const started = await startApp(t, fixture(app), { node, bare: true, receiver, env: { NODE_OPTIONS: '--require beacon-otel/register', OTEL_BSP_SCHEDULE_DELAY: '100' } });
+    // The signals come up after the app's first line under --require: the start-up line says when.
+    assert.ok(await pollUntil(() => started.stderr().includes(`on Node.js v${floor}`), 10_000, 20), started.stderr());
+    assert.equal((await get(`${started.url}${path}`)).status, 200);
+    assert.ok(await pollUntil(() => receiver.spans.some((span) => span.name === route), 15_000, 100), receiver.spans.map((span) => span.name).join(', '));
+  });
+}
 
 test(`Node.js ${floor}: a monitoring.config.ts it cannot load is a config error that says what to do`, { timeout: 200_000 }, async (t) => {
   const node = await floorNode();
