@@ -101,6 +101,8 @@ interface ServerRequest {
 type TrackedResponse = ServerResponse & { [REQUEST]?: ServerRequest };
 
 export interface LightServerPathOptions {
+  /** Where a request's duration point goes; without it, upstream's histogram (the SDK's). */
+  recordDuration?: (durationMs: number, attributes: Attributes) => void;
   /**
    * Something reads a server span's attributes as it starts: sampler rules, or span
    * processors of the app's. Otherwise a request's attributes are worked out only when its
@@ -114,6 +116,7 @@ export interface LightServerPathOptions {
 export function useLightServerPath(instrumentation: Instrumentation, options: LightServerPathOptions): void {
   utils ??= requirePackage(join(dirname(requirePackage.resolve('@opentelemetry/instrumentation-http')), 'utils.cjs')) as HttpUtils;
   const internals = instrumentation as unknown as HttpInstrumentationInternals;
+  internals._recordServerDuration = options.recordDuration ?? internals._recordServerDuration;
   internals._incomingRequestFunction = (component, original) => incomingRequest(internals, component, original, options);
 }
 

@@ -4,12 +4,13 @@
  * the app. This is where start-up time is won over loading every instrumentation up front.
  */
 import { createRequire } from 'node:module';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
 import { shareBuiltinPatchesWithEsm } from './builtin-esm-patches.js';
 import { beaconDefaults, withUserOptions } from './defaults.js';
-import { useLightServerPath } from './http-server.js';
+import { type LightServerPathOptions, useLightServerPath } from './http-server.js';
 import { type SkippedInstrumentation, planInstrumentations } from './plan.js';
 import { targetModules } from './targets.js';
 import { withoutSecretHeaders } from './secret-headers.js';
@@ -28,8 +29,15 @@ export interface InstrumentationPlan {
   targets: string[];
 }
 
-/** @param appSpanProcessors the app adds span processors of its own (beaconNodeSdk), which may read a span's attributes as it starts */
-export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[], secrets: SecretMatcher, appSpanProcessors = false): InstrumentationPlan {
+/** What the composition root decides for the http instrumentation's server path. */
+export interface ServerPathChoices {
+  /** The app adds span processors of its own (beaconNodeSdk), which may read a span's attributes as it starts. */
+  appSpanProcessors?: boolean;
+  /** Where its duration points go, given the instrumentation's scope; upstream's histogram when this gives none. */
+  durations?: (scope: InstrumentationScope) => LightServerPathOptions['recordDuration'];
+}
+
+export function createInstrumentations(config: ResolvedConfig, appDirs: readonly string[], secrets: SecretMatcher, serverPath: ServerPathChoices = {}): InstrumentationPlan {
   const { apply, skipped } = planInstrumentations(config, appDirs);
   const plan: InstrumentationPlan = { instrumentations: [], applied: [], skipped, targets: [] };
   for (const { name, entry, setting } of apply) {
@@ -38,7 +46,12 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
       const userOptions = typeof setting === 'object' ? setting : {};
       const options = withoutSecretHeaders(name, withUserOptions(beaconDefaults(name, config), userOptions), secrets);
       const instrumentation = new module[entry.className]!(options);
-      if (name === 'http') useLightServerPath(instrumentation, { attributesAtStart: config.tracing.sampler.rules.length > 0 || appSpanProcessors });
+      if (name === 'http') {
+        useLightServerPath(instrumentation, {
+          attributesAtStart: config.tracing.sampler.rules.length > 0 || serverPath.appSpanProcessors === true,
+          recordDuration: serverPath.durations?.({ name: instrumentation.instrumentationName, version: instrumentation.instrumentationVersion }),
+        });
+      }
       plan.instrumentations.push(instrumentation);
       plan.applied.push(name);
     } catch (error) {

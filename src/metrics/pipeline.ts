@@ -61,10 +61,11 @@ export function startCollectors(provider: MeterProvider, config: ResolvedConfig,
   const settings = config.metrics;
   meterProviderChanged(settings);
   const stops: (() => void)[] = [];
-  const meter = (name: string) => provider.getMeter(`beacon-otel/${name}`, BEACON_VERSION);
+  const scope = (name: string) => ({ name: `beacon-otel/${name}`, version: BEACON_VERSION });
+  const meter = (name: string) => provider.getMeter(scope(name).name, BEACON_VERSION);
   if (settings.collectors.includes('runtime')) stops.push(startRuntimeCollector(meter('runtime')));
   if (settings.collectors.includes('host')) stops.push(startHostCollector(meter('host')));
-  if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), ignoredRequests(config)));
+  if (settings.collectors.includes('http')) stops.push(startHttpCollector(meter('http'), scope('http'), ignoredRequests(config)));
   // Always on with metrics: what Beacon itself delivered and lost is never optional.
   stops.push(startExporterHealth(meter('exporter'), delivery));
   return () => {

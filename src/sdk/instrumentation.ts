@@ -9,6 +9,7 @@ import type { MeterProvider } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import type { ResolvedConfig } from '../config/types.js';
 import { type InstrumentationPlan, createInstrumentations } from '../instrumentations/load.js';
+import { serverDurations } from '../metrics/collectors/http-server-duration.js';
 import { secretMatcher } from '../secrets.js';
 
 export interface EnabledInstrumentations {
@@ -23,7 +24,7 @@ export function enableInstrumentations(config: ResolvedConfig, appDirs: readonly
     if (meterProvider) for (const instrumentation of enabled.plan.instrumentations) instrumentation.setMeterProvider(meterProvider);
     return enabled;
   }
-  const plan = createInstrumentations(config, appDirs, secretMatcher(config.privacy.secretKeys));
+  const plan = createInstrumentations(config, appDirs, secretMatcher(config.privacy.secretKeys), { durations: serverDurations(config) });
   const disable = registerInstrumentations({ instrumentations: plan.instrumentations, ...(meterProvider ? { meterProvider } : {}) });
   enabled = {
     plan,

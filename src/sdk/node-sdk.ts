@@ -25,6 +25,7 @@ import { targetModules } from '../instrumentations/targets.js';
 import { otlpLogProcessor } from '../logging/otlp.js';
 import { meterProviderChanged } from '../metrics/api/binding.js';
 import { addBeaconHistograms } from '../metrics/api/histogram-producer.js';
+import { serverDurations } from '../metrics/collectors/http-server-duration.js';
 import { metricOutputs, startCollectors } from '../metrics/pipeline.js';
 import { buildViews } from '../metrics/views.js';
 import { secretMatcher } from '../secrets.js';
@@ -64,7 +65,8 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   const logs = config.enabled && config.logging.outputs.some((output) => output.type === 'otlp') ? [await otlpLogProcessor(config.logging, delivery)] : [];
   // Prepared before the instrumentations are built, as in start.ts: the modules they target queue on its channel.
   const esmHook = config.enabled ? prepareEsmHook() : null;
-  const plan = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys), (extras.spanProcessors ?? []).length > 0) : null;
+  const serverPath = { appSpanProcessors: (extras.spanProcessors ?? []).length > 0, durations: serverDurations(config) };
+  const plan = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys), serverPath) : null;
   const instrumentations = plan?.instrumentations ?? [];
 
   class BeaconNodeSdk extends NodeSDK {

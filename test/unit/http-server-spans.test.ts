@@ -4,7 +4,8 @@
  * they record must be the same — span names, kinds, attributes, status, exception events,
  * parents, the spans started inside a request (the request's context reaches its body's
  * listeners; an ignored request records nothing), and the `http.server.request.duration`
- * points. Then an https server, with every server-side option upstream has, with `requireParentforIncomingSpans`,
+ * histogram (its scope, descriptor, buckets and points), which Beacon keeps in a series of its
+ * own (metrics/collectors/http-server-duration.ts) where upstream records through the SDK. Then an https server, with every server-side option upstream has, with `requireParentforIncomingSpans`,
  * with nothing sampled, and with the attributes given at the span's start (sampler rules).
  */
 import assert from 'node:assert/strict';
@@ -20,7 +21,11 @@ import { W3CTraceContextPropagator, getRPCMetadata } from '@opentelemetry/core';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { AlwaysOffSampler, AlwaysOnSampler, InMemorySpanExporter, type ReadableSpan, type Sampler, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { type LightServerPathOptions, useLightServerPath } from '../../src/instrumentations/http-server.js';
+import { meterProviderChanged } from '../../src/metrics/api/binding.js';
+import { addBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
+import { serverDurations } from '../../src/metrics/collectors/http-server-duration.js';
 import { BeaconContextManager } from '../../src/tracing/context-manager.js';
 import { CollectingReader } from '../helpers/collecting-reader.js';
 import { call } from '../helpers/http.js';
@@ -29,6 +34,10 @@ import { selfSignedCert } from '../helpers/tls.js';
 
 context.setGlobalContextManager(new BeaconContextManager());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+/** Beacon's defaults: metrics on with the 'http' collector, its buckets those of upstream's advice. */
+const { config } = resolveConfig({});
+const beaconDurations = serverDurations(config);
 
 type Emit = Server['emit'];
 type Component = 'http' | 'https';
@@ -87,11 +96,16 @@ class PathUnderTest {
 
   constructor(readonly which: 'upstream' | 'Beacon', setup: Setup) {
     this.provider = new TracerProvider({ sampler: setup.sampler ?? new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter: this.exporter })] });
-    this.meterProvider = new MeterProvider({ readers: [this.reader] });
+    // Beacon's reader also reports Beacon's series (only one Beacon path is open at a time).
+    this.meterProvider = new MeterProvider({ readers: [which === 'Beacon' ? addBeaconHistograms(this.reader) : this.reader] });
     const instrumentation = new HttpInstrumentation({ ...setup.options, enabled: false });
     instrumentation.setTracerProvider(this.provider);
     instrumentation.setMeterProvider(this.meterProvider);
-    if (which === 'Beacon') useLightServerPath(instrumentation, setup.light ?? { attributesAtStart: false });
+    if (which === 'Beacon') {
+      meterProviderChanged(config.metrics);
+      const recordDuration = beaconDurations({ name: instrumentation.instrumentationName, version: instrumentation.instrumentationVersion });
+      useLightServerPath(instrumentation, { attributesAtStart: false, recordDuration, ...setup.light });
+    }
     this.component = setup.component ?? 'http';
     this.server = this.component === 'https' ? createHttpsServer(tls(), app(this.provider, this)) : createServer(app(this.provider, this));
     this.server.emit = (instrumentation as unknown as Patchable)._getPatchIncomingRequestFunction(this.component)(this.server.emit);
@@ -107,6 +121,7 @@ class PathUnderTest {
     this.server.closeAllConnections();
     this.server.close();
     await Promise.all([this.provider.shutdown(), this.meterProvider.shutdown()]);
+    if (this.which === 'Beacon') meterProviderChanged();
   }
 
   /** Spans of one request, once its response has closed. */
@@ -118,11 +133,23 @@ class PathUnderTest {
     return this.exporter.getFinishedSpans();
   }
 
-  async durationPoints(): Promise<{ attributes: Attributes; count: number }[]> {
+  /** The duration histogram as reported: everything but times and the durations themselves. */
+  async durations() {
     const { resourceMetrics } = await this.reader.collect();
-    const metric = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((m) => m.descriptor.name === 'http.server.request.duration');
-    if (!metric || metric.dataPointType !== DataPointType.HISTOGRAM) return [];
-    return metric.dataPoints.map((point) => ({ attributes: point.attributes, count: point.value.count })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
+      const metric = metrics.find((m) => m.descriptor.name === 'http.server.request.duration');
+      if (!metric || metric.dataPointType !== DataPointType.HISTOGRAM) continue;
+      const points = metric.dataPoints.map(({ attributes, value }) => ({ attributes, count: value.count, bucketed: value.buckets.counts.reduce((sum, n) => sum + n, 0) }));
+      return {
+        scope: { name: scope.name, version: scope.version },
+        // The public MetricDescriptor, what exporters read (the SDK's also carries its instrument's type and advice).
+        descriptor: (({ name, description, unit, valueType }) => ({ name, description, unit, valueType }))(metric.descriptor),
+        temporality: metric.aggregationTemporality,
+        boundaries: metric.dataPoints.map((point) => point.value.buckets.boundaries),
+        points: points.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      };
+    }
+    return { points: [] };
   }
 }
 
@@ -196,7 +223,7 @@ async function bothPaths(setup: Setup, requests: [string, Request][], beaconSetu
     for (const [index, path] of paths.entries()) {
       const base = await path.listen();
       for (const [what, send] of requests) seen[index]![what] = described(await path.spansAfter(() => send(base)));
-      seen[index]!.metrics = await path.durationPoints();
+      seen[index]!.metrics = await path.durations();
     }
     return { upstream: seen[0]!, beacon: seen[1]!, paths };
   } finally {
@@ -234,7 +261,7 @@ test('the same requests give the same spans and duration points on both paths', 
   assert.deepEqual(upstream['an ignored path'], [], 'nothing is recorded for an ignored request, not even the spans inside it');
   assert.ok((upstream['a client that gives up'] as unknown[]).length === 1, 'an abandoned request ends its span');
   assert.ok((upstream['a write after the end'] as { events: unknown[] }[])[0]!.events.length === 1, 'the response error is recorded');
-  assert.ok((upstream.metrics as unknown[]).length >= 5);
+  assert.ok((upstream.metrics as { points: unknown[] }).points.length >= 5);
   // And the Beacon server really ran its own path, not upstream's.
   assert.ok(paths[1]!.closeListeners.filter((names) => names.includes('onResponseClose')).length === REQUESTS.length - 1, 'all but the ignored request');
   assert.ok(paths[0]!.closeListeners.every((names) => !names.includes('onResponseClose')));
@@ -261,7 +288,7 @@ test('a listener that throws: the span ends with the error on both paths, and th
     // One difference, stated in the README: upstream's point also gets the status code of the
     // response that was never sent (its 'close' listener later writes into the attributes
     // it recorded with); Beacon's keeps what it was recorded with.
-    const [upstreamPoints, beaconPoints] = [await paths[0]!.durationPoints(), await paths[1]!.durationPoints()];
+    const [upstreamPoints, beaconPoints] = [(await paths[0]!.durations()).points, (await paths[1]!.durations()).points];
     assert.equal(upstreamPoints[0]!.attributes['http.response.status_code'], 200);
     const { 'http.response.status_code': _status, ...recorded } = upstreamPoints[0]!.attributes;
     assert.deepEqual(beaconPoints, [{ ...upstreamPoints[0]!, attributes: recorded }]);
@@ -319,7 +346,7 @@ test('nothing sampled: no spans, the same duration points', async () => {
   const { upstream, beacon } = await bothPaths({ options: ignoreHealth, sampler: new AlwaysOffSampler() }, REQUESTS);
   for (const [what] of REQUESTS) assert.deepEqual(beacon[what], upstream[what], what);
   assert.deepEqual(beacon.metrics, upstream.metrics);
-  assert.ok((upstream.metrics as unknown[]).length >= 5);
+  assert.ok((upstream.metrics as { points: unknown[] }).points.length >= 5);
 });
 
 test('with the attributes given at the start (sampler rules read them), the spans are the same', async () => {

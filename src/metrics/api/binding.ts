@@ -18,10 +18,11 @@ export type MeterSettings = Pick<ResolvedConfig['metrics'], 'buckets' | 'views' 
 const binders = new Set<() => void>();
 let settings: MeterSettings | undefined;
 
-/** Calls `bind` now and after every provider change. */
-export function onMeterProvider(bind: () => void): void {
+/** Calls `bind` now and after every provider change, until the returned function is called. */
+export function onMeterProvider(bind: () => void): () => void {
   binders.add(bind);
   bind();
+  return () => binders.delete(bind);
 }
 
 /** `next`: the provider registered with this config; none: it was shut down. */
@@ -37,4 +38,9 @@ export function currentMeter(name: string, version?: string): Meter {
 /** The config's metric settings while a provider is up. */
 export function meterSettings(): MeterSettings | undefined {
   return settings;
+}
+
+/** The config's; with no provider (recorded values go nowhere), the SDK's default, so that a label leak stays bounded. */
+export function cardinalityLimit(): number {
+  return settings?.cardinalityLimit ?? 2000;
 }

@@ -17,7 +17,7 @@ import {
   InstrumentType,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { METER_NAME, meterSettings, onMeterProvider } from './binding.js';
+import { meterSettings, onMeterProvider } from './binding.js';
 import { type HistogramCell, type HistogramSeries, histograms } from './histogram-series.js';
 
 interface Accumulation {
@@ -56,12 +56,12 @@ class HistogramProducer {
     this.accumulated.clear();
   }
 
-  /** What this reader reports now. */
+  /** What this reader reports now, one entry per scope. */
   collect(): ScopeMetrics[] {
     moveCellsToProducers();
     const temporality = this.temporality();
     const now = hrTime();
-    const metrics: HistogramMetricData[] = [];
+    const byScope: ScopeMetrics[] = [];
     for (const [series, bySeries] of this.accumulated) {
       if (bySeries.size === 0) continue;
       const dataPoints: HistogramMetricData['dataPoints'] = [];
@@ -74,17 +74,27 @@ class HistogramProducer {
           value: { buckets: { boundaries, counts: [...counts] }, count, sum, min, max },
         });
       }
-      metrics.push({
-        descriptor: { ...series.descriptor, valueType: ValueType.DOUBLE },
+      const { scope, ...descriptor } = series.descriptor;
+      const metric: HistogramMetricData = {
+        descriptor: { ...descriptor, valueType: ValueType.DOUBLE },
         aggregationTemporality: temporality,
         dataPointType: DataPointType.HISTOGRAM,
         dataPoints,
-      });
+      };
+      addToScope(byScope, { scope, metrics: [metric] });
       if (temporality === AggregationTemporality.DELTA) bySeries.clear();
     }
     this.lastCollection = now;
-    return metrics.length ? [{ scope: { name: METER_NAME }, metrics }] : [];
+    return byScope;
   }
+}
+
+/** Adds `entry`'s metrics to the entry of the same scope in `scopes`, or `entry` itself when there is none. */
+function addToScope(scopes: ScopeMetrics[], entry: ScopeMetrics): void {
+  const { name, version, schemaUrl } = entry.scope;
+  const index = scopes.findIndex(({ scope }) => scope.name === name && scope.version === version && scope.schemaUrl === schemaUrl);
+  if (index < 0) scopes.push(entry);
+  else scopes[index] = { scope: scopes[index]!.scope, metrics: [...scopes[index]!.metrics, ...entry.metrics] };
 }
 
 function moveCellsToProducers(): void {
@@ -110,7 +120,10 @@ export function addBeaconHistograms<R extends IMetricReader>(reader: R): R {
     setSdkProducer({
       async collect(options) {
         const { resourceMetrics, errors } = await sdk.collect(options);
-        return { resourceMetrics: { ...resourceMetrics, scopeMetrics: [...resourceMetrics.scopeMetrics, ...producer.collect()] }, errors };
+        // A Beacon histogram in a scope the SDK reports too (an instrumentation's meter) joins that scope's entry.
+        const scopeMetrics = [...resourceMetrics.scopeMetrics];
+        for (const entry of producer.collect()) addToScope(scopeMetrics, entry);
+        return { resourceMetrics: { ...resourceMetrics, scopeMetrics }, errors };
       },
     });
   return reader;

@@ -5,7 +5,8 @@
  * values ≤ boundaries[i] and > boundaries[i − 1], the last one everything above.
  */
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
+import { type InstrumentationScope, hrTime } from '@opentelemetry/core';
+import { cardinalityLimit, meterSettings, onMeterProvider } from './binding.js';
 import { SeriesTable, type SeriesCell } from './series.js';
 
 export class HistogramCell implements SeriesCell {
@@ -51,6 +52,8 @@ export interface HistogramDescriptor {
   readonly name: string;
   readonly description: string;
   readonly unit: string;
+  /** The meter the histogram is reported under, as if it were the SDK's. */
+  readonly scope: InstrumentationScope;
 }
 
 /** One Beacon histogram: its descriptor, its boundaries and its cells. */
@@ -74,3 +77,26 @@ export class HistogramSeries extends SeriesTable<HistogramCell> {
 
 /** Every Beacon histogram, for the producers to collect. */
 export const histograms = new Set<HistogramSeries>();
+
+/**
+ * A histogram reported to every reader until `stop()`, its boundaries taken from each
+ * provider's settings as the SDK would choose them: a view from the config, then
+ * `ownBuckets` (an instrument's advice), then the config's default. With no provider what is
+ * recorded is dropped at the next one, so any boundaries do.
+ */
+export function reportedHistogram(descriptor: HistogramDescriptor, ownBuckets?: readonly number[]): { series: HistogramSeries; stop: () => void } {
+  const series = new HistogramSeries(descriptor);
+  histograms.add(series);
+  const unbind = onMeterProvider(() => {
+    const settings = meterSettings();
+    const boundaries = settings?.views[descriptor.name]?.buckets ?? ownBuckets ?? settings?.buckets ?? [];
+    series.rebind([...boundaries], cardinalityLimit());
+  });
+  return {
+    series,
+    stop: () => {
+      unbind();
+      histograms.delete(series);
+    },
+  };
+}

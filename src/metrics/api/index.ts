@@ -9,9 +9,9 @@
  */
 import { type Attributes, type Meter, type Observable, diag } from '@opentelemetry/api';
 import { BeaconError, ErrorCodes } from '../../errors.js';
-import { METER_NAME, currentMeter, meterSettings, onMeterProvider } from './binding.js';
+import { METER_NAME, cardinalityLimit, currentMeter, onMeterProvider } from './binding.js';
 import { type MethodDecorator, methodDecorator } from './decorator-call.js';
-import { type HistogramCell, HistogramSeries, histograms } from './histogram-series.js';
+import { type HistogramCell, reportedHistogram } from './histogram-series.js';
 import { ObservedSeries, type SeriesCell, type SeriesEntry, type SeriesTable, boundCell, seriesKey } from './series.js';
 import { type AnyFunction, errorType, wrapAround } from './wrap.js';
 
@@ -166,15 +166,8 @@ function counter<const L extends string = never>(name: string, options: Instrume
 
 function histogram<const L extends string = never>(name: string, options: HistogramOptions<L> = {}): Histogram<L> {
   return cached(name, 'histogram', () => {
-    const series = new HistogramSeries({ name, description: options.description ?? '', unit: options.unit ?? '' });
-    histograms.add(series);
-    onMeterProvider(() => {
-      const settings = meterSettings();
-      // As the SDK's precedence: a view from the config, then the instrument's own, then the default.
-      // With no provider what is recorded is dropped at the next one: any boundaries do.
-      const boundaries = settings?.views[name]?.buckets ?? options.buckets ?? settings?.buckets ?? [];
-      series.rebind([...boundaries], cardinalityLimit());
-    });
+    // Instruments live as long as the process (they are cached by name): never stopped.
+    const { series } = reportedHistogram({ name, description: options.description ?? '', unit: options.unit ?? '', scope: { name: METER_NAME } }, options.buckets);
     const invalid = invalidValueWarning(name, 'numbers ≥ 0');
     const record = (cell: HistogramCell | null, value: number) => {
       if (typeof value !== 'number' || !(value >= 0)) invalid(value);
@@ -211,11 +204,6 @@ function histogram<const L extends string = never>(name: string, options: Histog
       },
     };
   });
-}
-
-/** The config's; with no provider (recorded values go nowhere), the SDK's default, so that a label leak stays bounded. */
-function cardinalityLimit(): number {
-  return meterSettings()?.cardinalityLimit ?? 2000;
 }
 
 /** Values by label set, reported when a reader collects; bounded so a label leak cannot eat memory. */

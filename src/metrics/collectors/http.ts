@@ -6,25 +6,21 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, Meter } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import { bodyBytes } from '../../http/body-bytes.js';
 import { normalizedMethod } from '../../http/request-method.js';
 import { routeOf, watchServerRequests, whenResponseDone } from '../../http/server-requests.js';
-import { ObservedSeries } from '../api/series.js';
+import { reportedHistogram } from '../api/histogram-series.js';
+import { ObservedSeries, seriesKey } from '../api/series.js';
 
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
-export function startHttpCollector(meter: Meter, ignored: (path: string) => boolean): () => void {
+/** @param scope `meter`'s: the body sizes are Beacon series (series.ts says why) reported under it */
+export function startHttpCollector(meter: Meter, scope: InstrumentationScope, ignored: (path: string) => boolean): () => void {
   const active = meter.createObservableUpDownCounter('http.server.active_requests', { unit: '{request}', description: 'Server requests in flight.' });
-  const requestSize = meter.createHistogram('http.server.request.body.size', {
-    unit: 'By',
-    description: 'Size of HTTP server request bodies (from Content-Length).',
-    advice: { explicitBucketBoundaries: SIZE_BUCKETS },
-  });
-  const responseSize = meter.createHistogram('http.server.response.body.size', {
-    unit: 'By',
-    description: 'Size of HTTP server response bodies (bytes written, with or without Content-Length).',
-    advice: { explicitBucketBoundaries: SIZE_BUCKETS },
-  });
+  const bodySize = (name: string, description: string) => reportedHistogram({ name, unit: 'By', description, scope }, SIZE_BUCKETS);
+  const requestSize = bodySize('http.server.request.body.size', 'Size of HTTP server request bodies (from Content-Length).');
+  const responseSize = bodySize('http.server.response.body.size', 'Size of HTTP server response bodies (bytes written, with or without Content-Length).');
 
   // In-flight counts per method and scheme, read at collection: two SDK updates per request
   // (each hashing its attributes) would cost more than everything else here.
@@ -46,14 +42,17 @@ export function startHttpCollector(meter: Meter, ignored: (path: string) => bool
   return () => {
     stopWatching();
     active.removeCallback(inFlight.observe);
+    requestSize.stop();
+    responseSize.stop();
   };
 
   function recordSizes(request: IncomingMessage, response: ServerResponse, route: string | undefined, requestMethod: string): void {
     const labels: Attributes = { 'http.request.method': requestMethod, 'http.response.status_code': response.statusCode };
     if (route) labels['http.route'] = route;
+    const key = seriesKey(labels);
     const received = Number(request.headers['content-length']);
-    if (Number.isFinite(received)) requestSize.record(received, labels);
+    if (Number.isFinite(received) && received >= 0) requestSize.series.cell(key, () => labels)?.record(received);
     const sent = bodyBytes(request, response);
-    if (sent !== undefined) responseSize.record(sent, labels);
+    if (sent !== undefined) responseSize.series.cell(key, () => labels)?.record(sent);
   }
 }
