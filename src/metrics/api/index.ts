@@ -12,7 +12,7 @@ import { BeaconError, ErrorCodes } from '../../errors.js';
 import { METER_NAME, cardinalityLimit, currentMeter, onMeterProvider } from './binding.js';
 import { type MethodDecorator, methodDecorator } from './decorator-call.js';
 import { type HistogramCell, reportedHistogram } from './histogram-series.js';
-import { ObservedSeries, type SeriesCell, type SeriesEntry, type SeriesTable, boundCell, seriesKey } from './series.js';
+import { ObservedSeries, type SeriesCell, type SeriesEntry, type SeriesTable, boundCell } from './series.js';
 import { type AnyFunction, errorType, wrapAround } from './wrap.js';
 
 export type { MethodDecorator };
@@ -113,7 +113,7 @@ function meter(): Meter {
 
 /** The cell of `series` for a label set, or null when the series is full (it has no overflow series). */
 function cellLookup<C extends SeriesCell>(series: SeriesTable<C>): (labels: Attributes | undefined) => C | null {
-  return (labels) => series.cell(seriesKey(labels), () => ({ ...labels }));
+  return (labels) => series.cell(labels);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Series kept by Beacon itself, one cell per label set: updating one is a Map lookup (or,
- * through a pre-bound handle, a field write), with none of the per-call work an SDK
+ * Series kept by Beacon itself, one cell per label set: updating one is a lookup in a
+ * label index (label-index.ts) or, through a pre-bound handle, a field write, with none of the per-call work an SDK
  * instrument does (context lookup, clock read, attribute hashing in each storage layer).
  * The OTel SDK has no bound instruments, so this is what makes `counter.labels(...)` as
  * cheap as prom-client's. Cells are handed to the readers when they collect: sums and
@@ -8,6 +8,7 @@
  * producer of their own (histogram-producer.ts).
  */
 import type { Attributes, ObservableResult } from '@opentelemetry/api';
+import { LabelIndex } from './label-index.js';
 
 export interface SeriesCell {
   readonly attributes: Attributes;
@@ -21,10 +22,12 @@ export interface SeriesEntry {
 
 /** The series the SDK reports beyond its cardinality limit, under the same attribute. */
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
-const OVERFLOW_KEY = '\0overflow';
+const NO_LABELS: Attributes = Object.freeze({});
 
 export class SeriesTable<C extends SeriesCell> {
-  private cells = new Map<string, C>();
+  private index = new LabelIndex<C>();
+  private cells: C[] = [];
+  private overflowCell: C | undefined;
 
   /**
    * @param create a new cell for a label set
@@ -39,34 +42,33 @@ export class SeriesTable<C extends SeriesCell> {
     private readonly overflow = false,
   ) {}
 
-  /** The cell for `key` (created from `attributes()` the first time), the overflow cell, or null when full. */
-  cell(key: string, attributes: () => Attributes): C | null {
-    let cell = this.cells.get(key);
-    if (!cell) {
-      if (this.cells.size >= (this.overflow ? this.limit - 1 : this.limit)) {
-        if (!this.overflow) return null;
-        return this.cells.get(OVERFLOW_KEY) ?? this.add(OVERFLOW_KEY, OVERFLOW_ATTRIBUTES);
-      }
-      cell = this.add(key, attributes());
+  /** The cell for `labels` (created with a copy of them the first time), the overflow cell, or null when full. */
+  cell(given: Attributes | null | undefined): C | null {
+    const labels = given ?? NO_LABELS; // null too: an app's JavaScript may pass it
+    const cell = this.index.get(labels);
+    if (cell) return cell;
+    if (this.cells.length >= (this.overflow ? this.limit - 1 : this.limit)) {
+      if (!this.overflow) return null;
+      if (!this.overflowCell) this.cells.push((this.overflowCell = this.create(OVERFLOW_ATTRIBUTES)));
+      return this.overflowCell;
     }
-    return cell;
+    const created = this.create({ ...labels });
+    this.index.set(labels, created);
+    this.cells.push(created);
+    return created;
   }
 
   /** Drops every cell (pre-bound handles notice through `live`); `limit` replaces the limit. */
   clear(limit?: number): void {
-    for (const cell of this.cells.values()) cell.live = false;
-    this.cells = new Map();
+    for (const cell of this.cells) cell.live = false;
+    this.index = new LabelIndex();
+    this.cells = [];
+    this.overflowCell = undefined;
     if (limit !== undefined) this.limit = limit;
   }
 
-  values(): IterableIterator<C> {
-    return this.cells.values();
-  }
-
-  private add(key: string, attributes: Attributes): C {
-    const cell = this.create(attributes);
-    this.cells.set(key, cell);
-    return cell;
+  values(): readonly C[] {
+    return this.cells;
   }
 }
 
@@ -83,30 +85,11 @@ export class ObservedSeries extends SeriesTable<SeriesCell & SeriesEntry> {
 }
 
 /**
- * The key of a label set, independent of key order. Names and string values are written with
- * their lengths, so that no value can pass for another label: half the cost of the SDK's
- * JSON of sorted pairs, which is most of a per-call record's.
- */
-export function seriesKey(labels: Attributes | undefined): string {
-  if (!labels) return '';
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return '';
-  if (keys.length > 1) keys.sort();
-  let key = '';
-  for (const name of keys) {
-    const value = labels[name];
-    key += typeof value === 'string' ? `${name.length}:${name}=${value.length}:${value}` : `${name.length}:${name}~${JSON.stringify(value)};`;
-  }
-  return key;
-}
-
-/**
  * A pre-bound handle's view of its cell: the cell, or after the table was cleared the new
  * one for the same labels (null when the table is full and has no overflow series).
  */
 export function boundCell<C extends SeriesCell>(table: SeriesTable<C>, labels: Attributes | undefined): () => C | null {
-  const key = seriesKey(labels);
-  const attributes = () => ({ ...labels });
-  let cell = table.cell(key, attributes);
-  return () => (cell?.live ? cell : (cell = table.cell(key, attributes)));
+  const fixed = { ...labels };
+  let cell = table.cell(fixed);
+  return () => (cell?.live ? cell : (cell = table.cell(fixed)));
 }

@@ -34,7 +34,7 @@ onMeterProvider(() => {
 
 /** The in-flight count of one component method: the caller adds 1 when a call starts and takes it off when it ends. */
 export function componentCallsInFlight(labels: Attributes & { component: string; method: string }): SeriesEntry {
-  return inFlight.cell(`${labels.component}.${labels.method}`, () => labels)!;
+  return inFlight.cell(labels)!;
 }
 
 export function recordComponentCall(labels: Attributes, seconds: number, errorType: string | null): void {

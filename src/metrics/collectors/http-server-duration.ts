@@ -10,7 +10,6 @@ import type { Attributes } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ResolvedConfig } from '../../config/types.js';
 import { type HistogramSeries, reportedHistogram } from '../api/histogram-series.js';
-import { seriesKey } from '../api/series.js';
 
 type DurationRecorder = (durationMs: number, attributes: Attributes) => void;
 
@@ -31,6 +30,6 @@ export function serverDurations(config: ResolvedConfig): (scope: Instrumentation
     if (!config.metrics.collectors.includes('http')) return recordNothing;
     series ??= reportedHistogram({ name: 'http.server.request.duration', unit: 's', description: 'Duration of HTTP server requests.', scope }).series;
     const target = series;
-    return (durationMs, attributes) => target.cell(seriesKey(attributes), () => ({ ...attributes }))?.record(durationMs / 1000);
+    return (durationMs, attributes) => target.cell(attributes)?.record(durationMs / 1000);
   };
 }

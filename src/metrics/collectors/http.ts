@@ -11,7 +11,7 @@ import { bodyBytes } from '../../http/body-bytes.js';
 import { normalizedMethod } from '../../http/request-method.js';
 import { routeOf, watchServerRequests, whenResponseDone } from '../../http/server-requests.js';
 import { reportedHistogram } from '../api/histogram-series.js';
-import { ObservedSeries, seriesKey } from '../api/series.js';
+import { ObservedSeries } from '../api/series.js';
 
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
@@ -31,7 +31,7 @@ export function startHttpCollector(meter: Meter, scope: InstrumentationScope, ig
     if (ignored(request.url ?? '/')) return;
     const requestMethod = normalizedMethod(request.method);
     const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const counted = inFlight.cell(`${requestMethod} ${scheme}`, () => ({ 'http.request.method': requestMethod, 'url.scheme': scheme }))!;
+    const counted = inFlight.cell({ 'http.request.method': requestMethod, 'url.scheme': scheme })!;
     counted.value++;
     whenResponseDone(response, () => {
       counted.value--;
@@ -49,10 +49,9 @@ export function startHttpCollector(meter: Meter, scope: InstrumentationScope, ig
   function recordSizes(request: IncomingMessage, response: ServerResponse, route: string | undefined, requestMethod: string): void {
     const labels: Attributes = { 'http.request.method': requestMethod, 'http.response.status_code': response.statusCode };
     if (route) labels['http.route'] = route;
-    const key = seriesKey(labels);
     const received = Number(request.headers['content-length']);
-    if (Number.isFinite(received) && received >= 0) requestSize.series.cell(key, () => labels)?.record(received);
+    if (Number.isFinite(received) && received >= 0) requestSize.series.cell(labels)?.record(received);
     const sent = bodyBytes(request, response);
-    if (sent !== undefined) responseSize.series.cell(key, () => labels)?.record(sent);
+    if (sent !== undefined) responseSize.series.cell(labels)?.record(sent);
   }
 }
