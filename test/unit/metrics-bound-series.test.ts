@@ -196,3 +196,22 @@ test('one series per label set: key order does not matter, value types and embed
   assert.equal(sumAt(reported, { a: 1 }), 1);
   assert.equal(sumAt(reported, { a: '1' }), 1);
 });
+
+test("Beacon's histograms join the scope entry of its other instruments: one entry per scope", async (t) => {
+  const reader = addBeaconHistograms(new PullReader(100));
+  const provider = new MeterProvider({ readers: [reader] });
+  otelMetrics.disable();
+  otelMetrics.setGlobalMeterProvider(provider);
+  meterProviderChanged(SETTINGS);
+  t.after(async () => {
+    await provider.shutdown();
+    otelMetrics.disable();
+    meterProviderChanged();
+  });
+  metrics.counter('scoped_requests').inc();
+  metrics.histogram('scoped_latency').observe(0.2);
+  const { resourceMetrics } = await reader.collect();
+  const entries = resourceMetrics.scopeMetrics.filter(({ metrics: list }) => list.some(({ descriptor }) => descriptor.name.startsWith('scoped_')));
+  assert.equal(entries.length, 1, entries.map(({ scope }) => JSON.stringify(scope)).join(' '));
+  assert.deepEqual(entries[0]!.metrics.map(({ descriptor }) => descriptor.name).filter((name) => name.startsWith('scoped_')).sort(), ['scoped_latency', 'scoped_requests']);
+});

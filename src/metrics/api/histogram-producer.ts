@@ -89,10 +89,13 @@ class HistogramProducer {
   }
 }
 
-/** Adds `entry`'s metrics to the entry of the same scope in `scopes`, or `entry` itself when there is none. */
+/**
+ * Adds `entry`'s metrics to the entry of the same scope in `scopes`, or `entry` itself when
+ * there is none. A missing version is the SDK's '' (its getMeter default).
+ */
 function addToScope(scopes: ScopeMetrics[], entry: ScopeMetrics): void {
-  const { name, version, schemaUrl } = entry.scope;
-  const index = scopes.findIndex(({ scope }) => scope.name === name && scope.version === version && scope.schemaUrl === schemaUrl);
+  const { name, version = '', schemaUrl } = entry.scope;
+  const index = scopes.findIndex(({ scope }) => scope.name === name && (scope.version ?? '') === version && scope.schemaUrl === schemaUrl);
   if (index < 0) scopes.push(entry);
   else scopes[index] = { scope: scopes[index]!.scope, metrics: [...scopes[index]!.metrics, ...entry.metrics] };
 }
