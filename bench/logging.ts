@@ -2,7 +2,8 @@
  * The cost of a log line on the app's thread, correlated with the active trace and shipped
  * both to stdout and by OTLP: the app's own pino bare, pino under the upstream register
  * (instrumentation-pino injects ids and sends records), and Beacon's logger with its
- * 'console' output alone and with 'otlp' too. Child processes, rounds interleaved, medians. Lines are
+ * 'console' output alone and with 'otlp' too. Child processes, rounds interleaved, medians (of
+ * each round's ratio, for the ratios), on the app thread's CPU time. Lines are
  * written in bursts with an event-loop turn between them, as an app logs between requests:
  * one synchronous loop of tens of thousands of lines would measure full queues instead.
  */
@@ -49,7 +50,14 @@ async function measure(variant: LogVariant, lines: number): Promise<number> {
   return lines / (message.ms / 1000);
 }
 
-export async function benchLogging(sinkUrl: string, rounds: number, lines = 20_000): Promise<{ name: string; linesPerSecond: number }[]> {
+export interface LoggingRow {
+  name: string;
+  linesPerSecond: number;
+  /** The median of each round's ratio to that round's plain pino. */
+  toPino: number;
+}
+
+export async function benchLogging(sinkUrl: string, rounds: number, lines = 20_000): Promise<LoggingRow[]> {
   const list = variants(sinkUrl);
   const samples = new Map<string, number[]>(list.map((variant) => [variant.name, []]));
   for (let round = 0; round < rounds; round++) {
@@ -58,5 +66,9 @@ export async function benchLogging(sinkUrl: string, rounds: number, lines = 20_0
       samples.get(variant.name)!.push(await measure(variant, lines));
     }
   }
-  return list.map((variant) => ({ name: variant.name, linesPerSecond: median(samples.get(variant.name)!) }));
+  const pino = samples.get(list[0]!.name)!;
+  return list.map((variant) => {
+    const runs = samples.get(variant.name)!;
+    return { name: variant.name, linesPerSecond: median(runs), toPino: median(runs.map((perSecond, round) => perSecond / pino[round]!)) };
+  });
 }

@@ -7,7 +7,8 @@
 import { hostname } from 'node:os';
 import { ecsFormat as elasticEcsFormat } from '@elastic/ecs-pino-format';
 import type { LoggerOptions } from 'pino';
-import type { Format } from './formats.js';
+import { type Format, lineKeys } from './formats.js';
+import { isoTime } from './iso-time.js';
 
 export const ecsFormat: Format = ({ service, common, line, message }) => {
   const ecs = elasticEcsFormat({
@@ -25,6 +26,7 @@ export const ecsFormat: Format = ({ service, common, line, message }) => {
     // run), so that `http.request.headers.authorization` and `error.message` are covered too.
     formatters: { ...ecs.formatters, log: (object) => line(log(object)) },
     serializers: message,
+    timestamp: isoTime(lineKeys('ecs').time),
     base: { pid: process.pid, hostname: hostname() },
   };
 };

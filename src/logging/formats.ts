@@ -11,6 +11,7 @@ import pino, { type Bindings, type DestinationStream, type LogFn, type Logger, t
 import type { ResolvedConfig } from '../config/types.js';
 import { secretMatcher } from '../secrets.js';
 import { correlationFields } from './correlation.js';
+import { isoTime } from './iso-time.js';
 import { reservedFields } from './reserved.js';
 import { CENSOR, type Sanitizer, sanitizer } from './sanitize.js';
 
@@ -126,7 +127,7 @@ export const structuredFormat: Format = ({ service, common, line, message, sanit
     hostname: hostname(),
     pid: process.pid,
   },
-  timestamp: pino.stdTimeFunctions.isoTime,
+  timestamp: isoTime(STRUCTURED_KEYS.time),
   formatters: { level: (label) => ({ level: label }), log: line },
   serializers: { ...objectSerializers(sanitize), ...message },
 });

@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
 import { createLogger, logger } from '../../src/logging/logger.js';
+import { BEACON_VERSION } from '../../src/version.js';
 import { SERVICE, fileLines, startLoggingFor, tempDir, testTracer } from '../helpers/logging.js';
 import { receiverFor } from '../helpers/otlp-receiver.js';
 import { refusedUrl } from '../helpers/net.js';
@@ -60,7 +61,10 @@ test('otlp: records carry severity, body, attributes, resource and the trace con
     assert.equal(record.flags & 1, 1);
     assert.equal(record.attributes.component, 'billing');
     assert.equal(record.resource['service.name'], SERVICE.name);
-    assert.ok(record.timeUnixNano > 0n, 'the line\'s time is the record\'s time');
+    assert.deepEqual(record.scope, { name: 'beacon-otel', version: BEACON_VERSION, attributes: {} });
+    // The line's time (milliseconds) is the record's; observed is when the output read it.
+    assert.equal(record.timeUnixNano % 1_000_000n, 0n);
+    assert.ok(record.observedTimeUnixNano >= record.timeUnixNano && record.observedTimeUnixNano - record.timeUnixNano < 5_000_000_000n);
   }
   assert.equal(outside!.traceId, '', 'no trace context outside a span');
   assert.deepEqual(info!.attributes.order, { id: 7, items: ['a', 'b'] });
@@ -73,6 +77,16 @@ test('otlp: records carry severity, body, attributes, resource and the trace con
       assert.equal(key in record.attributes, false, `${key} is not repeated as an attribute`);
     }
   }
+});
+
+test('otlp: a line keeps every field the app logs, past the SDK\'s 128 attributes', async (t) => {
+  const receiver = await receiverFor(t);
+  const logging = await startLoggingFor(t, { outputs: ['otlp'], otlp: { endpoint: `${receiver.url}/v1/logs` } });
+  const wide = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, i]));
+  logger.info({ ...wide, '': 'no name' }, 'wide');
+  await logging.forceFlush();
+  await receiver.waitFor((r) => r.logs.length >= 1, { timeoutMs: 10_000 });
+  assert.deepEqual(receiver.logs[0]!.attributes, wide, 'every named field, nothing for the empty key');
 });
 
 test('an unreachable collector: the file output still gets every line and nothing throws', async (t) => {
