@@ -76,8 +76,9 @@ test('the ECS format, the OTLP log output, OTLP spans and the Prometheus endpoin
     // By environment: the place of tracing's OTLP fields in the config is not this test's business.
     { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' },
   );
-  for (const name of ['@opentelemetry/sdk-logs', '@elastic/ecs-pino-format', '@opentelemetry/exporter-prometheus']) assert.ok(packages.has(name), `${name} was not loaded`);
+  for (const name of ['@elastic/ecs-pino-format', '@opentelemetry/exporter-prometheus']) assert.ok(packages.has(name), `${name} was not loaded`);
   for (const module of ['src/export/otlp-http.js', 'src/logging/otlp.js', 'src/logging/ecs-format.js']) assert.ok(beacon.has(module), `${module} was not loaded`);
+  assert.ok(!packages.has('@opentelemetry/sdk-logs'), 'the OTLP log output builds its records without the logs SDK');
 });
 
 test('the declarative configuration parser loads only when OTEL_CONFIG_FILE is set', async () => {
