@@ -16,6 +16,7 @@ import type { DeliveryAccounts, ExportAccount } from './export-accounting.js';
 import type { OtlpItemKind } from './otlp-http.js';
 import type { GrpcSignal } from './grpc-packages.js';
 import type { OtlpTarget } from './otlp-target.js';
+import type { PayloadEncoder } from './payload-encoder.js';
 import type { RetryAfter } from './retry-after.js';
 
 /** How a delivery queue batches its items. */
@@ -31,11 +32,13 @@ const ACCOUNTS = { span: 'spans', log: 'logs' } as const;
 
 export function otlpExporter(kind: 'span', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching): Promise<DeliveryQueue<ReadableSpan>>;
 export function otlpExporter(kind: 'log', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching): Promise<DeliveryQueue<ReadableLogRecord>>;
+/** Log items of another shape, made into request bodies by `encoder` (the OTLP log output's lines). */
+export function otlpExporter<Item>(kind: 'log', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching, encoder: PayloadEncoder<Item[]>): Promise<DeliveryQueue<Item>>;
 export function otlpExporter(kind: 'metric', target: OtlpTarget, delivery: DeliveryAccounts): Promise<PushMetricExporter>;
-export async function otlpExporter(kind: OtlpItemKind | 'metric', target: OtlpTarget, delivery: DeliveryAccounts, batching?: Batching): Promise<unknown> {
+export async function otlpExporter(kind: OtlpItemKind | 'metric', target: OtlpTarget, delivery: DeliveryAccounts, batching?: Batching, encoder?: PayloadEncoder<unknown[]>): Promise<unknown> {
   if (kind === 'metric') return metricExporter(target, delivery.open('metrics', null));
   const { capacity, batchSize, delayMs } = batching!;
-  const [{ guardedDelivery }, sender] = await Promise.all([import('./delivery.js'), itemSender(kind, target)]);
+  const [{ guardedDelivery }, sender] = await Promise.all([import('./delivery.js'), itemSender(kind, target, encoder)]);
   return guardedDelivery(sender.exporter, {
     what: kind,
     retryAfter: sender.retryAfter,
@@ -53,15 +56,15 @@ interface Sender<Batch> {
 }
 
 /** Spans and log records: Beacon's OTLP/HTTP or OTLP/gRPC sender. */
-async function itemSender(kind: OtlpItemKind, target: OtlpTarget): Promise<Sender<unknown[]>> {
-  if (target.protocol === 'grpc') return grpcSender(kind === 'span' ? 'traces' : 'logs', kind, target);
+async function itemSender(kind: OtlpItemKind, target: OtlpTarget, encoder: PayloadEncoder<unknown[]> | undefined): Promise<Sender<unknown[]>> {
+  if (target.protocol === 'grpc') return grpcSender(kind === 'span' ? 'traces' : 'logs', kind, target, encoder);
   const [{ OtlpHttpExporter }, { watchRetryAfter }] = await Promise.all([import('./otlp-http.js'), import('./retry-after.js')]);
-  return { exporter: new OtlpHttpExporter(kind, target), retryAfter: watchRetryAfter(target.endpoint) };
+  return { exporter: new OtlpHttpExporter(kind, target, encoder), retryAfter: watchRetryAfter(target.endpoint) };
 }
 
-async function grpcSender<Batch>(signal: GrpcSignal, what: string, target: OtlpTarget): Promise<Sender<Batch>> {
+async function grpcSender<Batch>(signal: GrpcSignal, what: string, target: OtlpTarget, encoder?: PayloadEncoder<Batch>): Promise<Sender<Batch>> {
   const { OtlpGrpcExporter } = await import('./otlp-grpc.js');
-  const exporter = new OtlpGrpcExporter<Batch>(signal, what, target);
+  const exporter = new OtlpGrpcExporter<Batch>(signal, what, target, encoder);
   return { exporter, retryAfter: exporter.retryAfter };
 }
 

@@ -23,6 +23,7 @@ import { type Attempt, failed, withRetries } from './export-retries.js';
 import { type GrpcSignal, grpcExporterPath } from './grpc-packages.js';
 import { retryDelayMs } from './grpc-retry-info.js';
 import type { OtlpTarget } from './otlp-target.js';
+import type { PayloadEncoder } from './payload-encoder.js';
 import { type RetryAfter, RetryAfterWindow } from './retry-after.js';
 import { ScopedSender } from './scoped-sender.js';
 
@@ -76,14 +77,10 @@ interface ExporterBase {
   createEmptyMetadata(): Metadata;
   convertLegacyOtlpGrpcOptions(config: object, signalIdentifier: string): GrpcConfiguration;
 }
-interface Serializer<Batch> {
-  serializeRequest(batch: Batch): Uint8Array | undefined;
-}
-
 interface Channel<Batch> {
   client: GrpcClient;
   metadata: Metadata;
-  serializer: Serializer<Batch>;
+  serializer: PayloadEncoder<Batch>;
 }
 
 export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch, Channel<Batch>> {
@@ -91,26 +88,31 @@ export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch, Channel<Batch>>
   /** The backend's last RetryInfo, for the backoff of the exports after this one. */
   readonly retryAfter: RetryAfter = { remainingMs: () => this.window.remainingMs(), lastErrorStatus: () => null, close: () => undefined };
 
-  /** @param what names what is exported, in errors ("span", "log", "metric") */
+  /**
+   * @param what names what is exported, in errors ("span", "log", "metric")
+   * @param encoder makes the request bodies; without one, upstream's serializer for the signal
+   */
   constructor(
     private readonly signal: GrpcSignal,
     private readonly what: string,
     private readonly target: OtlpTarget,
+    private readonly encoder?: PayloadEncoder<Batch>,
   ) {
     super(target.timeoutMs);
   }
 
   protected open(): Promise<Channel<Batch>> {
-    return openChannel<Batch>(this.signal, this.target);
+    return openChannel<Batch>(this.signal, this.target, this.encoder);
   }
 
   protected async close(channel: Channel<Batch>): Promise<void> {
     channel.client.close();
+    await channel.serializer.close?.();
   }
 
   protected async send(batch: Batch, signal: AbortSignal): Promise<ExportResult> {
     const channel = await this.connection();
-    const serialized = channel.serializer.serializeRequest(batch);
+    const serialized = await channel.serializer.serializeRequest(batch);
     if (!serialized) return failed(new Error(`${this.what} batch could not be serialised`));
     const body = Buffer.from(serialized);
     const deadline = Date.now() + this.target.timeoutMs;
@@ -141,21 +143,21 @@ export class OtlpGrpcExporter<Batch> extends ScopedSender<Batch, Channel<Batch>>
 const identity = (bytes: Buffer): Buffer => bytes;
 
 /** The client, metadata and payload encoding of one signal, from the packages its upstream exporter brings. */
-async function openChannel<Batch>(signal: GrpcSignal, target: OtlpTarget): Promise<Channel<Batch>> {
+async function openChannel<Batch>(signal: GrpcSignal, target: OtlpTarget, encoder: PayloadEncoder<Batch> | undefined): Promise<Channel<Batch>> {
   const fromExporter = createRequire(grpcExporterPath(signal));
   const basePath = fromExporter.resolve('@opentelemetry/otlp-grpc-exporter-base');
   const grpcPath = createRequire(basePath).resolve('@grpc/grpc-js');
-  const [base, grpc, transformer] = await Promise.all([
+  const [base, grpc, serializer] = await Promise.all([
     import(pathToFileURL(basePath).href) as Promise<ExporterBase>,
     import(pathToFileURL(grpcPath).href) as Promise<{ Client: new (address: string, credentials: unknown, options: object) => GrpcClient }>,
-    import('@opentelemetry/otlp-transformer'),
+    encoder ?? import('@opentelemetry/otlp-transformer').then((transformer) => transformer[SIGNALS[signal].serializer] as PayloadEncoder<Batch>),
   ]);
   const settings = base.convertLegacyOtlpGrpcOptions({ url: target.endpoint, metadata: metadataOf(base, target.headers), timeoutMillis: target.timeoutMs }, SIGNALS[signal].env);
   const client = new grpc.Client(settings.url, settings.credentials(), {
     'grpc.default_compression_algorithm': GRPC_COMPRESSION[settings.compression],
     'grpc.primary_user_agent': `beacon-otel/${BEACON_VERSION}`,
   });
-  return { client, metadata: settings.metadata(), serializer: transformer[SIGNALS[signal].serializer] as Serializer<Batch> };
+  return { client, metadata: settings.metadata(), serializer };
 }
 
 function metadataOf(base: ExporterBase, headers: Readonly<Record<string, string>>): Metadata {

@@ -18,6 +18,7 @@ import { ExportRejectedError } from './export-accounting.js';
 import { type Attempt, failed, withRetries } from './export-retries.js';
 import { ScopedSender } from './scoped-sender.js';
 import type { OtlpTarget } from './otlp-target.js';
+import type { PayloadEncoder } from './payload-encoder.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** An OTLP answer is a few bytes; past this the response is cut off (its status still counts). */
@@ -30,12 +31,8 @@ const RETRYABLE_NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE',
 
 export type OtlpItemKind = 'span' | 'log';
 
-interface Serializer<Item> {
-  serializeRequest(items: Item[]): Uint8Array | undefined;
-}
-
 interface Sender<Item> {
-  serializer: Serializer<Item>;
+  serializer: PayloadEncoder<Item[]>;
   url: URL;
   agent: Agent;
   request: (url: URL, options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ClientRequest;
@@ -44,25 +41,28 @@ interface Sender<Item> {
 }
 
 export class OtlpHttpExporter<Item> extends ScopedSender<Item[], Sender<Item>> implements BatchExporter<Item> {
+  /** @param encoder makes the request bodies; without one, upstream's serializer for `what` and the protocol */
   constructor(
     private readonly what: OtlpItemKind,
     private readonly target: OtlpTarget,
+    private readonly encoder?: PayloadEncoder<Item[]>,
   ) {
     super(target.timeoutMs);
   }
 
   protected open(): Promise<Sender<Item>> {
-    return loadSender<Item>(this.what, this.target);
+    return loadSender<Item>(this.what, this.target, this.encoder);
   }
 
   protected async close(sender: Sender<Item>): Promise<void> {
     // Keep-alive sockets would otherwise linger (unref'd) until the backend closes them.
     sender.agent.destroy();
+    await sender.serializer.close?.();
   }
 
   protected async send(items: Item[], signal: AbortSignal): Promise<ExportResult> {
     const sender = await this.connection();
-    const serialized = sender.serializer.serializeRequest(items);
+    const serialized = await sender.serializer.serializeRequest(items);
     if (!serialized) return failed(new Error(`${this.what} batch could not be serialised`));
     const body = sender.gzip ? await promisify(gzip)(serialized) : serialized;
     return withRetries(() => post(sender, body, signal, this.what), this.target.timeoutMs, signal);
@@ -71,15 +71,12 @@ export class OtlpHttpExporter<Item> extends ScopedSender<Item[], Sender<Item>> i
 
 const SIGNALS = { span: ['TRACES', 'v1/traces'], log: ['LOGS', 'v1/logs'] } as const;
 
-async function loadSender<Item>(what: OtlpItemKind, target: OtlpTarget): Promise<Sender<Item>> {
-  const [{ convertLegacyHttpOptions }, transformer] = await Promise.all([
-    import('@opentelemetry/otlp-exporter-base/node-http'),
-    import('@opentelemetry/otlp-transformer'),
-  ]);
+async function loadSender<Item>(what: OtlpItemKind, target: OtlpTarget, encoder: PayloadEncoder<Item[]> | undefined): Promise<Sender<Item>> {
   const json = target.protocol === 'http/json';
-  const serializers = what === 'span'
-    ? (json ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer)
-    : (json ? transformer.JsonLogsSerializer : transformer.ProtobufLogsSerializer);
+  const [{ convertLegacyHttpOptions }, serializer] = await Promise.all([
+    import('@opentelemetry/otlp-exporter-base/node-http'),
+    encoder ?? upstreamSerializer<Item>(what, json),
+  ]);
   const [signal, path] = SIGNALS[what];
   const settings = convertLegacyHttpOptions(
     { url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs },
@@ -94,13 +91,21 @@ async function loadSender<Item>(what: OtlpItemKind, target: OtlpTarget): Promise
     settings.headers(),
   ]);
   return {
-    serializer: serializers as Serializer<Item>,
+    serializer,
     url,
     agent,
     request,
     headers: { ...headers, 'User-Agent': `beacon-otel/${BEACON_VERSION}`, ...(settings.compression === 'gzip' ? { 'Content-Encoding': 'gzip' } : {}) },
     gzip: settings.compression === 'gzip',
   };
+}
+
+async function upstreamSerializer<Item>(what: OtlpItemKind, json: boolean): Promise<PayloadEncoder<Item[]>> {
+  const transformer = await import('@opentelemetry/otlp-transformer');
+  const serializer = what === 'span'
+    ? (json ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer)
+    : (json ? transformer.JsonLogsSerializer : transformer.ProtobufLogsSerializer);
+  return serializer as PayloadEncoder<Item[]>;
 }
 
 /** One request; resolves (never rejects) with what it means for the export. */
