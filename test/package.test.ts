@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { repoRoot, runToEnd } from './helpers/app.js';
+import { configFile, repoRoot, runToEnd } from './helpers/app.js';
 import { receiverFor } from './helpers/otlp-receiver.js';
 
 const run = promisify(execFile);
@@ -68,7 +68,8 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
     bare: true, // the register entry comes from the installed package, not the repo
     cwd: dir,
     receiver,
-    env: { OTEL_SERVICE_NAME: 'consumer' },
+    // The OTLP log output too: its encoder thread's file must ship and resolve from the install.
+    env: { OTEL_SERVICE_NAME: 'consumer', BEACON_CONFIG: configFile({ logging: { outputs: ['console', 'otlp'] } }) },
   });
   assert.deepEqual(exit, { code: 0, signal: null }, stderr);
   assert.match(stdout, /^status 200$/m);
@@ -79,4 +80,8 @@ test('npm pack → npm install → node --import beacon-otel/register: an app ou
   const line = stdout.split('\n').find((text) => text.includes('item read'));
   assert.ok(line, stdout);
   assert.equal((JSON.parse(line) as { trace_id: string }).trace_id, server.traceId, 'the log line leads to the trace');
+  const record = receiver.logs.find((item) => item.body === 'item read');
+  assert.ok(record, `no OTLP log record; requests: ${receiver.requests.map((request) => request.path).join(', ')}`);
+  assert.equal(record.traceId, server.traceId);
+  assert.equal(record.attributes.item, '7');
 });
