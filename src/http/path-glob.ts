@@ -23,9 +23,23 @@ export function compilePathGlob(glob: string): RegExp {
   return new RegExp(`^${pattern.replace(/\/$/, '')}/?$`);
 }
 
+const QUESTION_MARK = 63;
+const HASH = 35;
+const SLASH = 47;
+
+// Runs for every incoming request (ignored paths, sampler rules, the metrics endpoint): a
+// scan of char codes, not a regular expression.
 export function stripQuery(path: string): string {
-  const index = path.search(/[?#]/);
-  return index === -1 ? path : path.slice(0, index);
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (code === QUESTION_MARK || code === HASH) return path.slice(0, i);
+  }
+  return path;
+}
+
+/** Without one trailing slash; '/' stays '/'. */
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.charCodeAt(path.length - 1) === SLASH ? path.slice(0, -1) : path || '/';
 }
 
 /** One matcher for a list of globs; exact paths are looked up in a Set. */
@@ -34,10 +48,10 @@ export function pathMatcher(globs: readonly string[]): PathMatcher {
   const patterns: RegExp[] = [];
   for (const glob of globs) {
     if (/[*?]/.test(glob)) patterns.push(compilePathGlob(glob));
-    else exact.add(glob.replace(/\/$/, '') || '/');
+    else exact.add(withoutTrailingSlash(glob));
   }
   return (rawPath) => {
     const path = stripQuery(rawPath);
-    return exact.has(path.replace(/\/$/, '') || '/') || patterns.some((pattern) => pattern.test(path));
+    return exact.has(withoutTrailingSlash(path)) || patterns.some((pattern) => pattern.test(path));
   };
 }

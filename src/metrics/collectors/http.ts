@@ -5,13 +5,25 @@
  * Ignored paths (health probes, the metrics endpoint) are left out as they are from traces.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Attributes, Meter } from '@opentelemetry/api';
+import type { Attributes, Context, Meter } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { bodyBytes } from '../../http/body-bytes.js';
 import { normalizedMethod } from '../../http/request-method.js';
 import { routeOf, watchServerRequests, whenResponseDone } from '../../http/server-requests.js';
 import { reportedHistogram } from '../api/histogram-series.js';
-import { ObservedSeries } from '../api/series.js';
+import { ObservedSeries, type SeriesCell, type SeriesEntry, boundCell } from '../api/series.js';
+
+type InFlightCell = SeriesCell & SeriesEntry;
+
+/** What the response's 'close' listener needs of its request. */
+interface WatchedRequest {
+  readonly request: IncomingMessage;
+  readonly method: string;
+  readonly requestContext: Context;
+  readonly inFlight: InFlightCell;
+}
+
+type WatchedResponse = ServerResponse & Record<symbol, WatchedRequest | undefined>;
 
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
@@ -26,18 +38,30 @@ export function startHttpCollector(meter: Meter, scope: InstrumentationScope, ig
   // (each hashing its attributes) would cost more than everything else here.
   const inFlight = new ObservedSeries();
   active.addCallback(inFlight.observe);
+  const inFlightCells = { http: new Map<string, () => InFlightCell | null>(), https: new Map<string, () => InFlightCell | null>() };
+  const inFlightCell = (method: string, scheme: 'http' | 'https'): InFlightCell => {
+    let cell = inFlightCells[scheme].get(method);
+    if (!cell) inFlightCells[scheme].set(method, (cell = boundCell(inFlight, { 'http.request.method': method, 'url.scheme': scheme })));
+    return cell()!;
+  };
+
+  // One listener for every response, its request's state on the response (under this
+  // collector's own key): no closures per request.
+  const watched = Symbol('beacon.httpCollector');
+  function onResponseClose(this: ServerResponse): void {
+    const state = (this as WatchedResponse)[watched]!;
+    state.inFlight.value--;
+    // Aborted requests never finished writing: they have no sizes.
+    if (this.writableFinished) recordSizes(state.request, this, routeOf(state.requestContext), state.method);
+  }
 
   const stopWatching = watchServerRequests((request, response, requestContext) => {
     if (ignored(request.url ?? '/')) return;
-    const requestMethod = normalizedMethod(request.method);
-    const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-    const counted = inFlight.cell({ 'http.request.method': requestMethod, 'url.scheme': scheme })!;
+    const method = normalizedMethod(request.method);
+    const counted = inFlightCell(method, (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
     counted.value++;
-    whenResponseDone(response, () => {
-      counted.value--;
-      // Aborted requests never finished writing: they have no sizes.
-      if (response.writableFinished) recordSizes(request, response, routeOf(requestContext), requestMethod);
-    });
+    (response as WatchedResponse)[watched] = { request, method, requestContext, inFlight: counted };
+    whenResponseDone(response, onResponseClose);
   });
   return () => {
     stopWatching();
