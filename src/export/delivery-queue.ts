@@ -37,7 +37,7 @@ export interface DeliveryQueueOptions<Item> {
 
 export class DeliveryQueue<Item> {
   private items: Item[] = [];
-  /** Items before this index have left the queue (a cheap shift). */
+  /** Items before this index have left the queue (a cheap shift, undone by compact()). */
   private head = 0;
   private exporting = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -68,6 +68,7 @@ export class DeliveryQueue<Item> {
     if (this.length >= this.capacity) {
       this.head++; // the oldest makes room
       this.account.droppedForRoom();
+      if (this.head >= this.batchSize) this.compact();
     }
     this.items.push(item);
     if (this.onFirstItem) {
@@ -129,10 +130,7 @@ export class DeliveryQueue<Item> {
   private exportBatch(): Promise<void> {
     const batch = this.items.slice(this.head, this.head + this.batchSize);
     this.head += batch.length;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    this.compact();
     this.exporting++;
     const exported = this.send(batch).finally(() => {
       this.exporting--;
@@ -141,6 +139,18 @@ export class DeliveryQueue<Item> {
     });
     this.inFlight.add(exported);
     return exported;
+  }
+
+  /**
+   * Lets go of the items that left the queue. Held here, they would stay alive until some
+   * later batch: a span already exported would survive into the old generation (more GC
+   * work per span), and while both exports hang or the backoff waits, every item dropped for
+   * room would stay on the heap until the next export. Copies at most `capacity` references,
+   * once per batch or per `batchSize` drops.
+   */
+  private compact(): void {
+    this.items = this.items.slice(this.head);
+    this.head = 0;
   }
 
   private async send(batch: Item[]): Promise<void> {

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { Backoff } from '../../src/export/backoff.js';
 import { BackoffExporter } from '../../src/export/backoff-exporter.js';
@@ -154,3 +156,46 @@ test("the sender starts opening when the first item arrives, once, not when the 
   assert.deepEqual(results.map((result) => result.code), [ExportResultCode.FAILED, ExportResultCode.SUCCESS]);
   assert.match(String(results[0]!.error), /exporter module missing/);
 });
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Whether `ref`'s item has been collected: nothing but the WeakRef held it. */
+async function collected(ref: WeakRef<Item>): Promise<boolean> {
+  for (let attempt = 0; attempt < 5 && ref.deref() !== undefined; attempt++) {
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef keeps its target alive until the job ends
+    gc();
+  }
+  return ref.deref() === undefined;
+}
+
+test('the queue lets go of what left it: exported items once their export settles, dropped items while exports hang', async () => {
+  const backend = manualBackend();
+  const { account, queue } = queueFor(backend, 50, new Backoff({ initialMs: 50, maxMs: 50 }), 60_000);
+  const exported: WeakRef<Item>[] = [];
+  for (let n = 0; n < 10; n++) {
+    const item = { n };
+    exported.push(new WeakRef(item));
+    queue.add(item); // the tenth fills a batch, which leaves at once
+  }
+  assert.equal(backend.requests(), 1);
+  backend.answer(true);
+  await pollUntil(() => account.exported === 10);
+  assert.ok(await collected(exported[0]!), 'an exported item is not held by the queue');
+
+  // A backend that never answers: both exports hang, and the queue drops its oldest for room.
+  for (let n = 10; n < 30; n++) queue.add({ n });
+  assert.equal(backend.requests(), 2, 'both exports in flight');
+  let dropped: WeakRef<Item> | undefined;
+  for (let n = 30; n < 2_000; n++) {
+    const item = { n };
+    if (n === 40) dropped = new WeakRef(item);
+    queue.add(item);
+  }
+  assert.ok(account.dropped.queue_full > 1_000, 'the queue overflowed');
+  assert.ok(await collected(dropped!), 'an item dropped for room is not held until the next export');
+  const stopped = queue.shutdown();
+  await pollUntil(() => (backend.answer(true), account.queued === 0 && account.inFlight === 0));
+  await stopped;
+});
+
