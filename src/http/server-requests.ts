@@ -5,7 +5,8 @@
  * instrumentation's span context (the instrumentation wraps emit), which is where the
  * route template and the trace id are read from once the response is done; it also starts
  * counting the response's body bytes (body-bytes.ts). One listener per server, however many
- * watchers there are.
+ * watchers there are; per response, each watcher's state sits on the response under the
+ * watcher's own key, read by one shared 'close' listener (no closure per request).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -15,9 +16,17 @@ import { countBodyBytes } from './body-bytes.js';
 
 const REQUEST_START = 'http.server.request.start';
 
-export type RequestWatcher = (request: IncomingMessage, response: ServerResponse, requestContext: Context) => void;
+/** What a watcher keeps of a request from its start to the end of its response. */
+export interface RequestWatcher<State> {
+  /** At the request's start, in its context: the state to keep, or undefined to leave this request alone. */
+  start(request: IncomingMessage, response: ServerResponse, requestContext: Context): State | undefined;
+  /** Once the response is over, finished or aborted ('close' comes once for both). */
+  done(state: State, response: ServerResponse): void;
+}
 
-const watchers = new Set<RequestWatcher>();
+type Dispatch = (request: IncomingMessage, response: ServerResponse, requestContext: Context) => void;
+
+const watchers = new Set<Dispatch>();
 const servers = new WeakSet<Server>();
 
 const dispatch = (request: IncomingMessage, response: ServerResponse) => {
@@ -34,22 +43,26 @@ const onStart = (message: unknown) => {
   server.prependListener('request', dispatch);
 };
 
-/** Calls `watcher` for each request from now on; returns the function that stops it. */
-export function watchServerRequests(watcher: RequestWatcher): () => void {
+/** Hands `watcher` each request from now on; returns the function that stops it. */
+export function watchServerRequests<State>(watcher: RequestWatcher<State>): () => void {
+  const key = Symbol('beacon.watchedRequest');
+  type Watched = ServerResponse & Record<symbol, State>;
+  // 'close' comes once, finished or aborted: a plain listener, without the wrapper `once` allocates.
+  function onClose(this: ServerResponse): void {
+    watcher.done((this as Watched)[key]!, this);
+  }
+  const dispatchTo: Dispatch = (request, response, requestContext) => {
+    const state = watcher.start(request, response, requestContext);
+    if (state === undefined) return;
+    (response as Watched)[key] = state;
+    response.on('close', onClose);
+  };
   if (watchers.size === 0) subscribe(REQUEST_START, onStart);
-  watchers.add(watcher);
+  watchers.add(dispatchTo);
   return () => {
-    watchers.delete(watcher);
+    watchers.delete(dispatchTo);
     if (watchers.size === 0) unsubscribe(REQUEST_START, onStart);
   };
-}
-
-/**
- * Calls `done` (on the response) once the response is over, finished or aborted: 'close'
- * comes once for both, so a plain listener does, without the wrapper `once` allocates.
- */
-export function whenResponseDone(response: ServerResponse, done: (this: ServerResponse) => void): void {
-  response.on('close', done);
 }
 
 /** The route template: from the framework instrumentation (express), else the span's attribute. */

@@ -3,12 +3,12 @@
  * bytes, trace_id), written when the response closes, inside the request's trace context
  * (see server-requests.ts). Health and metrics paths are skipped.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { type Context, context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { bodyBytes } from '../http/body-bytes.js';
 import type { PathMatcher } from '../http/path-glob.js';
-import { routeOf, watchServerRequests, whenResponseDone } from '../http/server-requests.js';
+import { routeOf, watchServerRequests } from '../http/server-requests.js';
 import type { LogFormat } from '../config/types.js';
 
 export interface RequestLine {
@@ -20,7 +20,7 @@ export interface RequestLine {
   aborted: boolean;
 }
 
-/** What the response's 'close' listener needs of its request. */
+/** What the request's line needs of it once the response is done. */
 interface LoggedRequest {
   readonly request: IncomingMessage;
   readonly requestContext: Context;
@@ -30,26 +30,20 @@ interface LoggedRequest {
 /** Starts request logging; returns the function that stops it. */
 export function startRequestLogging(log: Logger, format: LogFormat, ignored: PathMatcher): () => void {
   let active = true;
-  // One listener for every response, its request's state on the response (under this
-  // logger's own key): no closure per request.
-  const logged = Symbol('beacon.requestLog');
-  function onResponseClose(this: ServerResponse): void {
-    const { request, requestContext, startedAt } = (this as ServerResponse & Record<symbol, LoggedRequest>)[logged]!;
-    if (!active) return;
-    const line: RequestLine = {
-      method: request.method ?? 'GET',
-      route: routeOf(requestContext),
-      status: this.statusCode,
-      durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
-      bytes: bodyBytes(request, this),
-      aborted: !this.writableFinished,
-    };
-    context.with(requestContext, writeLine, undefined, log, format, line);
-  }
-  const stop = watchServerRequests((request, response, requestContext) => {
-    if (ignored(request.url ?? '/')) return;
-    (response as ServerResponse & Record<symbol, LoggedRequest>)[logged] = { request, requestContext, startedAt: performance.now() };
-    whenResponseDone(response, onResponseClose);
+  const stop = watchServerRequests<LoggedRequest>({
+    start: (request, _response, requestContext) => (ignored(request.url ?? '/') ? undefined : { request, requestContext, startedAt: performance.now() }),
+    done({ request, requestContext, startedAt }, response) {
+      if (!active) return;
+      const line: RequestLine = {
+        method: request.method ?? 'GET',
+        route: routeOf(requestContext),
+        status: response.statusCode,
+        durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+        bytes: bodyBytes(request, response),
+        aborted: !response.writableFinished,
+      };
+      context.with(requestContext, writeLine, undefined, log, format, line);
+    },
   });
   return () => {
     active = false;

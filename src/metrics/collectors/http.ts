@@ -9,21 +9,19 @@ import type { Attributes, Context, Meter } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import { bodyBytes } from '../../http/body-bytes.js';
 import { normalizedMethod } from '../../http/request-method.js';
-import { routeOf, watchServerRequests, whenResponseDone } from '../../http/server-requests.js';
+import { routeOf, watchServerRequests } from '../../http/server-requests.js';
 import { reportedHistogram } from '../api/histogram-series.js';
 import { ObservedSeries, type SeriesCell, type SeriesEntry, boundCell } from '../api/series.js';
 
 type InFlightCell = SeriesCell & SeriesEntry;
 
-/** What the response's 'close' listener needs of its request. */
+/** What the collector keeps of a request until its response is done. */
 interface WatchedRequest {
   readonly request: IncomingMessage;
   readonly method: string;
   readonly requestContext: Context;
   readonly inFlight: InFlightCell;
 }
-
-type WatchedResponse = ServerResponse & Record<symbol, WatchedRequest | undefined>;
 
 const SIZE_BUCKETS = [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
@@ -45,23 +43,19 @@ export function startHttpCollector(meter: Meter, scope: InstrumentationScope, ig
     return cell()!;
   };
 
-  // One listener for every response, its request's state on the response (under this
-  // collector's own key): no closures per request.
-  const watched = Symbol('beacon.httpCollector');
-  function onResponseClose(this: ServerResponse): void {
-    const state = (this as WatchedResponse)[watched]!;
-    state.inFlight.value--;
-    // Aborted requests never finished writing: they have no sizes.
-    if (this.writableFinished) recordSizes(state.request, this, routeOf(state.requestContext), state.method);
-  }
-
-  const stopWatching = watchServerRequests((request, response, requestContext) => {
-    if (ignored(request.url ?? '/')) return;
-    const method = normalizedMethod(request.method);
-    const counted = inFlightCell(method, (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
-    counted.value++;
-    (response as WatchedResponse)[watched] = { request, method, requestContext, inFlight: counted };
-    whenResponseDone(response, onResponseClose);
+  const stopWatching = watchServerRequests<WatchedRequest>({
+    start(request, _response, requestContext) {
+      if (ignored(request.url ?? '/')) return undefined;
+      const method = normalizedMethod(request.method);
+      const inFlight = inFlightCell(method, (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+      inFlight.value++;
+      return { request, method, requestContext, inFlight };
+    },
+    done(state, response) {
+      state.inFlight.value--;
+      // Aborted requests never finished writing: they have no sizes.
+      if (response.writableFinished) recordSizes(state.request, response, routeOf(state.requestContext), state.method);
+    },
   });
   return () => {
     stopWatching();
