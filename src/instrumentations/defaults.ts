@@ -11,11 +11,6 @@ export function beaconDefaults(name: string, config: ResolvedConfig): Record<str
   switch (name) {
     case 'http':
       return httpDefaults(config);
-    case 'express':
-      // A layer span under a request that is not sampled is never recorded, yet creating it
-      // costs every such request a sampler call, ids, a context and a bound callback per
-      // layer. The skipped layer still names the route (http.route is set before the check).
-      return { ignoreLayers: [inUnsampledRequest] };
     case 'pino':
       return {
         // The app's own pino gets the same field names as Beacon's lines (ECS names in 'ecs').
@@ -42,8 +37,6 @@ export function withUserOptions(defaults: Record<string, unknown>, user: Record<
   }
   return merged;
 }
-
-const inUnsampledRequest = (): boolean => trace.getActiveSpan()?.isRecording() === false;
 
 function httpDefaults(config: ResolvedConfig): Record<string, unknown> {
   const ignored = ignoredRequests(config);

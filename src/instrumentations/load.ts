@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { SecretMatcher } from '../secrets.js';
 import { shareBuiltinPatchesWithEsm } from './builtin-esm-patches.js';
 import { beaconDefaults, withUserOptions } from './defaults.js';
+import { useLightLayerPath } from './express-layers.js';
 import { type LightServerPathOptions, useLightServerPath } from './http-server.js';
 import { type SkippedInstrumentation, planInstrumentations } from './plan.js';
 import { targetModules } from './targets.js';
@@ -52,6 +53,7 @@ export function createInstrumentations(config: ResolvedConfig, appDirs: readonly
           recordDuration: serverPath.durations?.({ name: instrumentation.instrumentationName, version: instrumentation.instrumentationVersion }),
         });
       }
+      if (name === 'express') useLightLayerPath(instrumentation);
       plan.instrumentations.push(instrumentation);
       plan.applied.push(name);
     } catch (error) {
