@@ -8,9 +8,9 @@
  * removed again when `next` is called). Measured hot (express with a route parameter, every
  * request sampled, spans not exported), that machinery cost 0.43× bare's CPU per request
  * against 0.19× for the layer's span itself. Here the layer runs in its span's context through
- * `context.with`, `next` is wrapped by one small closure, and a layer span still open when the
- * layer returns is ended by one shared 'close' listener per response that finds it on the
- * response. The sampled path is a function of its own, so that the per-layer function the JIT
+ * `context.with`, `next` is wrapped by a function made in a factory of its own (nextOf says
+ * why that matters to the GC), and a layer span still open when the layer returns is ended by
+ * one shared 'close' listener per response that finds it on the response. The sampled path is a function of its own, so that the per-layer function the JIT
  * optimises for the nine requests in ten that are not sampled stays small. A layer of a request
  * that is not sampled starts no span at all (upstream starts one for every layer as long as any
  * span is active, never recorded), and still sets the route for the server span and metrics.
@@ -22,12 +22,11 @@
  * private: the package is pinned to one version (package.json) and that test fails if the
  * method goes away.
  */
-import { createRequire } from 'node:module';
 import type { ServerResponse } from 'node:http';
-import { join, dirname } from 'node:path';
 import { type Attributes, type Context, type Span, SpanStatusCode, type Tracer, context, diag, trace } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { requireUpstreamFile } from './upstream-files.js';
 
 type Handle = ((...args: unknown[]) => unknown) & Record<string, unknown>;
 
@@ -40,7 +39,7 @@ interface Layer {
 }
 
 /** express's request, with the layer paths the instrumentation stores on it. */
-type Request = { route?: unknown; res?: ServerResponse } & Record<string, unknown>;
+type Request = { route?: unknown } & Record<string, unknown>;
 
 interface LayerInfo {
   request: Request;
@@ -76,7 +75,6 @@ interface ExpressInternalTypes {
   _LAYERS_STORE_PROPERTY: string;
 }
 
-const requirePackage = createRequire(import.meta.url);
 /** Loaded with the first instrumentation given this path: not at all when express is not traced. */
 let utils: ExpressUtils;
 let internalTypes: ExpressInternalTypes;
@@ -101,9 +99,8 @@ type TrackedResponse = ServerResponse & { [OPEN_LAYERS]?: OpenLayer[] };
 
 /** Puts the lighter layer path in place of upstream's, for every layer patched from now on. */
 export function useLightLayerPath(instrumentation: Instrumentation): void {
-  const dist = dirname(requirePackage.resolve('@opentelemetry/instrumentation-express'));
-  utils ??= requirePackage(join(dist, 'utils.cjs')) as ExpressUtils;
-  internalTypes ??= requirePackage(join(dist, 'internal-types.cjs')) as ExpressInternalTypes;
+  utils ??= requireUpstreamFile<ExpressUtils>('@opentelemetry/instrumentation-express', 'utils.cjs');
+  internalTypes ??= requireUpstreamFile<ExpressInternalTypes>('@opentelemetry/instrumentation-express', 'internal-types.cjs');
   const internals = instrumentation as unknown as ExpressInstrumentationInternals;
   internals._applyPatch = (layer, layerPath) => patchLayer(internals, layer, layerPath);
 }

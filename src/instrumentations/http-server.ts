@@ -20,10 +20,8 @@
  * the package is pinned to one version (package.json) and the test above fails if that
  * function goes away.
  */
-import { createRequire } from 'node:module';
 import { errorMonitor } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { join, dirname } from 'node:path';
 import {
   type Attributes,
   type Context,
@@ -40,6 +38,7 @@ import {
 import { RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { normalizedMethod } from '../http/request-method.js';
+import { requireUpstreamFile } from './upstream-files.js';
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 type Component = 'http' | 'https';
@@ -81,7 +80,6 @@ interface HttpUtils {
   setSpanWithError(span: Span, error: Error): void;
 }
 
-const requirePackage = createRequire(import.meta.url);
 /** Loaded with the first instrumentation given this path: not at all when the http instrumentation is off. */
 let utils: HttpUtils;
 
@@ -114,7 +112,7 @@ export interface LightServerPathOptions {
 
 /** Puts the lighter server path in place of upstream's, for `http` and `https` servers alike. */
 export function useLightServerPath(instrumentation: Instrumentation, options: LightServerPathOptions): void {
-  utils ??= requirePackage(join(dirname(requirePackage.resolve('@opentelemetry/instrumentation-http')), 'utils.cjs')) as HttpUtils;
+  utils ??= requireUpstreamFile<HttpUtils>('@opentelemetry/instrumentation-http', 'utils.cjs');
   const internals = instrumentation as unknown as HttpInstrumentationInternals;
   internals._recordServerDuration = options.recordDuration ?? internals._recordServerDuration;
   internals._incomingRequestFunction = (component, original) => incomingRequest(internals, component, original, options);
