@@ -4,8 +4,8 @@
  * count (never into the app), and secret redaction for anything that prints a URL.
  */
 import { format } from 'node:util';
-import { DiagLogLevel, type DiagLogger, diag } from '@opentelemetry/api';
-import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { DiagLogLevel, type DiagLogger, diag } from './otel/api.cjs';
+import { setGlobalErrorHandler } from './otel/core.cjs';
 import { defaultSecrets } from './secrets.js';
 
 /** The OTEL_LOG_LEVEL names; the schema checks `diagnostics.level` against this list. */

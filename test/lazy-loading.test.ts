@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixture, registerPath, runToEnd } from './helpers/app.js';
+import { refusedUrl } from './helpers/net.js';
 
-/** Starts Beacon with `config` in a child that runs `code` (nothing by default); what it imported, as package names and Beacon's own modules. */
-async function loadedBy(config: object, env: Record<string, string> = {}, code = ''): Promise<{ packages: Set<string>; beacon: Set<string> }> {
+/** Starts Beacon with `config` in a child that runs `code` (nothing by default); what it imported: URLs, package names and Beacon's own modules. */
+async function loadedBy(config: object, env: Record<string, string> = {}, code = ''): Promise<{ urls: string[]; packages: Set<string>; beacon: Set<string> }> {
   const run = await runToEnd(['--import', fixture('report-loaded-modules.mjs'), '--import', registerPath, '-e', code], {
     bare: true, // register comes after the preload, so that the preload sees Beacon's imports too
     config: { service: { name: 'lazy-loading' }, shutdown: { timeoutMs: 1000 }, ...config },
@@ -21,7 +22,7 @@ async function loadedBy(config: object, env: Record<string, string> = {}, code =
   const urls = JSON.parse(line.slice('[loaded] '.length)) as string[];
   const packages = new Set(urls.flatMap((url) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? []));
   const beacon = new Set(urls.flatMap((url) => /\/dist\/(src\/.+\.js)$/.exec(url)?.[1] ?? []));
-  return { packages, beacon };
+  return { urls, packages, beacon };
 }
 
 const OTLP_CODE = ['@opentelemetry/otlp-exporter-base', '@opentelemetry/otlp-transformer'];
@@ -48,6 +49,20 @@ test('the register entry and the main entry, every signal on, never load @opente
   assert.ok(packages.has('@opentelemetry/sdk-metrics'), 'the probe sees what is loaded');
   assert.ok(!packages.has('@opentelemetry/sdk-node'), '@opentelemetry/sdk-node was loaded');
   assert.ok(!beacon.has('src/node-sdk.js') && !beacon.has('src/sdk/node-sdk.js'), 'beacon-otel/sdk was loaded');
+});
+
+test('the OpenTelemetry packages load once, as the instrumentations load them: their CommonJS builds, never their ES builds beside', async () => {
+  const { urls, packages } = await loadedBy(
+    { logging: { outputs: ['console', 'otlp'] }, metrics: { exporters: ['prometheus', 'otlp'] }, service: { detectors: ['host', 'container'] } },
+    { OTEL_EXPORTER_OTLP_ENDPOINT: await refusedUrl(), OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+    "import('beacon-otel')",
+  );
+  for (const name of ['@opentelemetry/instrumentation-http', '@opentelemetry/otlp-transformer', '@opentelemetry/resource-detector-container']) {
+    assert.ok(packages.has(name), `the probe sees ${name}`);
+  }
+  const otelFiles = urls.filter((url) => url.includes('/node_modules/@opentelemetry/'));
+  assert.ok(otelFiles.some((url) => /\/@opentelemetry\/api\/.+\.cjs$/.test(url)), 'the CommonJS build of the API was loaded');
+  assert.deepEqual(otelFiles.filter((url) => url.endsWith('.mjs')), []);
 });
 
 test('tracing off loads no tracing SDK', async () => {

@@ -5,7 +5,7 @@
  * values and sync/async behaviour are unchanged. Getters, setters, fields and private
  * (#) members are left alone. Span names and label sets are built once per method.
  */
-import { type Attributes, type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanStatusCode, context, trace } from '../otel/api.cjs';
 import { BeaconError, ErrorCodes } from '../errors.js';
 import { decoratorMode } from '../metrics/api/decorator-call.js';
 import { type AnyFunction, errorType, passFor, wrapAround } from '../metrics/api/wrap.js';

@@ -7,7 +7,7 @@
  * flush or shutdown always get a real attempt. Metric pushes skip (lossless with cumulative
  * totals); span and log batches are held in the delivery queue instead and never reach the skip.
  */
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '../otel/core.cjs';
 import type { Exporter } from './deadline-exporter.js';
 import { isExplicitFlush } from './explicit-flush.js';
 import { Backoff } from './backoff.js';

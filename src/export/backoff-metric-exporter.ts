@@ -15,7 +15,7 @@ import {
   InstrumentType,
   type PushMetricExporter,
   type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
+} from '../otel/sdk-metrics.cjs';
 import { Backoff } from './backoff.js';
 import { BackoffExporter } from './backoff-exporter.js';
 import type { Exporter } from './deadline-exporter.js';

@@ -5,7 +5,7 @@
  * I/O: the export runs in an export scope (export-scope.ts) whose signal the transport
  * obeys, so a settled export leaves no socket, request or retry timer behind.
  */
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '../otel/core.cjs';
 import { settleWithin } from './deadline.js';
 import { runInExport } from './export-scope.js';
 

@@ -8,8 +8,8 @@
  * as the queue holds what arrives until then. Two exports may be in flight, so one slow
  * export (a slow backend) does not stall the queue.
  */
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { context } from '../otel/api.cjs';
+import { suppressTracing } from '../otel/core.cjs';
 import type { Backoff } from './backoff.js';
 import type { Exporter } from './deadline-exporter.js';
 import type { ExportAccount } from './export-accounting.js';

@@ -7,7 +7,7 @@
  * Everything here is plain number increments on the app's thread; the metrics module and the
  * delivery report read the numbers when they need them (a collection, a report line).
  */
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '../otel/core.cjs';
 import { ExportHeldBackError } from './backoff-exporter.js';
 import { type Exporter, ExportDeadlineError } from './deadline-exporter.js';
 

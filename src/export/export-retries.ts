@@ -5,7 +5,7 @@
  * and ended by its signal (export-scope.ts) when the export ends first.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '../otel/core.cjs';
 
 const MAX_RETRIES = 5;
 const INITIAL_BACKOFF_MS = 1000;

@@ -76,7 +76,7 @@ async function metricExporter(target: OtlpTarget, account: ExportAccount): Promi
     return new BackoffMetricExporter((await upstreamMetricExporter(target)) as PushMetricExporter, retryAfter, account, exporter);
   }
   const [{ OTLPMetricExporter }, { watchRetryAfter }] = await Promise.all([
-    target.protocol === 'http/json' ? import('@opentelemetry/exporter-metrics-otlp-http') : import('@opentelemetry/exporter-metrics-otlp-proto'),
+    target.protocol === 'http/json' ? import('../otel/exporter-metrics-otlp-http.cjs') : import('../otel/exporter-metrics-otlp-proto.cjs'),
     import('./retry-after.js'),
   ]);
   const otlp = new OTLPMetricExporter({ url: target.endpoint, headers: { ...target.headers }, timeoutMillis: target.timeoutMs });

@@ -150,7 +150,7 @@ async function openChannel<Batch>(signal: GrpcSignal, target: OtlpTarget, encode
   const [base, grpc, serializer] = await Promise.all([
     import(pathToFileURL(basePath).href) as Promise<ExporterBase>,
     import(pathToFileURL(grpcPath).href) as Promise<{ Client: new (address: string, credentials: unknown, options: object) => GrpcClient }>,
-    encoder ?? import('@opentelemetry/otlp-transformer').then((transformer) => transformer[SIGNALS[signal].serializer] as PayloadEncoder<Batch>),
+    encoder ?? import('../otel/otlp-transformer.cjs').then((transformer) => transformer[SIGNALS[signal].serializer] as PayloadEncoder<Batch>),
   ]);
   const settings = base.convertLegacyOtlpGrpcOptions({ url: target.endpoint, metadata: metadataOf(base, target.headers), timeoutMillis: target.timeoutMs }, SIGNALS[signal].env);
   const client = new grpc.Client(settings.url, settings.credentials(), {

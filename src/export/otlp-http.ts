@@ -74,7 +74,7 @@ const SIGNALS = { span: ['TRACES', 'v1/traces'], log: ['LOGS', 'v1/logs'] } as c
 async function loadSender<Item>(what: OtlpItemKind, target: OtlpTarget, encoder: PayloadEncoder<Item[]> | undefined): Promise<Sender<Item>> {
   const json = target.protocol === 'http/json';
   const [{ convertLegacyHttpOptions }, serializer] = await Promise.all([
-    import('@opentelemetry/otlp-exporter-base/node-http'),
+    import('../otel/otlp-exporter-base-node-http.cjs'),
     encoder ?? upstreamSerializer<Item>(what, json),
   ]);
   const [signal, path] = SIGNALS[what];
@@ -101,7 +101,7 @@ async function loadSender<Item>(what: OtlpItemKind, target: OtlpTarget, encoder:
 }
 
 async function upstreamSerializer<Item>(what: OtlpItemKind, json: boolean): Promise<PayloadEncoder<Item[]>> {
-  const transformer = await import('@opentelemetry/otlp-transformer');
+  const transformer = await import('../otel/otlp-transformer.cjs');
   const serializer = what === 'span'
     ? (json ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer)
     : (json ? transformer.JsonLogsSerializer : transformer.ProtobufLogsSerializer);

@@ -10,8 +10,8 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type Context, context, trace } from '@opentelemetry/api';
-import { getRPCMetadata } from '@opentelemetry/core';
+import { type Context, context, trace } from '../otel/api.cjs';
+import { getRPCMetadata } from '../otel/core.cjs';
 import { countBodyBytes } from './body-bytes.js';
 
 const REQUEST_START = 'http.server.request.start';

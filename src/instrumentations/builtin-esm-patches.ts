@@ -11,7 +11,7 @@
  * they patch and copies into the app's view what the CommonJS exports hold patched.
  */
 import { isBuiltin } from 'node:module';
-import { isWrapped } from '@opentelemetry/instrumentation';
+import { isWrapped } from '../otel/instrumentation.cjs';
 import { Hook, type Namespace } from 'import-in-the-middle';
 
 /** Call with the modules the instrumentations target, once they are built: their hooks on a module run before this one. */

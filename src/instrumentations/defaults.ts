@@ -3,7 +3,7 @@
  * from `instrumentations.<name>` are spread over these.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Span, trace } from '@opentelemetry/api';
+import { type Span, trace } from '../otel/api.cjs';
 import { ignoredRequests } from '../config/ignored-requests.js';
 import type { ResolvedConfig } from '../config/types.js';
 

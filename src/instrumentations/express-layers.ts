@@ -23,8 +23,8 @@
  * method goes away.
  */
 import type { ServerResponse } from 'node:http';
-import { type Attributes, type Context, type Span, SpanStatusCode, type Tracer, context, diag, trace } from '@opentelemetry/api';
-import { RPCType, getRPCMetadata } from '@opentelemetry/core';
+import { type Attributes, type Context, type Span, SpanStatusCode, type Tracer, context, diag, trace } from '../otel/api.cjs';
+import { RPCType, getRPCMetadata } from '../otel/core.cjs';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { requireUpstreamFile } from './upstream-files.js';
 

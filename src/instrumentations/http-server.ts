@@ -34,8 +34,8 @@ import {
   context,
   propagation,
   trace,
-} from '@opentelemetry/api';
-import { RPCType, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
+} from '../otel/api.cjs';
+import { RPCType, setRPCMetadata, suppressTracing } from '../otel/core.cjs';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { normalizedMethod } from '../http/request-method.js';
 import { requireUpstreamFile } from './upstream-files.js';

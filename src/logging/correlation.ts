@@ -4,7 +4,7 @@
  * nothing is written outside a span. Added by the line formatter after the logged object
  * was checked, so that a logged `trace_id` can never stand in for the real one.
  */
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '../otel/api.cjs';
 import type { LogFormat, ResolvedConfig } from '../config/types.js';
 
 /** The correlation fields for the active span, as a fresh object; null outside a span. */

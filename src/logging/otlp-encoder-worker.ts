@@ -4,8 +4,8 @@
  * upstream's serializer — protobuf, or OTLP/JSON for http/json — and hands the body back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '../otel/otlp-transformer.cjs';
+import { resourceFromAttributes } from '../otel/resources.cjs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { EncodeReply, EncodeRequest, EncoderSetup } from './otlp-encoder.js';
 import { toLogRecord } from './otlp-record.js';

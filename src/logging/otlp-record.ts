@@ -6,8 +6,8 @@
  * line JSON.parse has just made, and cap a line at 128 fields where this output keeps every
  * field the app logs.
  */
-import { type AnyValue, type Attributes, type SpanContext, SeverityNumber } from '@opentelemetry/api';
-import { millisToHrTime } from '@opentelemetry/core';
+import { type AnyValue, type Attributes, type SpanContext, SeverityNumber } from '../otel/api.cjs';
+import { millisToHrTime } from '../otel/core.cjs';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResolvedConfig } from '../config/types.js';

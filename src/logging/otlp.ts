@@ -6,7 +6,7 @@
  * the records are made and serialised in a worker thread (otlp-encoder.ts). Loaded only when
  * this output is configured.
  */
-import { type SpanContext, context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { type SpanContext, context, isSpanContextValid, trace } from '../otel/api.cjs';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { DeliveryQueue } from '../export/delivery-queue.js';

@@ -4,7 +4,7 @@
  * (see server-requests.ts). Health and metrics paths are skipped.
  */
 import type { IncomingMessage } from 'node:http';
-import { type Context, context } from '@opentelemetry/api';
+import { type Context, context } from '../otel/api.cjs';
 import type { Logger } from 'pino';
 import { bodyBytes } from '../http/body-bytes.js';
 import type { PathMatcher } from '../http/path-glob.js';

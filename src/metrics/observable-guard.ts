@@ -11,7 +11,7 @@
  * for it again).
  */
 import type { BatchObservableCallback, Meter, MeterOptions, Observable, ObservableCallback } from '@opentelemetry/api';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '../otel/sdk-metrics.cjs';
 
 /** Per callback; a scrape with a stuck callback answers after this plus the serialization. */
 export const CALLBACK_TIMEOUT_MS = 500;

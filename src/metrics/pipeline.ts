@@ -5,13 +5,13 @@
  * OTLP exporter's code is not even imported then. Readers and collectors are built apart
  * from the provider, so that a NodeSDK (sdk/node-sdk.ts) can be given the same.
  */
-import { type MeterProvider, metrics as otelMetrics } from '@opentelemetry/api';
+import { type MeterProvider, metrics as otelMetrics } from '../otel/api.cjs';
 import {
   ConsoleMetricExporter,
   type IMetricReader,
   PeriodicExportingMetricReader,
   type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
+} from '../otel/sdk-metrics.cjs';
 import type { DeliveryAccounts } from '../export/export-accounting.js';
 import { otlpExporter } from '../export/otlp-exporters.js';
 import { ignoredRequests } from '../config/ignored-requests.js';

@@ -5,7 +5,7 @@
  * the default buckets as advice instead (binding.ts), so a view is needed only where the
  * instrument belongs to someone else.
  */
-import { AggregationType, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { AggregationType, type ViewOptions } from '../otel/sdk-metrics.cjs';
 import type { ResolvedConfig } from '../config/types.js';
 import { COMPONENTS_METER } from './collectors/components.js';
 

@@ -6,7 +6,7 @@
  * the API's proxy; the meter provider is handed over when metrics are up.
  */
 import type { MeterProvider } from '@opentelemetry/api';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { registerInstrumentations } from '../otel/instrumentation.cjs';
 import type { ResolvedConfig } from '../config/types.js';
 import { type InstrumentationPlan, createInstrumentations } from '../instrumentations/load.js';
 import { serverDurations } from '../metrics/collectors/http-server-duration.js';

@@ -6,7 +6,7 @@
  * start(); Beacon adds what a NodeSDK has no slot for (its collectors, the endpoint's
  * server, the delivery report) and bounds shutdown by `shutdown.timeoutMs`.
  */
-import { metrics } from '@opentelemetry/api';
+import { metrics } from '../otel/api.cjs';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
@@ -56,7 +56,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   setupDiagnostics(config.diagnostics.level);
   for (const line of warnings) warn(line);
   if (config.enabled) requireGrpcExporters(grpcSignals(config));
-  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { NodeSDK: CommonJsNodeSdk } = await import('../otel/sdk-node.cjs');
   const delivery = new DeliveryAccounts();
   const tracingOn = config.enabled && config.tracing.enabled;
   const metricsOn = config.enabled && config.metrics.enabled;
@@ -69,7 +69,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   const plan = config.enabled ? createInstrumentations(config, app.appDirs, secretMatcher(config.privacy.secretKeys), serverPath) : null;
   const instrumentations = plan?.instrumentations ?? [];
 
-  class BeaconNodeSdk extends NodeSDK {
+  class BeaconNodeSdk extends CommonJsNodeSdk {
     private stopped: Promise<void> | null = null;
     private stopExtras: () => Promise<void> = async () => undefined;
 
@@ -111,5 +111,6 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
     instrumentations: [...instrumentations, ...(extras.instrumentations ?? [])],
   });
   await esmHook?.register([...(plan?.targets ?? []), ...targetModules(extras.instrumentations ?? [])]);
-  return sdk;
+  // The CommonJS build's class (src/otel), declared as the package's type: one class, two declaration files.
+  return sdk as unknown as NodeSDK;
 }

@@ -12,7 +12,7 @@ import {
   osDetector,
   processDetector,
   resourceFromAttributes,
-} from '@opentelemetry/resources';
+} from '../otel/resources.cjs';
 import type { ResolvedConfig, ResourceDetectorName } from '../config/types.js';
 import { warn } from '../diagnostics.js';
 import { missingOptional, resolveOptional } from '../optional-packages.js';
@@ -24,9 +24,9 @@ const DETECTORS: Record<ResourceDetectorName, DetectorLoader> = {
   host: async () => [hostDetector],
   os: async () => [osDetector],
   process: async () => [processDetector],
-  container: async () => [(await import('@opentelemetry/resource-detector-container')).containerDetector],
+  container: async () => [(await import('../otel/resource-detector-container.cjs')).containerDetector],
   aws: async () => {
-    const aws = await import('@opentelemetry/resource-detector-aws');
+    const aws = await import('../otel/resource-detector-aws.cjs');
     return [aws.awsEc2Detector, aws.awsEcsDetector, aws.awsEksDetector, aws.awsBeanstalkDetector, aws.awsLambdaDetector];
   },
   gcp: async () => {
@@ -38,10 +38,10 @@ const DETECTORS: Record<ResourceDetectorName, DetectorLoader> = {
     return [((await import(pathToFileURL(gcp).href)) as typeof import('@opentelemetry/resource-detector-gcp')).gcpDetector];
   },
   azure: async () => {
-    const azure = await import('@opentelemetry/resource-detector-azure');
+    const azure = await import('../otel/resource-detector-azure.cjs');
     return [azure.azureVmDetector, azure.azureAppServiceDetector, azure.azureFunctionsDetector, azure.azureAksDetector, azure.azureContainerAppsDetector];
   },
-  alibaba: async () => [(await import('@opentelemetry/resource-detector-alibaba-cloud')).alibabaCloudEcsDetector],
+  alibaba: async () => [(await import('../otel/resource-detector-alibaba-cloud.cjs')).alibabaCloudEcsDetector],
 };
 
 export async function buildResource(service: ResolvedConfig['service']): Promise<Resource> {

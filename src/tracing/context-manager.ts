@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
-import { type Context, type ContextManager, ROOT_CONTEXT } from '@opentelemetry/api';
+import { type Context, type ContextManager, ROOT_CONTEXT } from '../otel/api.cjs';
 
 const boundContext = Symbol('beacon.boundContext');
 

@@ -3,8 +3,8 @@
  * OTLP natively on :4318) goes through Beacon's delivery queue with every span counted
  * (export/otlp-exporters.ts); its code loads only when that is the exporter chosen.
  */
-import { TraceFlags } from '@opentelemetry/api';
-import { BatchSpanProcessor, ConsoleSpanExporter, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { TraceFlags } from '../otel/api.cjs';
+import { BatchSpanProcessor, ConsoleSpanExporter, type ReadableSpan, type SpanProcessor } from '../otel/sdk-trace.cjs';
 import type { ResolvedConfig } from '../config/types.js';
 import type { DeliveryQueue } from '../export/delivery-queue.js';
 import type { DeliveryAccounts } from '../export/export-accounting.js';

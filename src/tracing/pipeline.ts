@@ -5,9 +5,9 @@
  * unregisters all three. The provider's options are built apart from the registration, so
  * that a NodeSDK (sdk/node-sdk.ts) can be given the same sampler, limits and processors.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '../otel/api.cjs';
 import type { Resource } from '@opentelemetry/resources';
-import { type SpanProcessor, TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
+import { type SpanProcessor, TracerProvider, type TracerProviderOptions } from '../otel/sdk-trace.cjs';
 import type { DeliveryAccounts } from '../export/export-accounting.js';
 import type { OtlpTarget } from '../export/otlp-target.js';
 import type { ResolvedConfig } from '../config/types.js';

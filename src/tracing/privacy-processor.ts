@@ -10,7 +10,7 @@
  * `?`, `=` or `@` is parsed at all.
  */
 import type { Attributes, AttributeValue, Context } from '@opentelemetry/api';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode } from '../otel/api.cjs';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SecretMatcher } from '../secrets.js';
 

@@ -11,7 +11,7 @@ import {
   SamplingDecision,
   type SamplingResult,
   TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace';
+} from '../otel/sdk-trace.cjs';
 import { compilePathGlob, stripQuery } from '../http/path-glob.js';
 import type { ResolvedConfig, SamplingRule } from '../config/types.js';
 

@@ -11,7 +11,7 @@ import { repoRoot } from '../helpers/app.js';
 
 /** Lowest first. A unit is a folder of src/ or a single file at its top. */
 const FLOORS: readonly (readonly string[])[] = [
-  ['errors', 'version', 'secrets', 'optional-packages'],
+  ['errors', 'version', 'secrets', 'optional-packages', 'otel'],
   ['diagnostics'],
   ['export', 'http'],
   ['config'],
@@ -26,7 +26,7 @@ const FLOORS: readonly (readonly string[])[] = [
 ];
 
 const floorOf = new Map(FLOORS.flatMap((units, floor) => units.map((unit) => [unit, floor] as const)));
-const sources = ['register.ts', 'register.cts', ...globSync('src/**/*.ts', { cwd: repoRoot }).map((path) => path.replaceAll('\\', '/'))];
+const sources = ['register.ts', 'register.cts', ...globSync('src/**/*.{ts,cts}', { cwd: repoRoot }).map((path) => path.replaceAll('\\', '/'))];
 
 /** src/metrics/api/index.ts → metrics; src/errors.ts → errors; register.ts and register.cts (the entries) → register. */
 function unitOf(path: string): string {
@@ -34,11 +34,11 @@ function unitOf(path: string): string {
   return parts[parts.length === 1 ? 0 : 1]!.replace(/\.c?ts$/, '');
 }
 
-/** Relative imports (static, re-exports, dynamic), as paths from the repository root. */
+/** Relative imports (static, re-exports, dynamic), as paths from the repository root (x.js → x.ts, x.cjs → x.cts). */
 function importsOf(path: string): string[] {
   const text = readFileSync(join(repoRoot, path), 'utf8');
   const specifiers = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^import\s+)'(\.[^']+)'/gm)].map((match) => match[1]!);
-  return specifiers.map((specifier) => normalize(join(dirname(path), specifier)).replaceAll('\\', '/').replace(/\.js$/, '.ts'));
+  return specifiers.map((specifier) => normalize(join(dirname(path), specifier)).replaceAll('\\', '/').replace(/\.(c?)js$/, '.$1ts'));
 }
 
 const graph = new Map(sources.map((path) => [path, importsOf(path)]));
@@ -60,6 +60,15 @@ test('imports go to the same unit or down the floors, never across a floor', () 
     }
   }
   assert.deepEqual(violations, []);
+});
+
+test('src/ loads OpenTelemetry packages only through src/otel (type imports aside), so that one copy of each is loaded', () => {
+  const direct = sources.filter((path) => !path.startsWith('src/otel/')).flatMap((path) => {
+    const text = readFileSync(join(repoRoot, path), 'utf8');
+    const statements = [...text.matchAll(/^(?:import|export)\s+(?!type\s)[^;]*?\bfrom\s+'(@opentelemetry\/[^']+)'/gms), ...text.matchAll(/(?<!typeof )\bimport\(\s*'(@opentelemetry\/[^']+)'/g)];
+    return statements.map((match) => `${path}: ${match[1]}`);
+  });
+  assert.deepEqual(direct, []);
 });
 
 test('src/ has no import cycle', () => {

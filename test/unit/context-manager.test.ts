@@ -5,11 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { type Context, type ContextManager, ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { type Context, type ContextManager, ROOT_CONTEXT, createContextKey } from '../../src/otel/api.cjs';
 import { BeaconContextManager } from '../../src/tracing/context-manager.js';
+
+// CommonJS builds, as Beacon loads them (src/otel): both managers start from the same ROOT_CONTEXT.
+const { AsyncLocalStorageContextManager } = createRequire(import.meta.url)('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
 
 const key = createContextKey('request');
 const named = (name: string): Context => ROOT_CONTEXT.setValue(key, name);

@@ -3,10 +3,10 @@
 // decorators and, called by hand, as experimentalDecorators calls them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { context, metrics as otelMetrics, trace } from '@opentelemetry/api';
+import { context, metrics as otelMetrics, trace } from '../../src/otel/api.cjs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { DataPointType, type Histogram, MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { DataPointType, type Histogram, MeterProvider, type MetricData } from '../../src/otel/sdk-metrics.cjs';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '../../src/otel/sdk-trace.cjs';
 import 'reflect-metadata'; // as NestJS loads it: the wrappers must carry a method's metadata
 import { Instrumented, instrument } from '../../src/decorators/instrumented.js';
 import { metrics } from '../../src/metrics/api/index.js';

@@ -13,7 +13,7 @@ import {
   MeterProvider,
   type MetricReader,
   PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
+} from '../../src/otel/sdk-metrics.cjs';
 import { type MeterSettings, meterProviderChanged } from '../../src/metrics/api/binding.js';
 import { addBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
 import { metrics } from '../../src/metrics/api/index.js';

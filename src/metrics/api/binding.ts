@@ -7,7 +7,7 @@
  * registered and again after shutdown. The hot path then is a plain field read, with no
  * per-call check.
  */
-import { type Meter, metrics } from '@opentelemetry/api';
+import { type Meter, metrics } from '../../otel/api.cjs';
 import type { ResolvedConfig } from '../../config/types.js';
 
 export const METER_NAME = 'beacon-otel/metrics';

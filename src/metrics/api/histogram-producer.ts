@@ -7,8 +7,8 @@
  * see everything once). A producer then reports its accumulation in its reader's
  * temporality: cumulative keeps it, delta clears it.
  */
-import { ValueType, type HrTime } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
+import { ValueType, type HrTime } from '../../otel/api.cjs';
+import { hrTime } from '../../otel/core.cjs';
 import {
   AggregationTemporality,
   DataPointType,
@@ -16,7 +16,7 @@ import {
   type IMetricReader,
   InstrumentType,
   type ScopeMetrics,
-} from '@opentelemetry/sdk-metrics';
+} from '../../otel/sdk-metrics.cjs';
 import { meterSettings, onMeterProvider } from './binding.js';
 import { type HistogramCell, type HistogramSeries, histograms } from './histogram-series.js';
 

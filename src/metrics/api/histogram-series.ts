@@ -5,7 +5,7 @@
  * values ≤ boundaries[i] and > boundaries[i − 1], the last one everything above.
  */
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { type InstrumentationScope, hrTime } from '@opentelemetry/core';
+import { type InstrumentationScope, hrTime } from '../../otel/core.cjs';
 import { cardinalityLimit, meterSettings, onMeterProvider } from './binding.js';
 import { SeriesTable, type SeriesCell } from './series.js';
 

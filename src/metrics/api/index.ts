@@ -7,7 +7,7 @@
  * a metric or decorating a method throws a coded BeaconError for a programmer error
  * (errors.ts), once, where it is written.
  */
-import { type Attributes, type Meter, type Observable, diag } from '@opentelemetry/api';
+import { type Attributes, type Meter, type Observable, diag } from '../../otel/api.cjs';
 import { BeaconError, ErrorCodes } from '../../errors.js';
 import { METER_NAME, cardinalityLimit, currentMeter, onMeterProvider } from './binding.js';
 import { type MethodDecorator, methodDecorator } from './decorator-call.js';

@@ -4,7 +4,7 @@
  * memory. Read when a reader collects; utilizations are over the time since the previous
  * collection.
  */
-import { type Meter, ValueType } from '@opentelemetry/api';
+import { type Meter, ValueType } from '../../otel/api.cjs';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
 import { openFileDescriptorLimit, openFileDescriptors, processMemory, processStartTimeSeconds } from './process-stats.js';
 

@@ -4,7 +4,7 @@
  * here; the Prometheus endpoint shows them under prom-client's names (prometheus/names.ts).
  * Everything is read at collection time except GC, which V8 reports as it happens.
  */
-import { type Meter, ValueType } from '@opentelemetry/api';
+import { type Meter, ValueType } from '../../otel/api.cjs';
 import { type EventLoopUtilization, PerformanceObserver, constants, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 

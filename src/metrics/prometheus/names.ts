@@ -9,8 +9,8 @@
  *  - then the exposition format's own rules, as upstream's exporter applies them: invalid
  *    characters become `_`, a leading digit gets a `_`, monotonic counters end in `_total`.
  */
-import { type Attributes } from '@opentelemetry/api';
-import { type DataPoint, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { type Attributes } from '../../otel/api.cjs';
+import { type DataPoint, DataPointType, type MetricData, type ResourceMetrics } from '../../otel/sdk-metrics.cjs';
 import { warn } from '../../diagnostics.js';
 
 declare const named: unique symbol;

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { diag } from '@opentelemetry/api';
+import { diag } from '../../otel/api.cjs';
 
 export interface EndpointServer {
   /** The bound port (differs from the configured one when that was 0), or null when not listening. */

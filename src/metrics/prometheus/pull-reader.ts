@@ -4,8 +4,8 @@
  * (scrape-cache.ts), renames to Prometheus conventions and serializes itself
  * (text.ts: upstream's output, written faster).
  */
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { globalErrorHandler } from '@opentelemetry/core';
+import { PrometheusExporter } from '../../otel/exporter-prometheus.cjs';
+import { globalErrorHandler } from '../../otel/core.cjs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { CALLBACK_TIMEOUT_MS } from '../observable-guard.js';
 

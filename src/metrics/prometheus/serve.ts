@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { globalErrorHandler } from '@opentelemetry/core';
+import { globalErrorHandler } from '../../otel/core.cjs';
 import { warn } from '../../diagnostics.js';
 import type { AccessPolicy } from './access.js';
 import type { Body } from './scrape-body.js';

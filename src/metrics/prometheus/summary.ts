@@ -4,7 +4,7 @@
  * Computed from one collection of the pull reader (OTel names, cumulative since start);
  * percentiles are interpolated inside histogram buckets (see histogram-math.ts).
  */
-import { DataPointType, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { DataPointType, type Histogram, type MetricData, type ResourceMetrics } from '../../otel/sdk-metrics.cjs';
 import { EXPORTER_METRICS } from '../collectors/exporter-health.js';
 import { mergeHistograms, quantile } from './histogram-math.js';
 import { processMemory } from '../collectors/process-stats.js';

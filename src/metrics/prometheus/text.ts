@@ -11,7 +11,7 @@
  * bucket bounds once per metric, and values are escaped only when they need it.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { DataPointType, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
+import { DataPointType, type DataPoint, type Histogram, type MetricData } from '../../otel/sdk-metrics.cjs';
 import { warn } from '../../diagnostics.js';
 import { type PrometheusMetrics, sanitize } from './names.js';
 

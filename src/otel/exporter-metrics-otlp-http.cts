@@ -1,0 +1,2 @@
+// The package's CommonJS build, the copy the instrumentations load (why: api.cts).
+export * from '@opentelemetry/exporter-metrics-otlp-http';
