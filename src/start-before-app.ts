@@ -3,7 +3,8 @@
  * `NODE_OPTIONS="--require beacon-otel/register"` as the OpenTelemetry Operator and many
  * platforms inject): the app's first line runs as soon as the preload returns. So what must
  * come before it happens here, synchronously — the config file read, the ESM loader hook
- * registered, the instrumentations enabled — and the signals start right after, without
+ * registered, the instrumentations enabled, a placeholder tracer provider registered
+ * (tracing/global-provider.ts) — and the signals start right after, without
  * blocking the app: what is recorded before they are up (its first few hundred milliseconds)
  * is not exported.
  */
@@ -13,6 +14,7 @@ import { resolveConfig } from './config/resolve.js';
 import { appContext } from './sdk/app-context.js';
 import { prepareEsmHook } from './sdk/esm-hook.js';
 import { enableInstrumentations } from './sdk/instrumentation.js';
+import { registerPlaceholderTracerProvider } from './tracing/global-provider.js';
 import { startResolved, stopOnConfigError } from './start.js';
 
 export function startBeforeApp(): void {
@@ -21,6 +23,7 @@ export function startBeforeApp(): void {
     const app = { ...appContext(process.argv[1]), configFile: file.path };
     const resolution = resolveConfig(file.options, process.env, app.appPackage, readDeclarativeFile(process.env));
     if (resolution.config.enabled) {
+      if (resolution.config.tracing.enabled) registerPlaceholderTracerProvider();
       const hook = prepareEsmHook();
       const { plan } = enableInstrumentations(resolution.config, app.appDirs);
       // Not awaited: the loader has the modules to hook with the registration.

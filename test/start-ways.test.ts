@@ -57,6 +57,17 @@ for (const [app, kind] of [['items-app.mjs', 'ESM'], ['items-app.cjs', 'CJS']] a
   });
 }
 
+test('tracers an app takes at its first line, from either build of the API (ES module or CommonJS), record once Beacon is up, under --import and --require', async () => {
+  for (const preload of ['--import', '--require']) {
+    const { exit, stdout, stderr } = await runToEnd([fixture('early-tracers.mjs')], {
+      bare: true,
+      env: { NODE_OPTIONS: `${preload} beacon-otel/register`, OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
+    });
+    assert.equal(exit.code, 0, stderr);
+    assert.deepEqual(JSON.parse(stdout), { esm: true, cjs: true }, `${preload}: ${stdout}`);
+  }
+});
+
 test('--require: a bad config stops the app before it starts (exit 78), as with --import', async () => {
   const { exit, stdout, stderr } = await runToEnd(['-e', "console.log('the app ran')"], {
     bare: true,

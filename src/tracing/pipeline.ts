@@ -16,6 +16,7 @@ import type { SignalComponent } from '../signal-component.js';
 import { ActivityProcessor } from './activity-processor.js';
 import { BeaconContextManager } from './context-manager.js';
 import { createSpanProcessor } from './exporter.js';
+import { registerTracerProvider } from './global-provider.js';
 import { PrivacyProcessor } from './privacy-processor.js';
 import { createPropagator } from './propagation.js';
 import { createSampler } from './sampler.js';
@@ -48,7 +49,7 @@ export async function startTracingPipeline(config: ResolvedConfig, resource: Res
   context.setGlobalContextManager(new BeaconContextManager().enable());
   const propagator = await createPropagator(tracing.propagators);
   if (propagator) propagation.setGlobalPropagator(propagator);
-  trace.setGlobalTracerProvider(provider);
+  registerTracerProvider(provider);
 
   return {
     destination: describe(tracing),
