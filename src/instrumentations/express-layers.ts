@@ -10,8 +10,9 @@
  * against 0.19× for the layer's span itself. Here the layer runs in its span's context through
  * `context.with`, `next` is wrapped by a function made in a factory of its own (nextOf says
  * why that matters to the GC), and a layer span still open when the layer returns is ended by
- * one shared 'close' listener per response that finds it on the response. The sampled path is a function of its own, so that the per-layer function the JIT
- * optimises for the nine requests in ten that are not sampled stays small. A layer of a request
+ * one shared 'close' listener per response that finds it on the response. The sampled path
+ * is a function of its own, so that the per-layer function the JIT optimises for the nine
+ * requests in ten that are not sampled stays small. A layer of a request
  * that is not sampled starts no span at all (upstream starts one for every layer as long as any
  * span is active, never recorded), and still sets the route for the server span and metrics.
  *
