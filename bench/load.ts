@@ -1,29 +1,43 @@
 /**
  * The load generator, run as its own process so that it never shares the app's core:
- * autocannon against one URL, a warm-up (JIT, connection set-up, the agents' lazy paths)
- * then the measured run. Says when the warm-up is over (the bench reads the app's CPU time
- * then and answers), and reports the requests served, per second, and the latency quantiles over IPC.
+ * autocannon against the URL each message names, for as long as it says. One process serves
+ * a whole round, which moves from app to app in short slices (requests.ts); the bench reads
+ * the app's CPU time before and after each slice.
  *
- *   node dist/bench/load.js URL WARMUP_SECONDS SECONDS CONNECTIONS
+ *   parent → { url, seconds, connections }   child → { requests, requestsPerSecond, p99Ms, failed }
  */
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { peersRoot } from './peers.js';
 
-interface Result {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
+export interface LoadRequest {
+  url: string;
+  seconds: number;
+  connections: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+  failed: number;
+}
+
+interface AutocannonResult {
+  requests: { total: number };
+  latency: { p99: number };
   errors: number;
   non2xx: number;
 }
-type Autocannon = (options: { url: string; duration: number; connections: number }) => Promise<Result>;
+type Autocannon = (options: { url: string; duration: number; connections: number }) => Promise<AutocannonResult>;
 
 const autocannon = createRequire(join(peersRoot, 'package.json'))('autocannon') as Autocannon;
-const [url, warmup, seconds, connections] = process.argv.slice(2) as [string, string, string, string];
 
-await autocannon({ url, duration: Number(warmup), connections: Number(connections) });
-process.send!({ warmedUp: true });
-await once(process, 'message'); // the bench has read the app's CPU time: go
-const result = await autocannon({ url, duration: Number(seconds), connections: Number(connections) });
-process.send!({ requests: result.requests.total, requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, failed: result.errors + result.non2xx });
+process.on('message', async ({ url, seconds, connections }: LoadRequest) => {
+  const result = await autocannon({ url, duration: seconds, connections });
+  // Per second over the whole slice: autocannon's own average is of whole-second samples.
+  const answer: LoadResult = { requests: result.requests.total, requestsPerSecond: result.requests.total / seconds, p99Ms: result.latency.p99, failed: result.errors + result.non2xx };
+  process.send!(answer);
+});
+process.send!({ ready: true });
+process.on('disconnect', () => process.exit(0));

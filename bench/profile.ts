@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { cleanEnv, repoRoot } from '../test/helpers/app.js';
 import { firstMessage, killChild } from './child.js';
 import { installPeers } from './peers.js';
-import { BENCH_APPS, type RequestVariant, cpuUsageOf, requestVariants } from './requests.js';
+import { BENCH_APPS, type RequestVariant, cpuUsageOf, requestVariants, startLoader } from './requests.js';
 import { startSink } from './sink.js';
 import { median } from './stats.js';
 
@@ -87,12 +87,12 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
   });
   try {
     const { port } = await firstMessage<{ port: number }>(child, `${appFile} under ${variant.name}`, 30_000);
-    const loader = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${port}${path}`, '2', String(seconds), '10'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    await firstMessage(loader, 'the warm-up', 30_000);
+    const url = `http://127.0.0.1:${port}${path}`;
+    const loader = await startLoader();
+    await loader.load({ url, seconds: 2, connections: 10 }); // warm-up
     const cpuBefore = await cpuUsageOf(child);
     child.send('profile-start');
-    loader.send('go');
-    const { requests } = await firstMessage<{ requests: number }>(loader, 'the load generator', (seconds + 30) * 1000);
+    const { requests } = await loader.load({ url, seconds, connections: 10 }).finally(() => loader.stop());
     child.send('profile-stop');
     const { profile } = await firstMessage<{ profile: CpuProfile | null }>(child, 'the profile', 30_000);
     const cpuAfter = await cpuUsageOf(child);

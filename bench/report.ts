@@ -18,7 +18,7 @@ interface RequestRow {
   startupMs: number;
   rssMiB: number;
   cpuMicrosPerRequest: number;
-  /** Median over the rounds of the ratio to bare's run in the same round. */
+  /** Median over all slices of the ratio to bare's slice in the same pass. */
   cpuToBare: number;
   requestsPerSecond: number;
   requestsToBare: number;
@@ -110,7 +110,7 @@ export function reportMarkdown(report: Report): string {
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${report.seconds} s): ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fixed(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}.`,
     `Versions: beacon-otel ${BEACON_VERSION}, upstream register (@opentelemetry/auto-instrumentations-node) ${localVersion('@opentelemetry/auto-instrumentations-node')}, Elastic EDOT Node.js ${peerVersion('@elastic/opentelemetry-node')}, dd-trace ${peerVersion('dd-trace')}, prom-client ${localVersion('prom-client')}, load by autocannon ${peerVersion('autocannon')}.`,
     '',
-    `Medians of ${report.rounds} rounds; in every round each (app, variant) pair runs once, one app after the other, in a rotating order; a ratio to bare is the median of each round's ratio to that round's bare run (these machines change speed from minute to minute, by up to 2×). A run starts the app, waits for it to listen, then a second process puts ${report.load.connections} connections of load on it for ${report.load.warmupSeconds} s of warm-up and ${report.load.seconds} s measured. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout. CPU per request is the app process's user + system time over the measured window divided by the requests it served: the figure machine noise moves least.`,
+    `Medians of ${report.rounds} rounds. In a round, one app after the other (in a rotating order), every variant of the app is started (start-up to listening and RSS then), warmed up with ${report.load.warmupSeconds} s of load and kept running; then the load moves from variant to variant in ${report.load.slices} passes of ${fixed(report.load.seconds / report.load.slices, 1)} s slices (each pass in a rotated order, every other one reversed), so each variant is measured ${report.load.seconds} s a round, ${report.load.connections} connections from a second process. A ratio to bare is the median over all slices of the slice's figure over bare's in the same pass, seconds apart: these machines change speed by up to 2× from one minute to the next, and ratios between runs half a minute apart carried that swing. Every agent exports OTLP to one local sink that discards; "traces" runs have metrics and log sending off in every agent; "all signals" is Beacon with its Prometheus endpoint scraped every second, the HTTP collector, and one correlated log line per request to stdout. CPU per request is the app process's user + system time over a slice divided by the requests it served. Start-up, RSS, req/s, p99 and CPU columns are medians of the absolute figures (req/s, p99 and CPU over all slices).`,
     '',
     '## Budgets',
     '',

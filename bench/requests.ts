@@ -3,18 +3,18 @@
  * register, Elastic's distribution, dd-trace and Beacon, at sampler ratios 0.1 and 1.0 with
  * traces only (every agent exports OTLP to the same discarding sink: like for like), and
  * Beacon once more with all its signals on (Prometheus endpoint scraped every second, the
- * HTTP collector, one correlated log line per request to stdout). Every spawn also gives the
+ * HTTP collector, one correlated log line per request to stdout). Every start also gives the
  * start-up time to listening and the RSS at listening. Load comes from a second process
- * (load.ts). Rounds interleave every (app, variant) pair, rotating the order, so that machine
- * noise hits all alike; the report takes medians.
+ * (load.ts). In a round all of an app's variants run at once and the load moves between them
+ * in short slices (measureRound), so that machine noise hits all alike; the report takes medians.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanEnv, registerPath, repoRoot } from '../test/helpers/app.js';
 import { freePort } from '../test/helpers/net.js';
 import { firstMessage, killChild } from './child.js';
+import type { LoadRequest, LoadResult } from './load.js';
 import { peerPath } from './peers.js';
 
 export interface BenchApp {
@@ -41,18 +41,31 @@ export interface RequestVariant {
   env: Record<string, string>;
 }
 
-export interface RequestSample {
+/** What one start of a variant gives: the time to listening and the RSS then. */
+export interface StartSample {
   startupMs: number;
   rssMiB: number;
+}
+
+/** One slice of load on a variant. */
+export interface SliceSample {
   /** The app process's CPU time (user + system) per request served: what machine noise moves least. */
   cpuMicrosPerRequest: number;
   requestsPerSecond: number;
   p99Ms: number;
 }
 
+/** A variant's round: its start, then its slices (slice k of every variant ran in the same pass). */
+export interface RoundSamples {
+  start: StartSample;
+  slices: SliceSample[];
+}
+
 export interface LoadOptions {
   warmupSeconds: number;
+  /** Measured seconds per variant and round, in `slices` slices. */
   seconds: number;
+  slices: number;
   connections: number;
 }
 
@@ -115,6 +128,19 @@ async function cpuMicros(app: ChildProcess): Promise<number> {
   return user + system;
 }
 
+/** The load generator (load.ts), one process for a round. */
+export async function startLoader(): Promise<{ load: (request: LoadRequest) => Promise<LoadResult>; stop: () => Promise<void> }> {
+  const loader = spawn(process.execPath, [join(repoRoot, 'dist', 'bench', 'load.js')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  await firstMessage(loader, 'the load generator (start)', 30_000);
+  return {
+    load: async (request) => {
+      loader.send(request);
+      return firstMessage<LoadResult>(loader, 'the load generator', (request.seconds + 30) * 1000);
+    },
+    stop: () => killChild(loader),
+  };
+}
+
 /** Scrapes the metrics endpoint every second, as Prometheus would, until stopped. */
 function scrapeEverySecond(port: number): () => number {
   let failures = 0;
@@ -129,35 +155,79 @@ function scrapeEverySecond(port: number): () => number {
   };
 }
 
-export async function measureRequests(app: BenchApp, variant: RequestVariant, load: LoadOptions): Promise<RequestSample> {
+interface RunningApp {
+  variant: RequestVariant;
+  child: ChildProcess;
+  url: string;
+  metricsPort?: number;
+  stderr: () => string;
+  samples: RoundSamples;
+}
+
+async function startApp(app: BenchApp, variant: RequestVariant): Promise<RunningApp> {
   const metricsPort = variant.allSignals ? await freePort() : undefined;
   const env = cleanEnv({ ...variant.env, ...(metricsPort ? { OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) } : {}) });
   const started = performance.now();
   const child = spawn(process.execPath, [...variant.args, join(repoRoot, 'bench', 'apps', app.file)], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk).slice(-4000)));
+  const running = { variant, child, metricsPort, stderr: () => stderr };
   try {
     const listening = await firstMessage<{ port: number; rssBytes: number }>(child, `${app.file} under ${variant.name}`, 30_000);
-    const startupMs = performance.now() - started;
-    const stopScraping = metricsPort ? scrapeEverySecond(metricsPort) : () => 0;
-    const loader = spawn(
-      process.execPath,
-      [join(repoRoot, 'dist', 'bench', 'load.js'), `http://127.0.0.1:${listening.port}${app.path}`, String(load.warmupSeconds), String(load.seconds), String(load.connections)],
-      { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
-    );
-    const loaderExited = once(loader, 'exit'); // from the start: it may end before the app's CPU time is read
-    await firstMessage(loader, 'the load generator (warm-up)', (load.warmupSeconds + 30) * 1000);
-    const cpuBefore = await cpuMicros(child);
-    loader.send('go');
-    const result = await firstMessage<{ requests: number; requestsPerSecond: number; p99Ms: number; failed: number }>(loader, 'the load generator', (load.seconds + 30) * 1000);
-    const cpuMicrosPerRequest = ((await cpuMicros(child)) - cpuBefore) / result.requests;
-    const scrapeFailures = stopScraping();
-    await loaderExited;
-    if (result.failed > 0 || scrapeFailures > 0) throw new Error(`${result.failed} failed requests, ${scrapeFailures} failed scrapes`);
-    return { startupMs, rssMiB: listening.rssBytes / 2 ** 20, cpuMicrosPerRequest, requestsPerSecond: result.requestsPerSecond, p99Ms: result.p99Ms };
+    const start = { startupMs: performance.now() - started, rssMiB: listening.rssBytes / 2 ** 20 };
+    return { ...running, url: `http://127.0.0.1:${listening.port}${app.path}`, samples: { start, slices: [] } };
   } catch (error) {
-    throw new Error(`${app.name} under ${variant.name}: ${(error as Error).message}\n${stderr}`);
-  } finally {
     await killChild(child);
+    throw failure(app, running, error);
+  }
+}
+
+function failure(app: BenchApp, running: Pick<RunningApp, 'variant' | 'stderr'>, error: unknown): Error {
+  return new Error(`${app.name} under ${running.variant.name}: ${(error as Error).message}\n${running.stderr()}`);
+}
+
+/** Load on one app for `seconds` (the all-signals variant is scraped meanwhile), with its CPU time. */
+async function loadSlice(running: RunningApp, loader: Awaited<ReturnType<typeof startLoader>>, seconds: number, connections: number): Promise<SliceSample> {
+  const stopScraping = running.metricsPort ? scrapeEverySecond(running.metricsPort) : () => 0;
+  const cpuBefore = await cpuMicros(running.child);
+  const result = await loader.load({ url: running.url, seconds, connections });
+  const cpuMicrosPerRequest = ((await cpuMicros(running.child)) - cpuBefore) / result.requests;
+  const scrapeFailures = stopScraping();
+  if (result.failed > 0 || scrapeFailures > 0) throw new Error(`${result.failed} failed requests, ${scrapeFailures} failed scrapes`);
+  return { cpuMicrosPerRequest, requestsPerSecond: result.requestsPerSecond, p99Ms: result.p99Ms };
+}
+
+const rotated = <T>(list: readonly T[], by: number): T[] => list.map((_, i) => list[(i + by) % list.length]!);
+
+/**
+ * One round of one app. Every variant is started (one after the other: start-up and RSS), warmed
+ * up, and kept running; then the load moves from variant to variant in slices, each pass in a
+ * rotated order and every other pass reversed. A slice's ratio to bare is taken against bare's
+ * slice of the same pass, seconds apart: these machines change speed by up to 2× from one
+ * minute to the next, and a ratio between runs half a minute apart carried that swing. An app
+ * that is not under load is idle (its agent's timers aside).
+ */
+export async function measureRound(app: BenchApp, variants: readonly RequestVariant[], load: LoadOptions, round: number): Promise<RoundSamples[]> {
+  const loader = await startLoader();
+  const running: RunningApp[] = [];
+  try {
+    for (const variant of rotated(variants, round % variants.length)) running.push(await startApp(app, variant));
+    const slice = async (target: RunningApp, seconds: number) => {
+      try {
+        return await loadSlice(target, loader, seconds, load.connections);
+      } catch (error) {
+        throw failure(app, target, error);
+      }
+    };
+    for (const target of running) await slice(target, load.warmupSeconds);
+    for (let pass = 0; pass < load.slices; pass++) {
+      const order = rotated(running, (pass + round) % running.length);
+      if (pass % 2 === 1) order.reverse();
+      for (const target of order) target.samples.slices.push(await slice(target, load.seconds / load.slices));
+    }
+    return variants.map((variant) => running.find((target) => target.variant === variant)!.samples);
+  } finally {
+    await Promise.all(running.map((target) => killChild(target.child)));
+    await loader.stop();
   }
 }
