@@ -32,6 +32,7 @@ import {
   SpanKind,
   type Tracer,
   context,
+  createNoopMeter,
   propagation,
   trace,
 } from '../otel/api.cjs';
@@ -61,6 +62,8 @@ interface HttpInstrumentationInternals {
   readonly tracer: Tracer;
   readonly _diag: DiagLogger;
   readonly _headerCapture: { server: { captureRequestHeaders(get: Headers): Attributes; captureResponseHeaders(get: Headers): Attributes } };
+  /** Upstream's duration histogram, from the instrumentation's meter (replaced by setMeterProvider). */
+  readonly _httpServerDurationHistogram: unknown;
   getConfig(): ServerOptions;
   _recordServerDuration(durationMs: number, attributes: Attributes): void;
   _incomingRequestFunction(component: Component, original: Emit): Emit;
@@ -84,6 +87,8 @@ interface HttpUtils {
 let utils: HttpUtils;
 
 const REQUEST = Symbol('beacon.serverRequest');
+/** What a meter of the API's no-op provider gives: one shared histogram that records nothing. */
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram('http.server.request.duration');
 const SERVER_SPAN = Object.freeze({ kind: SpanKind.SERVER });
 
 /** One request's span, from its start to the response's 'close' (or an error). */
@@ -91,7 +96,8 @@ interface ServerRequest {
   readonly instrumentation: HttpInstrumentationInternals;
   readonly request: IncomingMessage;
   readonly span: Span;
-  readonly metricAttributes: Attributes;
+  /** Undefined when the duration point goes nowhere: then it is not worked out at all. */
+  readonly metricAttributes: Attributes | undefined;
   readonly startedAt: number;
   ended: boolean;
 }
@@ -99,8 +105,11 @@ interface ServerRequest {
 type TrackedResponse = ServerResponse & { [REQUEST]?: ServerRequest };
 
 export interface LightServerPathOptions {
-  /** Where a request's duration point goes; without it, upstream's histogram (the SDK's). */
-  recordDuration?: (durationMs: number, attributes: Attributes) => void;
+  /**
+   * Where a request's duration point goes: null for nowhere; without it, upstream's histogram
+   * (the SDK's), which records nothing while the instrumentation's meter is the API's no-op one.
+   */
+  recordDuration?: ((durationMs: number, attributes: Attributes) => void) | null;
   /**
    * Something reads a server span's attributes as it starts: sampler rules, or span
    * processors of the app's. Otherwise a request's attributes are worked out only when its
@@ -114,11 +123,20 @@ export interface LightServerPathOptions {
 export function useLightServerPath(instrumentation: Instrumentation, options: LightServerPathOptions): void {
   utils ??= requireUpstreamFile<HttpUtils>('@opentelemetry/instrumentation-http', 'utils.cjs');
   const internals = instrumentation as unknown as HttpInstrumentationInternals;
-  internals._recordServerDuration = options.recordDuration ?? internals._recordServerDuration;
-  internals._incomingRequestFunction = (component, original) => incomingRequest(internals, component, original, options);
+  if (options.recordDuration) internals._recordServerDuration = options.recordDuration;
+  // Asked per request: the app may give the instrumentation a meter provider at any time.
+  const durationRecorded =
+    options.recordDuration === undefined ? () => internals._httpServerDurationHistogram !== NOOP_HISTOGRAM : () => options.recordDuration !== null;
+  internals._incomingRequestFunction = (component, original) => incomingRequest(internals, component, original, options, durationRecorded);
 }
 
-function incomingRequest(instrumentation: HttpInstrumentationInternals, component: Component, original: Emit, options: LightServerPathOptions): Emit {
+function incomingRequest(
+  instrumentation: HttpInstrumentationInternals,
+  component: Component,
+  original: Emit,
+  options: LightServerPathOptions,
+  durationRecorded: () => boolean,
+): Emit {
   return function (this: Server, event: string | symbol): boolean {
     // `arguments` is handed on as it is: no copy of the listener arguments per request.
     const args = arguments as unknown as unknown[];
@@ -134,8 +152,11 @@ function incomingRequest(instrumentation: HttpInstrumentationInternals, componen
     }
     // The hook's attributes are for the sampler too.
     const attributes = options.attributesAtStart || config.startIncomingSpanHook ? requestAttributes(instrumentation, config, component, request) : undefined;
-    const startedAt = performance.now();
-    const metricAttributes = metricAttributesOf(attributes ?? { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component, 'network.protocol.version': request.httpVersion });
+    const recorded = durationRecorded();
+    const startedAt = recorded ? performance.now() : 0;
+    const metricAttributes = recorded
+      ? metricAttributesOf(attributes ?? { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component, 'network.protocol.version': request.httpVersion })
+      : undefined;
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = startSpan(instrumentation, config, request.method || 'GET', attributes, parent);
     if (attributes === undefined && span.isRecording()) span.setAttributes(requestAttributes(instrumentation, config, component, request));
@@ -211,9 +232,11 @@ function onResponseClose(this: TrackedResponse): void {
   const state = this[REQUEST];
   if (!state || state.ended) return;
   const { instrumentation, span, metricAttributes } = state;
-  const attributes = utils.getIncomingRequestAttributesOnResponse(this);
-  Object.assign(metricAttributes, utils.getIncomingStableRequestMetricAttributesOnResponse(attributes));
-  if (span.isRecording()) {
+  const recording = span.isRecording();
+  // A request nobody records (not sampled, no duration point) is spared its response attributes.
+  const attributes = recording || metricAttributes ? utils.getIncomingRequestAttributesOnResponse(this) : {};
+  if (metricAttributes) Object.assign(metricAttributes, utils.getIncomingStableRequestMetricAttributesOnResponse(attributes));
+  if (recording) {
     span.setAttributes(instrumentation._headerCapture.server.captureResponseHeaders((name) => this.getHeader(name)));
     span.setAttributes(attributes).setStatus({ code: utils.parseResponseStatus(SpanKind.SERVER, this.statusCode) });
     const errorType = utils.parseErrorType(SpanKind.SERVER, this.statusCode);
@@ -234,14 +257,14 @@ function onResponseError(this: TrackedResponse, error: Error): void {
 function endWithError(state: ServerRequest, error: Error): void {
   if (state.ended) return;
   utils.setSpanWithError(state.span, error);
-  state.metricAttributes['error.type'] = error.name;
+  if (state.metricAttributes) state.metricAttributes['error.type'] = error.name;
   end(state);
 }
 
 function end(state: ServerRequest): void {
   state.ended = true;
   state.span.end();
-  state.instrumentation._recordServerDuration(performance.now() - state.startedAt, state.metricAttributes);
+  if (state.metricAttributes) state.instrumentation._recordServerDuration(performance.now() - state.startedAt, state.metricAttributes);
 }
 
 /** A hook of the app's that throws is ignored, as upstream's safeExecuteInTheMiddle does. */

@@ -100,7 +100,7 @@ export async function beaconNodeSdk(options: BeaconConfig = {}, extras: NodeSdkE
   const sdk = new BeaconNodeSdk({
     resource: await buildResource(config.service),
     autoDetectResources: false, // Beacon's resource has run the configured detectors already
-    ...(tracing ? { sampler: tracing.sampler, spanLimits: tracing.spanLimits } : {}),
+    ...(tracing ? { sampler: tracing.sampler, idGenerator: tracing.idGenerator, spanLimits: tracing.spanLimits } : {}),
     // Empty lists rather than none: a NodeSDK given none builds its own from OTEL_* variables.
     spanProcessors: [...(tracing?.spanProcessors ?? []), ...(extras.spanProcessors ?? [])],
     textMapPropagator: tracingOn ? await createPropagator(config.tracing.propagators) : null,

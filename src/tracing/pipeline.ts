@@ -17,6 +17,7 @@ import { ActivityProcessor } from './activity-processor.js';
 import { BeaconContextManager } from './context-manager.js';
 import { createSpanProcessor } from './exporter.js';
 import { registerTracerProvider } from './global-provider.js';
+import { PooledIdGenerator } from './id-generator.js';
 import { PrivacyProcessor } from './privacy-processor.js';
 import { createPropagator } from './propagation.js';
 import { createSampler } from './sampler.js';
@@ -24,7 +25,7 @@ import { createSampler } from './sampler.js';
 type Tracing = ResolvedConfig['tracing'];
 
 /** The provider's sampler, span limits and processors (redaction, activity, sending), unregistered. */
-export async function tracerProviderOptions(config: ResolvedConfig, delivery: DeliveryAccounts, onSpanEnd: () => void): Promise<Required<Pick<TracerProviderOptions, 'sampler' | 'spanLimits' | 'spanProcessors'>>> {
+export async function tracerProviderOptions(config: ResolvedConfig, delivery: DeliveryAccounts, onSpanEnd: () => void): Promise<Required<Pick<TracerProviderOptions, 'sampler' | 'idGenerator' | 'spanLimits' | 'spanProcessors'>>> {
   const { tracing } = config;
   const spanProcessors: SpanProcessor[] = [new PrivacyProcessor(secretMatcher(config.privacy.secretKeys)), new ActivityProcessor(onSpanEnd)];
   const sending = await createSpanProcessor(tracing, otlpTarget(tracing), delivery);
@@ -32,6 +33,7 @@ export async function tracerProviderOptions(config: ResolvedConfig, delivery: De
   const { attributeValueLength, attributeCount, eventCount, linkCount } = tracing.limits;
   return {
     sampler: createSampler(tracing.sampler),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors,
     spanLimits: {
       attributeValueLengthLimit: attributeValueLength,

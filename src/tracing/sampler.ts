@@ -98,7 +98,7 @@ export class RuleBasedSampler implements Sampler {
   }
 
   shouldSample(context: Context, traceId: string, spanName: string, spanKind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
-    const rule = this.rules.find((candidate) => matches(candidate, attributes));
+    const rule = this.rules.length === 0 ? undefined : this.rules.find((candidate) => matches(candidate, attributes));
     const result = (rule?.sampler ?? this.fallback).shouldSample(context, traceId, spanName, spanKind, attributes, links);
     if (result.decision === SamplingDecision.RECORD_AND_SAMPLED && this.bucket && !this.bucket.take()) return DROP;
     return result;

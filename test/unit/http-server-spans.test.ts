@@ -12,13 +12,14 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { IncomingMessage, type RequestListener, type Server, ServerResponse, createServer, request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { type Attributes, type Span, type TracerProvider as ApiTracerProvider, context, propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator, getRPCMetadata } from '@opentelemetry/core';
-import { HttpInstrumentation, type HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
+import type { HttpInstrumentation as HttpInstrumentationClass, HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { AlwaysOffSampler, AlwaysOnSampler, InMemorySpanExporter, type ReadableSpan, type Sampler, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig } from '../../src/config/resolve.js';
@@ -31,6 +32,11 @@ import { CollectingReader } from '../helpers/collecting-reader.js';
 import { call } from '../helpers/http.js';
 import type { TlsIdentity } from '../helpers/otlp-receiver.js';
 import { selfSignedCert } from '../helpers/tls.js';
+
+// Its CommonJS build, as Beacon loads every instrumentation (src/instrumentations/load.ts): one
+// copy of the API with Beacon's code, whose no-op meter the server path recognises.
+const { HttpInstrumentation } = createRequire(import.meta.url)('@opentelemetry/instrumentation-http') as { HttpInstrumentation: typeof HttpInstrumentationClass };
+type HttpInstrumentation = HttpInstrumentationClass;
 
 context.setGlobalContextManager(new BeaconContextManager());
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -48,6 +54,8 @@ interface Setup {
   options?: HttpInstrumentationConfig;
   sampler?: Sampler;
   light?: LightServerPathOptions;
+  /** false: the instrumentation keeps the API's no-op meter until a test gives it one. */
+  meter?: false;
 }
 
 /** The app: a few routes that exercise what a server span records. */
@@ -92,15 +100,16 @@ class PathUnderTest {
   readonly server: Server;
   private readonly component: Component;
   private readonly provider: TracerProvider;
-  private readonly meterProvider: MeterProvider;
+  readonly meterProvider: MeterProvider;
+  readonly instrumentation: HttpInstrumentation;
 
   constructor(readonly which: 'upstream' | 'Beacon', setup: Setup) {
     this.provider = new TracerProvider({ sampler: setup.sampler ?? new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter: this.exporter })] });
     // Beacon's reader also reports Beacon's series (only one Beacon path is open at a time).
     this.meterProvider = new MeterProvider({ readers: [which === 'Beacon' ? addBeaconHistograms(this.reader) : this.reader] });
-    const instrumentation = new HttpInstrumentation({ ...setup.options, enabled: false });
+    const instrumentation = (this.instrumentation = new HttpInstrumentation({ ...setup.options, enabled: false }));
     instrumentation.setTracerProvider(this.provider);
-    instrumentation.setMeterProvider(this.meterProvider);
+    if (setup.meter !== false) instrumentation.setMeterProvider(this.meterProvider);
     if (which === 'Beacon') {
       meterProviderChanged(config.metrics);
       const recordDuration = beaconDurations({ name: instrumentation.instrumentationName, version: instrumentation.instrumentationVersion });
@@ -347,6 +356,38 @@ test('nothing sampled: no spans, the same duration points', async () => {
   for (const [what] of REQUESTS) assert.deepEqual(beacon[what], upstream[what], what);
   assert.deepEqual(beacon.metrics, upstream.metrics);
   assert.ok((upstream.metrics as { points: unknown[] }).points.length >= 5);
+});
+
+test("nothing sampled, no meter: Beacon's path records no duration until the app gives the instrumentation a meter provider", async () => {
+  const setup: Setup = { options: ignoreHealth, sampler: new AlwaysOffSampler(), meter: false };
+  // Upstream's histogram (recordDuration undefined), as with Beacon's metrics off.
+  const paths = [new PathUnderTest('upstream', setup), new PathUnderTest('Beacon', { ...setup, light: { attributesAtStart: false, recordDuration: undefined } })];
+  const recorded = [0, 0];
+  for (const [index, path] of paths.entries()) {
+    const internals = path.instrumentation as unknown as { _recordServerDuration(...args: unknown[]): void };
+    const record = internals._recordServerDuration;
+    internals._recordServerDuration = function (...args) {
+      recorded[index]!++;
+      record.apply(this, args);
+    };
+  }
+  try {
+    const bases = await Promise.all(paths.map((path) => path.listen()));
+    const send = async () => {
+      for (const [index, path] of paths.entries()) for (const [, request] of REQUESTS.slice(0, 5)) assert.deepEqual(await path.spansAfter(() => request(bases[index]!)), []);
+    };
+    await send();
+    assert.equal(recorded[0], 5, "upstream's path records into the no-op histogram");
+    assert.equal(recorded[1], 0, "Beacon's path works out no duration point that goes nowhere");
+    for (const path of paths) path.instrumentation.setMeterProvider(path.meterProvider);
+    await send();
+    assert.equal(recorded[1], 5, 'once a meter provider is given, every request records its duration');
+    const [upstream, beacon] = await Promise.all(paths.map((path) => path.durations()));
+    assert.deepEqual(beacon, upstream);
+    assert.equal(upstream!.points.reduce((sum, point) => sum + point.count, 0), 5, 'one point per request after the meter provider came');
+  } finally {
+    await Promise.all(paths.map((path) => path.close()));
+  }
 });
 
 test('with the attributes given at the start (sampler rules read them), the spans are the same', async () => {

@@ -16,18 +16,16 @@ type DurationRecorder = (durationMs: number, attributes: Attributes) => void;
 /** One per process, as the instrumentation's patch is: never stopped, it reports nothing while nothing records. */
 let series: HistogramSeries | undefined;
 
-const recordNothing: DurationRecorder = () => undefined;
-
 /**
  * Where the server durations of the http instrumentation (its meter: the scope given) go
- * under `config`: Beacon's series with the 'http' collector on; nowhere with it off (Beacon's
+ * under `config`: Beacon's series with the 'http' collector on; nowhere (null) with it off (Beacon's
  * view drops that meter); with metrics off, undefined: the instrumentation's own histogram,
  * which reaches a reader only if the app brought one (beaconNodeSdk).
  */
-export function serverDurations(config: ResolvedConfig): (scope: InstrumentationScope) => DurationRecorder | undefined {
+export function serverDurations(config: ResolvedConfig): (scope: InstrumentationScope) => DurationRecorder | null | undefined {
   return (scope) => {
     if (!config.metrics.enabled) return undefined;
-    if (!config.metrics.collectors.includes('http')) return recordNothing;
+    if (!config.metrics.collectors.includes('http')) return null;
     series ??= reportedHistogram({ name: 'http.server.request.duration', unit: 's', description: 'Duration of HTTP server requests.', scope }).series;
     const target = series;
     return (durationMs, attributes) => target.cell(attributes)?.record(durationMs / 1000);
