@@ -25,6 +25,8 @@ export interface LoadResult {
 
 interface AutocannonResult {
   requests: { total: number };
+  /** Seconds the run took: autocannon stops at its next whole-second tick. */
+  duration: number;
   latency: { p99: number };
   errors: number;
   non2xx: number;
@@ -35,8 +37,8 @@ const autocannon = createRequire(join(peersRoot, 'package.json'))('autocannon') 
 
 process.on('message', async ({ url, seconds, connections }: LoadRequest) => {
   const result = await autocannon({ url, duration: seconds, connections });
-  // Per second over the whole slice: autocannon's own average is of whole-second samples.
-  const answer: LoadResult = { requests: result.requests.total, requestsPerSecond: result.requests.total / seconds, p99Ms: result.latency.p99, failed: result.errors + result.non2xx };
+  // Over the time the run took: autocannon's own average is of whole-second samples.
+  const answer: LoadResult = { requests: result.requests.total, requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, failed: result.errors + result.non2xx };
   process.send!(answer);
 });
 process.send!({ ready: true });

@@ -25,7 +25,8 @@ import { median } from './stats.js';
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
-    // Measured seconds per variant and round, cut into slices that alternate between variants.
+    // Measured seconds per variant and round, cut into slices that alternate between variants
+    // (of 1 s at least: autocannon stops at whole-second ticks).
     seconds: { type: 'string', default: '2' },
     slices: { type: 'string', default: '2' },
     // 2 s: after 1 s the agents' code is not yet optimised (their CPU per request fell by a
@@ -35,7 +36,7 @@ const { values } = parseArgs({
   },
 });
 const rounds = Math.min(50, Number(values.rounds));
-const load = { seconds: Math.min(60, Number(values.seconds)), slices: Math.max(1, Math.min(20, Number(values.slices))), warmupSeconds: Math.min(30, Number(values.warmup)), connections: Math.min(256, Number(values.connections)) };
+const load = { seconds: Math.min(60, Number(values.seconds)), slices: Math.max(1, Math.min(Math.floor(Number(values.seconds)), Number(values.slices))), warmupSeconds: Math.min(30, Number(values.warmup)), connections: Math.min(256, Number(values.connections)) };
 
 async function main(): Promise<void> {
   installPeers();
