@@ -141,14 +141,19 @@ export async function startLoader(): Promise<{ load: (request: LoadRequest) => P
   };
 }
 
-/** Scrapes the metrics endpoint every second, as Prometheus would, until stopped. */
+/**
+ * Scrapes the metrics endpoint every second, as Prometheus would, until stopped: the first at
+ * once, so that a 1 s slice holds one scrape (a timer alone would fire as the slice ends).
+ */
 function scrapeEverySecond(port: number): () => number {
   let failures = 0;
-  const timer = setInterval(() => {
+  const scrape = () => {
     fetch(`http://127.0.0.1:${port}/metrics`)
       .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(new Error(String(response.status)))))
       .catch(() => failures++);
-  }, 1000);
+  };
+  scrape();
+  const timer = setInterval(scrape, 1000);
   return () => {
     clearInterval(timer);
     return failures;
