@@ -85,14 +85,15 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
     env: cleanEnv(variant.env),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  let loader: Awaited<ReturnType<typeof startLoader>> | undefined;
   try {
     const { port } = await firstMessage<{ port: number }>(child, `${appFile} under ${variant.name}`, 30_000);
     const url = `http://127.0.0.1:${port}${path}`;
-    const loader = await startLoader();
+    loader = await startLoader();
     await loader.load({ url, seconds: 2, connections: 10 }); // warm-up
     const cpuBefore = await cpuUsageOf(child);
     child.send('profile-start');
-    const { requests } = await loader.load({ url, seconds, connections: 10 }).finally(() => loader.stop());
+    const { requests } = await loader.load({ url, seconds, connections: 10 });
     child.send('profile-stop');
     const { profile } = await firstMessage<{ profile: CpuProfile | null }>(child, 'the profile', 30_000);
     const cpuAfter = await cpuUsageOf(child);
@@ -108,7 +109,7 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
     const shares = new Map([...micros].map(([component, value]) => [component, (value / busy) * userPerRequest]));
     return shares.set(KERNEL, (cpuAfter.system - cpuBefore.system) / requests);
   } finally {
-    await killChild(child);
+    await Promise.all([killChild(child), loader?.stop()]);
   }
 }
 

@@ -16,7 +16,7 @@ import { benchLogging } from './logging.js';
 import { benchMetricsHotPath } from './metrics-hot-path.js';
 import { installPeers } from './peers.js';
 import { reportMarkdown } from './report.js';
-import { type AgentName, BENCH_APPS, type BenchApp, type RoundSamples, type RequestVariant, measureRound, requestVariants } from './requests.js';
+import { type AgentName, BENCH_APPS, type BenchApp, type RoundSamples, type RequestVariant, type SliceSample, type StartSample, measureRound, requestVariants } from './requests.js';
 import { benchScrape } from './scrape.js';
 import { startSink } from './sink.js';
 import { benchSpanPrivacy } from './span-privacy.js';
@@ -75,10 +75,10 @@ async function main(): Promise<void> {
       rows: variants.map((variant) => {
         const runs = runsOf(app, variant);
         const slices = runs.flatMap((run) => run.slices);
-        const ofStarts = (pick: (start: RoundSamples['start']) => number) => median(runs.map((run) => pick(run.start)));
-        const of = (pick: (slice: (typeof slices)[number]) => number) => median(slices.map(pick));
+        const ofStarts = (pick: (start: StartSample) => number) => median(runs.map((run) => pick(run.start)));
+        const of = (pick: (slice: SliceSample) => number) => median(slices.map(pick));
         // Slice k of a round ran in the same pass as bare's slice k: the pairs are index for index.
-        const toBare = (pick: (slice: (typeof slices)[number]) => number) => median(slices.map((slice, k) => pick(slice) / pick(bareSlices[k]!)));
+        const toBare = (pick: (slice: SliceSample) => number) => median(slices.map((slice, k) => pick(slice) / pick(bareSlices[k]!)));
         return {
           variant,
           startupMs: ofStarts((start) => start.startupMs),

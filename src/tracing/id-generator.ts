@@ -9,10 +9,9 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { IdGenerator } from '@opentelemetry/sdk-trace';
+import { INVALID_SPANID, INVALID_TRACEID } from '../otel/api.cjs';
 
 const POOL_BYTES = 4096;
-const INVALID_TRACE_ID = '0'.repeat(32);
-const INVALID_SPAN_ID = '0'.repeat(16);
 
 export class PooledIdGenerator implements IdGenerator {
   private readonly bytes = Buffer.allocUnsafe(POOL_BYTES);
@@ -22,11 +21,11 @@ export class PooledIdGenerator implements IdGenerator {
   constructor(private readonly fill: (bytes: Buffer) => void = randomFillSync) {}
 
   generateTraceId(): string {
-    return this.take(32, INVALID_TRACE_ID);
+    return this.take(32, INVALID_TRACEID);
   }
 
   generateSpanId(): string {
-    return this.take(16, INVALID_SPAN_ID);
+    return this.take(16, INVALID_SPANID);
   }
 
   /** `chars` hex digits, never all zeros (an invalid id). */
