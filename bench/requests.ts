@@ -3,7 +3,8 @@
  * register, Elastic's distribution, dd-trace and Beacon, at sampler ratios 0.1 and 1.0 with
  * traces only (every agent exports OTLP to the same discarding sink: like for like), and
  * Beacon once more with all its signals on (Prometheus endpoint scraped every second, the
- * HTTP collector, one correlated log line per request to stdout). Every start also gives the
+ * HTTP collector, one correlated log line per request to stdout); bare once more with that log
+ * line, for what the line costs without any agent. Every start also gives the
  * start-up time to listening and the RSS at listening. Load comes from a second process
  * (load.ts). In a round all of an app's variants run at once and the load moves between them
  * in short slices (measureRound), so that machine noise hits all alike; the report takes medians.
@@ -105,7 +106,11 @@ export function requestVariants(sinkUrl: string): RequestVariant[] {
     OTEL_LOG_LEVEL: 'error',
   });
   const tracesOnly = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
-  const list: RequestVariant[] = [{ name: 'bare', args: [], env: {} }];
+  const list: RequestVariant[] = [
+    { name: 'bare', args: [], env: {} },
+    // No agent: what the app's own log line costs by itself, the reference for "all signals".
+    { name: "bare, with the app's log line", args: [], env: { BENCH_LOG_LINES: '1' } },
+  ];
   for (const ratio of [0.1, 1]) {
     for (const agent of AGENTS) {
       const { args, env } = agentArgs(agent);
