@@ -8,7 +8,8 @@
  * until it ends, and before the span starts it parses the request's URL and builds a dozen
  * attributes, which the SDK copies and checks, for nine requests in ten (at 0.1) to drop them
  * with their non-recording span. Here the listeners are shared functions that find their
- * request's state on the response, the state is one object, and the request's attributes
+ * request's state on the response, the state is one object, the request's context is
+ * derived from a lighter root (http/request-context.ts says why), and the request's attributes
  * are worked out once its span records, unless something reads them at the start (see
  * LightServerPathOptions). What a span says is still worked out by
  * upstream's own functions (its attributes, the status from the response, the error type,
@@ -27,7 +28,6 @@ import {
   type Context,
   type DiagLogger,
   INVALID_SPAN_CONTEXT,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   type Tracer,
@@ -38,6 +38,7 @@ import {
 } from '../otel/api.cjs';
 import { RPCType, setRPCMetadata, suppressTracing } from '../otel/core.cjs';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { REQUEST_ROOT_CONTEXT } from '../http/request-context.js';
 import { normalizedMethod } from '../http/request-method.js';
 import { requireUpstreamFile } from './upstream-files.js';
 
@@ -157,7 +158,7 @@ function incomingRequest(
     const metricAttributes = recorded
       ? metricAttributesOf(attributes ?? { 'http.request.method': normalizedMethod(request.method), 'url.scheme': component, 'network.protocol.version': request.httpVersion })
       : undefined;
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const parent = propagation.extract(REQUEST_ROOT_CONTEXT, request.headers);
     const span = startSpan(instrumentation, config, request.method || 'GET', attributes, parent);
     if (attributes === undefined && span.isRecording()) span.setAttributes(requestAttributes(instrumentation, config, component, request));
     const requestContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });

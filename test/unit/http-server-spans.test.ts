@@ -23,6 +23,7 @@ import type { HttpInstrumentation as HttpInstrumentationClass, HttpInstrumentati
 import { DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import { AlwaysOffSampler, AlwaysOnSampler, InMemorySpanExporter, type ReadableSpan, type Sampler, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { REQUEST_ROOT_CONTEXT } from '../../src/http/request-context.js';
 import { type LightServerPathOptions, useLightServerPath } from '../../src/instrumentations/http-server.js';
 import { meterProviderChanged } from '../../src/metrics/api/binding.js';
 import { addBeaconHistograms } from '../../src/metrics/api/histogram-producer.js';
@@ -59,10 +60,11 @@ interface Setup {
 }
 
 /** The app: a few routes that exercise what a server span records. */
-function app(provider: ApiTracerProvider, seen: { closeListeners: string[][]; closed: number }): RequestListener {
+function app(provider: ApiTracerProvider, seen: { closeListeners: string[][]; requestRoots: boolean[]; closed: number }): RequestListener {
   const tracer = provider.getTracer('app');
   return (request, response) => {
     seen.closeListeners.push(response.listeners('close').map((listener) => listener.name));
+    seen.requestRoots.push(context.active().constructor === REQUEST_ROOT_CONTEXT.constructor);
     // After the instrumentation's own listener: its span has ended when this runs.
     response.on('close', () => seen.closed++);
     const path = (request.url ?? '/').split('?')[0];
@@ -96,6 +98,8 @@ class PathUnderTest {
   readonly exporter = new InMemorySpanExporter();
   readonly reader = new CollectingReader();
   readonly closeListeners: string[][] = [];
+  /** Per request: whether the app's context derives from the request root Beacon's path starts from. */
+  readonly requestRoots: boolean[] = [];
   closed = 0;
   readonly server: Server;
   private readonly component: Component;
@@ -274,6 +278,9 @@ test('the same requests give the same spans and duration points on both paths', 
   // And the Beacon server really ran its own path, not upstream's.
   assert.ok(paths[1]!.closeListeners.filter((names) => names.includes('onResponseClose')).length === REQUESTS.length - 1, 'all but the ignored request');
   assert.ok(paths[0]!.closeListeners.every((names) => !names.includes('onResponseClose')));
+  // Its requests' contexts derive from the request root (the ignored one's from the active context).
+  assert.equal(paths[1]!.requestRoots.filter(Boolean).length, REQUESTS.length - 1);
+  assert.ok(paths[0]!.requestRoots.every((fromRequestRoot) => !fromRequestRoot));
 });
 
 test('an https server: the same spans and points, with the https scheme', async () => {
