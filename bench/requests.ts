@@ -4,10 +4,10 @@
  * traces only (every agent exports OTLP to the same discarding sink: like for like), and
  * Beacon once more with all its signals on (Prometheus endpoint scraped every second, the
  * HTTP collector, one correlated log line per request to stdout); bare once more with that log
- * line, for what the line costs without any agent. Every start also gives the
- * start-up time to listening and the RSS at listening. Load comes from a second process
- * (load.ts). In a round all of an app's variants run at once and the load moves between them
- * in short slices (measureRound), so that machine noise hits all alike; the report takes medians.
+ * line, for what the line costs without any agent. Every start also gives the start-up time
+ * to listening and the RSS at listening. Load comes from a second process (load.ts). In a
+ * round all of an app's variants run at once and the load moves between them in short slices
+ * (measureRound), so that machine noise hits all alike; the report takes medians.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
