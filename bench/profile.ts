@@ -4,8 +4,8 @@
  * all its signals), puts load on it, and profiles only the measured window with V8's sampling
  * profiler (profile-hook.cjs). Each component's share of the busy JavaScript samples, times
  * the app's user CPU time per request served, gives its CPU µs per request; the kernel's
- * (system) time per request is a row of its own; medians of the rounds. The app's own work and Node's HTTP stack are shown too so that
- * the agents' share can be read against them.
+ * (system) time per request is a row of its own; medians of the rounds. The app's own work
+ * and Node's HTTP stack are shown too so that the agents' share can be read against them.
  *
  *   npm run bench:profile -- --app express-param.cjs --ratio 0.1 --rounds 3 --seconds 4
  *

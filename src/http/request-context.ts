@@ -50,16 +50,15 @@ class LinkedContext implements Context {
 
   private extended(key: symbol, value: unknown): LinkedContext {
     if (this.depth + 1 < this.rebuildAt) return new LinkedContext(this, key, value, this.depth + 1, this.rebuildAt);
-    // Rebuilt from the values this context shows, nearest first, then the new one.
-    const shown = new Map<symbol, unknown>();
+    // Rebuilt from the values this context shows (the nearest node of each key wins), with the new one.
+    const shown = new Map<symbol, unknown>([[key, value]]);
     for (let node: LinkedContext | undefined = this; node?.key !== undefined; node = node.parent) {
       if (!shown.has(node.key)) shown.set(node.key, node.value);
     }
-    shown.set(key, value);
     const entries = [...shown].filter(([, shownValue]) => shownValue !== DELETED);
     const rebuildAt = Math.max(MIN_REBUILD_DEPTH, 2 * entries.length);
     let rebuilt = LinkedContext.ROOT;
-    for (let i = entries.length - 1; i >= 0; i--) rebuilt = new LinkedContext(rebuilt, entries[i]![0], entries[i]![1], rebuilt.depth + 1, rebuildAt);
+    for (const [entryKey, entryValue] of entries) rebuilt = new LinkedContext(rebuilt, entryKey, entryValue, rebuilt.depth + 1, rebuildAt);
     return rebuilt;
   }
 }

@@ -125,9 +125,10 @@ export function useLightServerPath(instrumentation: Instrumentation, options: Li
   utils ??= requireUpstreamFile<HttpUtils>('@opentelemetry/instrumentation-http', 'utils.cjs');
   const internals = instrumentation as unknown as HttpInstrumentationInternals;
   if (options.recordDuration) internals._recordServerDuration = options.recordDuration;
-  // Asked per request: the app may give the instrumentation a meter provider at any time.
-  const durationRecorded =
-    options.recordDuration === undefined ? () => internals._httpServerDurationHistogram !== NOOP_HISTOGRAM : () => options.recordDuration !== null;
+  // Upstream's histogram is asked per request: the app may give the instrumentation a meter
+  // provider at any time. Beacon's recorder (or none) is fixed at setup.
+  const recordsToBeacon = options.recordDuration !== null;
+  const durationRecorded = options.recordDuration === undefined ? () => internals._httpServerDurationHistogram !== NOOP_HISTOGRAM : () => recordsToBeacon;
   internals._incomingRequestFunction = (component, original) => incomingRequest(internals, component, original, options, durationRecorded);
 }
 
