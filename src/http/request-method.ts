@@ -7,6 +7,7 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 
 export function normalizedMethod(method: string | undefined): string {
   if (method === undefined) return 'GET';
+  if (KNOWN_METHODS.has(method)) return method; // as clients send it: no upper-cased copy
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }

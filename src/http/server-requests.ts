@@ -1,12 +1,14 @@
 /**
- * Every HTTP server request, seen from inside its trace context. Node publishes
- * `http.server.request.start` before a server emits 'request'; the first time a server is
- * seen, one 'request' listener is put in front of the app's. It runs inside the HTTP
- * instrumentation's span context (the instrumentation wraps emit), which is where the
- * route template and the trace id are read from once the response is done; it also starts
- * counting the response's body bytes (body-bytes.ts). One listener per server, however many
- * watchers there are; per response, each watcher's state sits on the response under the
- * watcher's own key, read by one shared 'close' listener (no closure per request).
+ * Every HTTP server request, seen from inside its trace context. Beacon's server path
+ * (instrumentations/http-server.ts) hands each request of the servers it runs to the watchers
+ * itself, in the request's context. Any other server is found through Node's
+ * `http.server.request.start` channel: the first time it is seen, one 'request' listener is
+ * put in front of the app's, and it runs in whatever context the server's emit set up.
+ * Either way the route template and the trace id are read from that context once the
+ * response is done, and the response's body bytes are counted from the start (body-bytes.ts).
+ * One dispatch per request, however many watchers there are; per response, each watcher's
+ * state sits on the response under the watcher's own key, read by one shared 'close' listener
+ * (no closure per request).
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -28,19 +30,36 @@ type Dispatch = (request: IncomingMessage, response: ServerResponse, requestCont
 
 const watchers = new Set<Dispatch>();
 const servers = new WeakSet<Server>();
+/** On a server emit that dispatches its requests itself, and on a response once dispatched. */
+const DISPATCHES = Symbol('beacon.dispatchesServerRequests');
 
-const dispatch = (request: IncomingMessage, response: ServerResponse) => {
-  if (watchers.size === 0) return; // all stopped; the listener stays on servers already seen
+type Marked = { [DISPATCHES]?: true };
+
+/**
+ * Hands a request to the watchers. Called by a server path for each request it runs, or by
+ * the listener below. Once per response: a server first seen before Beacon's path was in
+ * place keeps its listener, and both would call.
+ */
+export function dispatchServerRequest(request: IncomingMessage, response: ServerResponse, requestContext: Context): void {
+  if (watchers.size === 0 || (response as Marked)[DISPATCHES]) return; // all stopped: the listener stays on servers already seen
+  (response as Marked)[DISPATCHES] = true;
   countBodyBytes(response);
-  const requestContext = context.active();
   for (const watcher of watchers) watcher(request, response, requestContext);
-};
+}
+
+/** Marks `emit` (a server's, patched) as one that calls dispatchServerRequest for each request. */
+export function dispatchesServerRequests<F extends object>(emit: F): F {
+  (emit as Marked)[DISPATCHES] = true;
+  return emit;
+}
+
+const dispatchListener = (request: IncomingMessage, response: ServerResponse) => dispatchServerRequest(request, response, context.active());
 
 const onStart = (message: unknown) => {
   const { server } = message as { server?: Server };
-  if (!server || servers.has(server)) return;
+  if (!server || (server.emit as Marked)[DISPATCHES] || servers.has(server)) return;
   servers.add(server);
-  server.prependListener('request', dispatch);
+  server.prependListener('request', dispatchListener);
 };
 
 /** Hands `watcher` each request from now on; returns the function that stops it. */

@@ -40,6 +40,7 @@ import { RPCType, setRPCMetadata, suppressTracing } from '../otel/core.cjs';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { REQUEST_ROOT_CONTEXT } from '../http/request-context.js';
 import { normalizedMethod } from '../http/request-method.js';
+import { dispatchServerRequest, dispatchesServerRequests } from '../http/server-requests.js';
 import { requireUpstreamFile } from './upstream-files.js';
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
@@ -139,7 +140,9 @@ function incomingRequest(
   options: LightServerPathOptions,
   durationRecorded: () => boolean,
 ): Emit {
-  return function (this: Server, event: string | symbol): boolean {
+  // Hands each request to Beacon's request watchers (http/server-requests.ts) as well: no
+  // listener of their own in front of the app's.
+  return dispatchesServerRequests(function (this: Server, event: string | symbol): boolean {
     // `arguments` is handed on as it is: no copy of the listener arguments per request.
     const args = arguments as unknown as unknown[];
     if (event !== 'request') return Reflect.apply(original, this, args);
@@ -150,6 +153,7 @@ function incomingRequest(
       const suppressed = suppressTracing(context.active());
       context.bind(suppressed, request);
       context.bind(suppressed, response);
+      dispatchServerRequest(request, response, suppressed);
       return context.with(suppressed, Reflect.apply, undefined, original, this, args) as boolean;
     }
     // The hook's attributes are for the sampler too.
@@ -170,8 +174,9 @@ function incomingRequest(
     context.bind(requestContext, response);
     response.on('close', onResponseClose);
     response.on(errorMonitor, onResponseError);
+    dispatchServerRequest(request, response, requestContext);
     return context.with(requestContext, runHandler, undefined, original, this, args, state, response);
-  };
+  });
 }
 
 /** What upstream's duration point takes from the span's attributes at the start. */
