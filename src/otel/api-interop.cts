@@ -4,10 +4,10 @@
  * that its `__toESM` helper builds: a getter per export, each a bound function, on an object
  * holding dozens of them. V8 serves none of those reads from its inline caches and calls into
  * its runtime for each one, and sdk-trace's Tracer makes about ten per span it starts: an
- * unsampled `startSpan` took 2.7 µs instead of 1.3 µs (micro-benchmark, Node 24), on every
- * request. The API's exports never change, so for the API module that object adds nothing:
- * before such a package's modules load, its helper is made to hand the API module over as it
- * is. Every other module still gets the helper's own object. The packages are pinned
+ * unsampled `startSpan` took 2.7 µs instead of 1.4 µs (micro-benchmark, Node 24), on every
+ * request. Each getter only reads the same property of the API module, whose exports are plain
+ * data properties, so for the API that object adds nothing but the cost: before such a
+ * package's modules load, its helper is made to hand the API module over as it is. Every other module still gets the helper's own object. The packages are pinned
  * (package.json); should the helper move, only the speed changes, and
  * test/unit/api-interop.test.ts fails.
  */
