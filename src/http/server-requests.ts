@@ -30,10 +30,13 @@ type Dispatch = (request: IncomingMessage, response: ServerResponse, requestCont
 
 const watchers = new Set<Dispatch>();
 const servers = new WeakSet<Server>();
-/** On a server emit that dispatches its requests itself, and on a response once dispatched. */
+/** On a server's emit that dispatches its requests itself. */
 const DISPATCHES = Symbol('beacon.dispatchesServerRequests');
+/** On a response once dispatched. */
+const DISPATCHED = Symbol('beacon.dispatchedServerRequest');
 
-type Marked = { [DISPATCHES]?: true };
+type MarkedEmit = { [DISPATCHES]?: true };
+type MarkedResponse = ServerResponse & { [DISPATCHED]?: true };
 
 /**
  * Hands a request to the watchers. Called by a server path for each request it runs, or by
@@ -41,15 +44,15 @@ type Marked = { [DISPATCHES]?: true };
  * place keeps its listener, and both would call.
  */
 export function dispatchServerRequest(request: IncomingMessage, response: ServerResponse, requestContext: Context): void {
-  if (watchers.size === 0 || (response as Marked)[DISPATCHES]) return; // all stopped: the listener stays on servers already seen
-  (response as Marked)[DISPATCHES] = true;
+  if (watchers.size === 0 || (response as MarkedResponse)[DISPATCHED]) return; // all stopped: the listener stays on servers already seen
+  (response as MarkedResponse)[DISPATCHED] = true;
   countBodyBytes(response);
   for (const watcher of watchers) watcher(request, response, requestContext);
 }
 
 /** Marks `emit` (a server's, patched) as one that calls dispatchServerRequest for each request. */
 export function dispatchesServerRequests<F extends object>(emit: F): F {
-  (emit as Marked)[DISPATCHES] = true;
+  (emit as MarkedEmit)[DISPATCHES] = true;
   return emit;
 }
 
@@ -57,7 +60,7 @@ const dispatchListener = (request: IncomingMessage, response: ServerResponse) =>
 
 const onStart = (message: unknown) => {
   const { server } = message as { server?: Server };
-  if (!server || (server.emit as Marked)[DISPATCHES] || servers.has(server)) return;
+  if (!server || (server.emit as MarkedEmit)[DISPATCHES] || servers.has(server)) return;
   servers.add(server);
   server.prependListener('request', dispatchListener);
 };

@@ -27,7 +27,7 @@ import type { ServerResponse } from 'node:http';
 import { type Attributes, type Context, type Span, SpanStatusCode, type Tracer, context, diag, trace } from '../otel/api.cjs';
 import { RPCType, getRPCMetadata } from '../otel/core.cjs';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { requireUpstreamFile } from './upstream-files.js';
+import upstreamFiles from '../otel/upstream-files.cjs';
 
 type Handle = ((...args: unknown[]) => unknown) & Record<string, unknown>;
 
@@ -100,8 +100,8 @@ type TrackedResponse = ServerResponse & { [OPEN_LAYERS]?: OpenLayer[] };
 
 /** Puts the lighter layer path in place of upstream's, for every layer patched from now on. */
 export function useLightLayerPath(instrumentation: Instrumentation): void {
-  utils ??= requireUpstreamFile<ExpressUtils>('@opentelemetry/instrumentation-express', 'utils.cjs');
-  internalTypes ??= requireUpstreamFile<ExpressInternalTypes>('@opentelemetry/instrumentation-express', 'internal-types.cjs');
+  utils ??= upstreamFiles.requireUpstreamFile<ExpressUtils>('@opentelemetry/instrumentation-express', 'utils.cjs');
+  internalTypes ??= upstreamFiles.requireUpstreamFile<ExpressInternalTypes>('@opentelemetry/instrumentation-express', 'internal-types.cjs');
   const internals = instrumentation as unknown as ExpressInstrumentationInternals;
   internals._applyPatch = (layer, layerPath) => patchLayer(internals, layer, layerPath);
 }

@@ -41,7 +41,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { REQUEST_ROOT_CONTEXT } from '../http/request-context.js';
 import { normalizedMethod } from '../http/request-method.js';
 import { dispatchServerRequest, dispatchesServerRequests } from '../http/server-requests.js';
-import { requireUpstreamFile } from './upstream-files.js';
+import upstreamFiles from '../otel/upstream-files.cjs';
 
 type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
 type Component = 'http' | 'https';
@@ -123,7 +123,7 @@ export interface LightServerPathOptions {
 
 /** Puts the lighter server path in place of upstream's, for `http` and `https` servers alike. */
 export function useLightServerPath(instrumentation: Instrumentation, options: LightServerPathOptions): void {
-  utils ??= requireUpstreamFile<HttpUtils>('@opentelemetry/instrumentation-http', 'utils.cjs');
+  utils ??= upstreamFiles.requireUpstreamFile<HttpUtils>('@opentelemetry/instrumentation-http', 'utils.cjs');
   const internals = instrumentation as unknown as HttpInstrumentationInternals;
   if (options.recordDuration) internals._recordServerDuration = options.recordDuration;
   // Upstream's histogram is asked per request: the app may give the instrumentation a meter

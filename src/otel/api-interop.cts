@@ -7,12 +7,12 @@
  * unsampled `startSpan` took 2.7 µs instead of 1.4 µs (micro-benchmark, Node 24), on every
  * request. Each getter only reads the same property of the API module, whose exports are plain
  * data properties, so for the API that object adds nothing but the cost: before such a
- * package's modules load, its helper is made to hand the API module over as it is. Every other module still gets the helper's own object. The packages are pinned
- * (package.json); should the helper move, only the speed changes, and
- * test/unit/api-interop.test.ts fails.
+ * package's modules load, its helper is made to hand the API module over as it is. Every other
+ * module still gets the helper's own object. The packages are pinned (package.json); should
+ * the helper move, only the speed changes, and test/unit/api-interop.test.ts fails.
  */
-import path = require('node:path');
 import api = require('@opentelemetry/api');
+import upstream = require('./upstream-files.cjs');
 
 type ToEsm = (mod: unknown, isNodeMode?: unknown) => unknown;
 type Runtime = { __toESM?: ToEsm };
@@ -22,7 +22,7 @@ const PASSES_API = Symbol('beacon.passesApi');
 /** The rolldown helper module of `packageName`, or undefined where the build has none. */
 function rolldownRuntime(packageName: string): Runtime | undefined {
   try {
-    return require(path.join(path.dirname(require.resolve(packageName)), '_virtual', '_rolldown', 'runtime.cjs')) as Runtime;
+    return upstream.requireUpstreamFile<Runtime>(packageName, '_virtual/_rolldown/runtime.cjs');
   } catch {
     return undefined;
   }
