@@ -1,0 +1,47 @@
+/**
+ * The ids a log line is correlated with: those of the span active at the log call, for
+ * every call, also when the calls alternate between spans (the ids of a span context are
+ * kept between calls), and none outside a span or for an invalid span context.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type SpanContext, TraceFlags, context, trace } from '@opentelemetry/api';
+import { correlationFields } from '../../src/logging/correlation.js';
+import { BeaconContextManager } from '../../src/tracing/context-manager.js';
+
+context.setGlobalContextManager(new BeaconContextManager());
+
+const FIELDS = { traceId: 'trace_id', spanId: 'span_id', traceFlags: 'trace_flags' };
+const spanContext = (traceId: string, spanId: string, traceFlags: number): SpanContext => ({ traceId, spanId, traceFlags });
+const A = spanContext('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', TraceFlags.SAMPLED);
+const B = spanContext('4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7', TraceFlags.NONE);
+const INVALID = spanContext('00000000000000000000000000000000', 'b7ad6b7169203331', TraceFlags.SAMPLED);
+
+const inSpan = <T>(span: SpanContext, fn: () => T): T => context.with(trace.setSpan(context.active(), trace.wrapSpanContext(span)), fn);
+
+test('structured lines get the active span ids, whichever span was active at the call before', () => {
+  const correlation = correlationFields('structured', FIELDS);
+  const expectA = { trace_id: A.traceId, span_id: A.spanId, trace_flags: '01' };
+  const expectB = { trace_id: B.traceId, span_id: B.spanId, trace_flags: '00' };
+  assert.equal(correlation(), null, 'outside a span');
+  const seen = [A, A, B, A, INVALID, B, INVALID, INVALID, A].map((span) => inSpan(span, correlation));
+  assert.deepEqual(seen, [expectA, expectA, expectB, expectA, null, expectB, null, null, expectA]);
+  assert.equal(correlation(), null, 'outside a span again, after one');
+});
+
+test('each call returns a fresh object: the formatter merges the line into it', () => {
+  const correlation = correlationFields('structured', FIELDS);
+  const first = inSpan(A, correlation)!;
+  first.orderId = 1;
+  assert.deepEqual(inSpan(A, correlation), { trace_id: A.traceId, span_id: A.spanId, trace_flags: '01' });
+});
+
+test('ECS lines and renamed fields carry the same ids', () => {
+  const ecs = correlationFields('ecs', FIELDS);
+  assert.deepEqual([A, B].map((span) => inSpan(span, ecs)), [
+    { 'trace.id': A.traceId, 'span.id': A.spanId },
+    { 'trace.id': B.traceId, 'span.id': B.spanId },
+  ]);
+  const renamed = correlationFields('structured', { traceId: 'traceId', spanId: 'spanId', traceFlags: 'flags' });
+  assert.deepEqual(inSpan(B, renamed), { traceId: B.traceId, spanId: B.spanId, flags: '00' });
+});
