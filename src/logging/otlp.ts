@@ -6,13 +6,13 @@
  * the records are made and serialised in a worker thread (otlp-encoder.ts). Loaded only when
  * this output is configured.
  */
-import { type SpanContext, context, isSpanContextValid, trace } from '../otel/api.cjs';
 import type { Resource } from '@opentelemetry/resources';
 import type { LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { DeliveryQueue } from '../export/delivery-queue.js';
 import type { DeliveryAccounts } from '../export/export-accounting.js';
 import { type Batching, otlpExporter } from '../export/otlp-exporters.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { perActiveSpan } from './active-span.js';
 import { lineKeys } from './formats.js';
 import { LineEncoder, encoderSetup } from './otlp-encoder.js';
 import { type LogLine, notAttributes } from './otlp-record.js';
@@ -26,6 +26,7 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
   const skip = notAttributes(logging, keys);
   const encoder = new LineEncoder(() => encoderSetup(keys, skip, logging.otlp.protocol === 'http/json', resource));
   const queue = await otlpExporter<LogLine>('log', logging.otlp, delivery, BATCHING, encoder);
+  const activeSpanContext = perActiveSpan((span) => span);
   const emit = (line: string) => queue.add({ line, spanContext: activeSpanContext(), observedMs: Date.now() });
   // A failed export is the backoff's business, not a reason to turn the output off.
   return new ReopeningStream(
@@ -34,11 +35,6 @@ export async function otlpOutput(logging: ResolvedConfig['logging'], resource: R
     () => queue.flush().catch(() => undefined),
     () => queue.shutdown().catch(() => undefined),
   );
-}
-
-function activeSpanContext(): SpanContext | undefined {
-  const span = trace.getSpanContext(context.active());
-  return span && isSpanContextValid(span) ? span : undefined;
 }
 
 /** The processor that sends records over OTLP, for this output's provider or a NodeSDK's (sdk/node-sdk.ts). */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type SpanContext, TraceFlags, context, trace } from '@opentelemetry/api';
+import { perActiveSpan } from '../../src/logging/active-span.js';
 import { correlationFields } from '../../src/logging/correlation.js';
 import { BeaconContextManager } from '../../src/tracing/context-manager.js';
 
@@ -44,4 +45,16 @@ test('ECS lines and renamed fields carry the same ids', () => {
   ]);
   const renamed = correlationFields('structured', { traceId: 'traceId', spanId: 'spanId', traceFlags: 'flags' });
   assert.deepEqual(inSpan(B, renamed), { traceId: B.traceId, spanId: B.spanId, flags: '00' });
+});
+
+test('what a line takes from the active span is worked out once per span context, none for an invalid one', () => {
+  const derived: string[] = [];
+  const active = perActiveSpan((span) => {
+    derived.push(span.spanId);
+    return span;
+  });
+  const seen = [A, A, A, B, B, INVALID, INVALID].map((span) => inSpan(span, active));
+  assert.deepEqual(seen, [A, A, A, B, B, undefined, undefined]);
+  assert.deepEqual(derived, [A.spanId, B.spanId], 'derived once each time the active span context changes');
+  assert.equal(active(), undefined, 'outside a span');
 });
