@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { cleanEnv, repoRoot } from '../test/helpers/app.js';
 import { firstMessage, killChild } from './child.js';
 import { installPeers } from './peers.js';
-import { BENCH_APPS, type RequestVariant, cpuUsageOf, requestVariants, startLoader } from './requests.js';
+import { BENCH_APPS, type RequestVariant, cpuUsageOf, requestVariants, startLoader, WARM_UP, warmUp } from './requests.js';
 import { startSink } from './sink.js';
 import { median } from './stats.js';
 
@@ -90,7 +90,7 @@ async function profileOnce(appFile: string, path: string, variant: RequestVarian
     const { port } = await firstMessage<{ port: number }>(child, `${appFile} under ${variant.name}`, 30_000);
     const url = `http://127.0.0.1:${port}${path}`;
     loader = await startLoader();
-    await loader.load({ url, seconds: 2, connections: 10 }); // warm-up
+    await warmUp(loader, url, { warmupRequests: WARM_UP.requests, warmupSeconds: WARM_UP.maxSeconds, connections: 10 });
     const cpuBefore = await cpuUsageOf(child);
     child.send('profile-start');
     const { requests } = await loader.load({ url, seconds, connections: 10 });

@@ -5,9 +5,9 @@
  * Beacon once more with all its signals on (Prometheus endpoint scraped every second, the
  * HTTP collector, one correlated log line per request to stdout); bare once more with that log
  * line, for what the line costs without any agent. Every start also gives the start-up time
- * to listening and the RSS at listening. Load comes from a second process (load.ts). In a
- * round all of an app's variants run at once and the load moves between them in short slices
- * (measureRound), so that machine noise hits all alike; the report takes medians.
+ * to listening and the RSS at listening. Load comes from a second process (load.ts). All of an
+ * app's variants run at once, warmed up, and the load moves between them in short slices
+ * (measureApp), so that machine noise hits all alike; the report takes medians.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -62,7 +62,15 @@ export interface RoundSamples {
   slices: SliceSample[];
 }
 
+/**
+ * Warming up until this many requests were served (the ~1 ms route's agents reached their steady
+ * cost between ~3,600 and ~7,200: docs/performance.md), or for 12 s at most (warmUp).
+ */
+export const WARM_UP = { requests: 6000, maxSeconds: 12 };
+
 export interface LoadOptions {
+  /** Each variant's warm-up: until it has served this many requests, or for warmupSeconds at most. */
+  warmupRequests: number;
   warmupSeconds: number;
   /** Measured seconds per variant and round, in `slices` slices. */
   seconds: number;
@@ -171,7 +179,7 @@ interface RunningApp {
   url: string;
   metricsPort?: number;
   stderr: () => string;
-  samples: RoundSamples;
+  start: StartSample;
 }
 
 async function startApp(app: BenchApp, variant: RequestVariant): Promise<RunningApp> {
@@ -184,20 +192,48 @@ async function startApp(app: BenchApp, variant: RequestVariant): Promise<Running
   const running = { variant, child, metricsPort, stderr: () => stderr };
   try {
     const listening = await firstMessage<{ port: number; rssBytes: number }>(child, `${app.file} under ${variant.name}`, 30_000);
-    const start = { startupMs: performance.now() - started, rssMiB: listening.rssBytes / 2 ** 20 };
-    return { ...running, url: `http://127.0.0.1:${listening.port}${app.path}`, samples: { start, slices: [] } };
+    return { ...running, url: `http://127.0.0.1:${listening.port}${app.path}`, start: { startupMs: performance.now() - started, rssMiB: listening.rssBytes / 2 ** 20 } };
   } catch (error) {
     await killChild(child);
     throw failure(app, running, error);
   }
 }
 
+/** A fresh start of a variant, for its start-up to listening and RSS then; stopped at once. */
+async function measureStart(app: BenchApp, variant: RequestVariant): Promise<StartSample> {
+  const running = await startApp(app, variant);
+  await killChild(running.child);
+  return running.start;
+}
+
 function failure(app: BenchApp, running: Pick<RunningApp, 'variant' | 'stderr'>, error: unknown): Error {
   return new Error(`${app.name} under ${running.variant.name}: ${(error as Error).message}\n${running.stderr()}`);
 }
 
+type Loader = Awaited<ReturnType<typeof startLoader>>;
+
+/**
+ * Load until the app has served `warmupRequests`, or for `warmupSeconds` at most, in 1 s steps
+ * (the metrics endpoint, if any, scraped meanwhile). Counted in requests, not seconds: V8
+ * optimises a function called once a request only after some thousands of calls, so a fixed
+ * 2 s left the per-request code of a ~1 ms route (~500 requests a second) in V8's lower tiers
+ * while a hello world's (~10,000 a second) was long optimised: the bench measured agents
+ * warming up on one app and warm on the others.
+ */
+export async function warmUp(loader: Loader, url: string, load: Pick<LoadOptions, 'warmupRequests' | 'warmupSeconds' | 'connections'>, metricsPort?: number): Promise<void> {
+  const stopScraping = metricsPort ? scrapeEverySecond(metricsPort) : () => 0;
+  let served = 0;
+  for (let second = 0; second < load.warmupSeconds && served < load.warmupRequests; second++) {
+    const result = await loader.load({ url, seconds: 1, connections: load.connections });
+    if (result.failed > 0) throw new Error(`${result.failed} failed requests while warming up`);
+    served += result.requests;
+  }
+  const scrapeFailures = stopScraping();
+  if (scrapeFailures > 0) throw new Error(`${scrapeFailures} failed scrapes while warming up`);
+}
+
 /** Load on one app for `seconds` (the all-signals variant is scraped meanwhile), with its CPU time. */
-async function loadSlice(running: RunningApp, loader: Awaited<ReturnType<typeof startLoader>>, seconds: number, connections: number): Promise<SliceSample> {
+async function loadSlice(running: RunningApp, loader: Loader, seconds: number, connections: number): Promise<SliceSample> {
   const stopScraping = running.metricsPort ? scrapeEverySecond(running.metricsPort) : () => 0;
   const cpuBefore = await cpuMicros(running.child);
   const result = await loader.load({ url: running.url, seconds, connections });
@@ -210,32 +246,43 @@ async function loadSlice(running: RunningApp, loader: Awaited<ReturnType<typeof 
 const rotated = <T>(list: readonly T[], by: number): T[] => list.map((_, i) => list[(i + by) % list.length]!);
 
 /**
- * One round of one app. Every variant is started (one after the other: start-up and RSS), warmed
- * up, and kept running; then the load moves from variant to variant in slices, each pass in a
- * rotated order and every other pass reversed. A slice's ratio to bare is taken against bare's
- * slice of the same pass, seconds apart: these machines change speed by up to 2× from one
- * minute to the next, and a ratio between runs half a minute apart carried that swing. An app
- * that is not under load is idle (its agent's timers aside).
+ * Every round of one app. Each variant runs in one process for all the app's rounds: started,
+ * warmed up (warmUp) and kept running, so that what is measured is the agents' per-request
+ * cost and not their warming up. Each round then starts every variant once more, on its own,
+ * for start-up to listening and RSS (one after the other, in a rotated order), and moves the
+ * load from variant to variant in slices, each pass in a rotated order and every other pass
+ * reversed. A slice's ratio to bare is taken against bare's slice of the same pass, seconds
+ * apart: these machines change speed by up to 2× from one minute to the next, and a ratio
+ * between runs half a minute apart carried that swing. A variant not under load is idle (its
+ * agent's timers aside). Returns each variant's rounds, in the order of `variants`.
  */
-export async function measureRound(app: BenchApp, variants: readonly RequestVariant[], load: LoadOptions, round: number): Promise<RoundSamples[]> {
+export async function measureApp(app: BenchApp, variants: readonly RequestVariant[], load: LoadOptions, rounds: number, onRound: (round: number) => void): Promise<RoundSamples[][]> {
   const loader = await startLoader();
   const running: RunningApp[] = [];
   try {
-    for (const variant of rotated(variants, round % variants.length)) running.push(await startApp(app, variant));
-    const slice = async (target: RunningApp, seconds: number) => {
+    const guarded = async <T>(target: Pick<RunningApp, 'variant' | 'stderr'>, step: () => Promise<T>): Promise<T> => {
       try {
-        return await loadSlice(target, loader, seconds, load.connections);
+        return await step();
       } catch (error) {
         throw failure(app, target, error);
       }
     };
-    for (const target of running) await slice(target, load.warmupSeconds);
-    for (let pass = 0; pass < load.slices; pass++) {
-      const order = rotated(running, (pass + round) % running.length);
-      if (pass % 2 === 1) order.reverse();
-      for (const target of order) target.samples.slices.push(await slice(target, load.seconds / load.slices));
+    for (const variant of variants) running.push(await startApp(app, variant));
+    for (const target of running) await guarded(target, () => warmUp(loader, target.url, load, target.metricsPort));
+    const samples = variants.map(() => [] as RoundSamples[]);
+    for (let round = 0; round < rounds; round++) {
+      const starts = new Map<RequestVariant, StartSample>();
+      for (const variant of rotated(variants, round % variants.length)) starts.set(variant, await measureStart(app, variant));
+      const slices = new Map<RunningApp, SliceSample[]>(running.map((target) => [target, []]));
+      for (let pass = 0; pass < load.slices; pass++) {
+        const order = rotated(running, (pass + round) % running.length);
+        if (pass % 2 === 1) order.reverse();
+        for (const target of order) slices.get(target)!.push(await guarded(target, () => loadSlice(target, loader, load.seconds / load.slices, load.connections)));
+      }
+      running.forEach((target, i) => samples[i]!.push({ start: starts.get(target.variant)!, slices: slices.get(target)! }));
+      onRound(round);
     }
-    return variants.map((variant) => running.find((target) => target.variant === variant)!.samples);
+    return samples;
   } finally {
     await Promise.all(running.map((target) => killChild(target.child)));
     await loader.stop();

@@ -6,7 +6,7 @@
  * bench/RESULTS.md with the machine, the versions and the date. Everything binds to
  * 127.0.0.1; every loop is bounded.
  *
- *   npm run bench -- --rounds 5 --seconds 2 --slices 2 --warmup 2 --connections 10
+ *   npm run bench -- --rounds 5 --seconds 2 --slices 2 --warmup-requests 6000 --warmup 12 --connections 10
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { benchLogging } from './logging.js';
 import { benchMetricsHotPath } from './metrics-hot-path.js';
 import { installPeers } from './peers.js';
 import { reportMarkdown } from './report.js';
-import { type AgentName, BENCH_APPS, type BenchApp, type RoundSamples, type RequestVariant, type SliceSample, type StartSample, measureRound, requestVariants } from './requests.js';
+import { type AgentName, BENCH_APPS, type BenchApp, type RoundSamples, type RequestVariant, type SliceSample, type StartSample, WARM_UP, measureApp, requestVariants } from './requests.js';
 import { benchScrape } from './scrape.js';
 import { startSink } from './sink.js';
 import { benchSpanPrivacy } from './span-privacy.js';
@@ -29,14 +29,15 @@ const { values } = parseArgs({
     // (of 1 s at least: autocannon stops at whole-second ticks).
     seconds: { type: 'string', default: '2' },
     slices: { type: 'string', default: '2' },
-    // 2 s: after 1 s the agents' code is not yet optimised (their CPU per request fell by a
-    // third between 1 and 3 s of warm-up), and that start-up cost is not what the bench measures.
-    warmup: { type: 'string', default: '2' },
+    // Each variant is warmed up until it has served this many requests, or for `warmup` seconds
+    // at most: warming up is not what the bench measures (requests.ts, warmUp).
+    'warmup-requests': { type: 'string', default: String(WARM_UP.requests) },
+    warmup: { type: 'string', default: String(WARM_UP.maxSeconds) },
     connections: { type: 'string', default: '10' },
   },
 });
 const rounds = Math.min(50, Number(values.rounds));
-const load = { seconds: Math.min(60, Number(values.seconds)), slices: Math.max(1, Math.min(Math.floor(Number(values.seconds)), Number(values.slices))), warmupSeconds: Math.min(30, Number(values.warmup)), connections: Math.min(256, Number(values.connections)) };
+const load = { seconds: Math.min(60, Number(values.seconds)), slices: Math.max(1, Math.min(Math.floor(Number(values.seconds)), Number(values.slices))), warmupRequests: Math.min(100_000, Number(values['warmup-requests'])), warmupSeconds: Math.min(30, Number(values.warmup)), connections: Math.min(256, Number(values.connections)) };
 
 async function main(): Promise<void> {
   installPeers();
@@ -46,15 +47,11 @@ async function main(): Promise<void> {
   const samples = new Map<string, RoundSamples[]>();
   const keyOf = (app: BenchApp, variant: RequestVariant) => `${app.file} ${variant.name}`;
   const runsOf = (app: BenchApp, variant: RequestVariant) => samples.get(keyOf(app, variant)) ?? [];
-  console.log(`bench: ${rounds} rounds × ${BENCH_APPS.length} apps × ${variants.length} variants, ${load.warmupSeconds} s warm-up + ${load.seconds} s of load in ${load.slices} slices at ${load.connections} connections each`);
-  for (let round = 0; round < rounds; round++) {
-    // One app at a time, its variants side by side (measureRound); the order of the apps rotates.
-    for (let a = 0; a < BENCH_APPS.length; a++) {
-      const app = BENCH_APPS[(a + round) % BENCH_APPS.length]!;
-      const measured = await measureRound(app, variants, load, round);
-      variants.forEach((variant, i) => samples.set(keyOf(app, variant), [...runsOf(app, variant), measured[i]!]));
-    }
-    console.log(`  round ${round + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(`bench: ${BENCH_APPS.length} apps × ${variants.length} variants × ${rounds} rounds, warm-up to ${load.warmupRequests} requests (${load.warmupSeconds} s at most), then ${load.seconds} s of load a round in ${load.slices} slices at ${load.connections} connections each`);
+  for (const app of BENCH_APPS) {
+    // One app at a time, its variants side by side (measureApp).
+    const measured = await measureApp(app, variants, load, rounds, (round) => console.log(`  ${app.name}: round ${round + 1}/${rounds} done (${Math.round((Date.now() - started) / 1000)} s)`));
+    variants.forEach((variant, i) => samples.set(keyOf(app, variant), measured[i]!));
   }
   const requests = BENCH_APPS.map((app) => {
     const bare = runsOf(app, variants[0]!);
