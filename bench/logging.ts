@@ -3,9 +3,10 @@
  * both to stdout and by OTLP: the app's own pino bare, pino under the upstream register
  * (instrumentation-pino injects ids and sends records), and Beacon's logger with its
  * 'console' output alone and with 'otlp' too. Child processes, rounds interleaved, medians (of
- * each round's ratio, for the ratios), on the app thread's CPU time. Lines are
- * written in bursts with an event-loop turn between them, as an app logs between requests:
- * one synchronous loop of tens of thousands of lines would measure full queues instead.
+ * each round's ratio, for the ratios), on the app thread's CPU time: the log calls and what
+ * the outputs leave for the event loop's turns. Lines are written in bursts with a turn
+ * between them, as an app logs between requests: one synchronous loop of tens of thousands
+ * of lines would measure full queues instead.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

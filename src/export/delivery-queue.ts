@@ -36,8 +36,8 @@ export interface DeliveryQueueOptions<Item> {
 }
 
 export class DeliveryQueue<Item> {
-  private items: Item[] = [];
-  /** Items before this index have left the queue (a cheap shift, undone by compact()). */
+  /** The queue is `items` from `head` on; the slots before it have left (emptied, cut off by compact()). */
+  private items: (Item | undefined)[] = [];
   private head = 0;
   private exporting = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -66,9 +66,9 @@ export class DeliveryQueue<Item> {
     if (this.stopped) return;
     this.account.arrived();
     if (this.length >= this.capacity) {
-      this.head++; // the oldest makes room
+      this.items[this.head++] = undefined; // the oldest makes room
       this.account.droppedForRoom();
-      if (this.head >= this.batchSize) this.compact();
+      this.compact();
     }
     this.items.push(item);
     if (this.onFirstItem) {
@@ -128,7 +128,8 @@ export class DeliveryQueue<Item> {
   }
 
   private exportBatch(): Promise<void> {
-    const batch = this.items.slice(this.head, this.head + this.batchSize);
+    const batch = this.items.slice(this.head, this.head + this.batchSize) as Item[];
+    this.items.fill(undefined, this.head, this.head + batch.length);
     this.head += batch.length;
     this.compact();
     this.exporting++;
@@ -142,13 +143,15 @@ export class DeliveryQueue<Item> {
   }
 
   /**
-   * Lets go of the items that left the queue. Held here, they would stay alive until some
-   * later batch: a span already exported would survive into the old generation (more GC
-   * work per span), and while both exports hang or the backoff waits, every item dropped for
-   * room would stay on the heap until the next export. Copies at most `capacity` references,
-   * once per batch or per `batchSize` drops.
+   * Items that leave the queue are let go at once (their slots emptied): held here, a span
+   * already exported would survive into the old generation (more GC work per span), and while
+   * both exports hang or the backoff waits, every item dropped for room would stay on the
+   * heap. The emptied slots are cut off once they are half the array, so each slot is copied
+   * at most once on average: cutting them at every batch copied the whole backlog each time,
+   * ~0.2 µs a log line when lines arrive faster than they are exported.
    */
   private compact(): void {
+    if (this.head * 2 < this.items.length) return;
     this.items = this.items.slice(this.head);
     this.head = 0;
   }

@@ -7,10 +7,9 @@
 import { hostname } from 'node:os';
 import { ecsFormat as elasticEcsFormat } from '@elastic/ecs-pino-format';
 import type { LoggerOptions } from 'pino';
-import { type Format, lineKeys } from './formats.js';
-import { isoTime } from './iso-time.js';
+import type { Format } from './formats.js';
 
-export const ecsFormat: Format = ({ service, common, line, message }) => {
+export const ecsFormat: Format = ({ service, common, line, timestamp, message }) => {
   const ecs = elasticEcsFormat({
     apmIntegration: false,
     convertReqRes: true,
@@ -26,7 +25,7 @@ export const ecsFormat: Format = ({ service, common, line, message }) => {
     // run), so that `http.request.headers.authorization` and `error.message` are covered too.
     formatters: { ...ecs.formatters, log: (object) => line(log(object)) },
     serializers: message,
-    timestamp: isoTime(lineKeys('ecs').time),
+    timestamp,
     base: { pid: process.pid, hostname: hostname() },
   };
 };

@@ -107,8 +107,10 @@ export interface FormatParts {
   readonly service: LoggingConfig['service'];
   /** The level, the user's redaction, the log-call hook. */
   readonly common: LoggerOptions;
-  /** The line formatter: a line's fields checked, the trace ids added. */
+  /** The line formatter: a line's fields checked. */
   readonly line: (object: Record<string, unknown>) => Record<string, unknown>;
+  /** pino's `timestamp`: the time, then the active span's ids (correlation.ts), as one JSON fragment. */
+  readonly timestamp: () => string;
   /** The serializer of the message, under the format's message key. */
   readonly message: NonNullable<LoggerOptions['serializers']>;
   readonly sanitize: Sanitizer;
@@ -118,7 +120,7 @@ export interface FormatParts {
 export type Format = (parts: FormatParts) => LoggerOptions;
 
 /** 'structured', and 'pretty' (the same lines, rendered in the console's worker). */
-export const structuredFormat: Format = ({ service, common, line, message, sanitize }) => ({
+export const structuredFormat: Format = ({ service, common, line, timestamp, message, sanitize }) => ({
   ...common,
   base: {
     service: service.name,
@@ -127,7 +129,7 @@ export const structuredFormat: Format = ({ service, common, line, message, sanit
     hostname: hostname(),
     pid: process.pid,
   },
-  timestamp: isoTime(STRUCTURED_KEYS.time),
+  timestamp,
   formatters: { level: (label) => ({ level: label }), log: line },
   serializers: { ...objectSerializers(sanitize), ...message },
 });
@@ -138,13 +140,10 @@ export function createRoot(config: LoggingConfig, level: string, destination: De
   const keys = lineKeys(logging.format);
   const sanitize = sanitizer({ secrets: secretMatcher(config.privacy.secretKeys), maxStringLength: logging.maxStringLength });
   const reserved = reservedFields(logging, keys.message);
-  const correlation = logging.correlation ? correlationFields(logging.format, logging.fields) : () => null;
-  /** Checked first, correlated after: the real trace ids come first in the line, as pino's mixin put them. */
-  const line = (object: Record<string, unknown>): Record<string, unknown> => {
-    const checked = sanitize.top(object, reserved.line);
-    const ids = correlation();
-    return ids === null ? checked : Object.assign(ids, checked);
-  };
+  const line = (object: Record<string, unknown>): Record<string, unknown> => sanitize.top(object, reserved.line);
+  const time = isoTime(keys.time);
+  const correlation = logging.correlation ? correlationFields(logging.format, logging.fields) : null;
+  const timestamp = correlation === null ? time : () => time() + correlation();
   const common: LoggerOptions = {
     level,
     // Beacon's rules are applied by the formatter; pino's (slower) redact only for the user's paths.
@@ -153,5 +152,5 @@ export function createRoot(config: LoggingConfig, level: string, destination: De
   };
   const bindings = (object: Bindings): Bindings => sanitize.top(object, reserved.bindings);
   const message = { [keys.message]: messageSerializer(sanitize) };
-  return { logger: pino(format({ service, common, line, message, sanitize }), destination), bindings };
+  return { logger: pino(format({ service, common, line, timestamp, message, sanitize }), destination), bindings };
 }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '../otel/otlp-transformer.cjs';
 import { resourceFromAttributes } from '../otel/resources.cjs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { EncodeReply, EncodeRequest, EncoderSetup } from './otlp-encoder.js';
+import { type EncodeReply, type EncodeRequest, type EncoderSetup, IDS_WIDTH, TRACE_ID_WIDTH } from './otlp-encoder.js';
 import { toLogRecord } from './otlp-record.js';
 
 const { keys, skip, json, resource: setupResource } = workerData as EncoderSetup;
@@ -15,16 +15,19 @@ const notAttributes = new Set(skip);
 const resource = resourceFromAttributes(setupResource.attributes, { schemaUrl: setupResource.schemaUrl });
 const serializer = json ? JsonLogsSerializer : ProtobufLogsSerializer;
 
-function encode({ lines, traceIds, spanIds, traceFlags, observedMs }: EncodeRequest): Uint8Array | undefined {
+function encode({ lines, lineLengths, ids, traceFlags, observedMs }: EncodeRequest): Uint8Array | undefined {
   const records: ReadableLogRecord[] = [];
-  for (let i = 0; i < lines.length; i++) {
+  let offset = 0;
+  for (let i = 0; i < lineLengths.length; i++) {
+    const line = lines.slice(offset, (offset += lineLengths[i]!));
     let fields: Record<string, unknown>;
     try {
-      fields = JSON.parse(lines[i]!) as Record<string, unknown>;
+      fields = JSON.parse(line) as Record<string, unknown>;
     } catch {
       continue; // pino writes whole JSON lines; anything else is no record
     }
-    const spanContext = traceIds[i] ? { traceId: traceIds[i]!, spanId: spanIds[i]!, traceFlags: traceFlags[i]! } : undefined;
+    const at = i * IDS_WIDTH;
+    const spanContext = ids[at] === ' ' ? undefined : { traceId: ids.slice(at, at + TRACE_ID_WIDTH), spanId: ids.slice(at + TRACE_ID_WIDTH, at + IDS_WIDTH), traceFlags: traceFlags[i]! };
     records.push(toLogRecord(fields, keys, notAttributes, resource, spanContext, observedMs[i]!));
   }
   return serializer.serializeRequest(records);

@@ -25,16 +25,25 @@ export interface EncoderSetup {
   readonly resource: { readonly attributes: Attributes; readonly schemaUrl?: string | undefined };
 }
 
-/** One batch, as parallel arrays (cheaper to copy across than an object per line). */
+/**
+ * One batch, packed: the lines as one string with their lengths, the span ids as one string
+ * of fixed-width slots, numbers in typed arrays. Five values cross to the worker, not five
+ * per line: cloning 512 lines and their ids one by one was ~0.5 µs a line on the app's thread.
+ */
 export interface EncodeRequest {
   readonly id: number;
-  readonly lines: string[];
-  /** '' outside a span. */
-  readonly traceIds: string[];
-  readonly spanIds: string[];
-  readonly traceFlags: number[];
-  readonly observedMs: number[];
+  readonly lines: string;
+  readonly lineLengths: Uint32Array<ArrayBuffer>;
+  /** Per line, the trace id then the span id (IDS_WIDTH characters); spaces outside a span. */
+  readonly ids: string;
+  readonly traceFlags: Uint8Array<ArrayBuffer>;
+  readonly observedMs: Float64Array<ArrayBuffer>;
 }
+
+/** A trace id (32 hex digits) and a span id (16). */
+export const TRACE_ID_WIDTH = 32;
+export const IDS_WIDTH = 48;
+const NO_IDS = ' '.repeat(IDS_WIDTH);
 
 export interface EncodeReply {
   readonly id: number;
@@ -69,7 +78,7 @@ export class LineEncoder implements PayloadEncoder<LogLine[]> {
       timer.unref();
       this.pending.set(request.id, { worker, resolve, reject, timer });
       worker.ref(); // a batch under way keeps the process up (a shutdown flush waits for it)
-      worker.postMessage(request);
+      worker.postMessage(request, [request.lineLengths.buffer, request.traceFlags.buffer, request.observedMs.buffer]);
     });
   }
 
@@ -122,16 +131,20 @@ export class LineEncoder implements PayloadEncoder<LogLine[]> {
 
 function requestOf(id: number, batch: LogLine[]): EncodeRequest {
   const count = batch.length;
-  const request: EncodeRequest = { id, lines: new Array(count), traceIds: new Array(count), spanIds: new Array(count), traceFlags: new Array(count), observedMs: new Array(count) };
+  const lineLengths = new Uint32Array(count);
+  const traceFlags = new Uint8Array(count);
+  const observedMs = new Float64Array(count);
+  let lines = '';
+  let ids = '';
   for (let i = 0; i < count; i++) {
-    const { line, spanContext, observedMs } = batch[i]!;
-    request.lines[i] = line;
-    request.traceIds[i] = spanContext?.traceId ?? '';
-    request.spanIds[i] = spanContext?.spanId ?? '';
-    request.traceFlags[i] = spanContext?.traceFlags ?? 0;
-    request.observedMs[i] = observedMs;
+    const { line, spanContext, observedMs: observed } = batch[i]!;
+    lines += line;
+    lineLengths[i] = line.length;
+    ids += spanContext ? spanContext.traceId + spanContext.spanId : NO_IDS;
+    traceFlags[i] = spanContext?.traceFlags ?? 0;
+    observedMs[i] = observed;
   }
-  return request;
+  return { id, lines, lineLengths, ids, traceFlags, observedMs };
 }
 
 /** The worker's setup for `resource`, once its detectors have settled. */

@@ -78,8 +78,8 @@ test('losses are reported within a second, then at most once per interval, with 
   assert.deepEqual(lines, ['spans: 3 dropped (queue full), 2 failed (HTTP 503) in the last 1 s; 0 exported']);
 
   now = 10_000; // more losses inside the interval: no line yet
-  spans.handOver(1_000);
-  spans.settle(1_000, { code: ExportResultCode.FAILED, error: new ExportHeldBackError('held back') }, 0, null);
+  spans.handOver(1_234_567);
+  spans.settle(1_234_567, { code: ExportResultCode.FAILED, error: new ExportHeldBackError('held back') }, 0, null);
   spans.handOver(1_000);
   spans.settle(1_000, { code: ExportResultCode.SUCCESS }, 0.1, null);
   // Proving that no line comes takes waiting past the first-line delay (1 s).
@@ -87,7 +87,7 @@ test('losses are reported within a second, then at most once per interval, with 
   assert.equal(lines.length, 1);
   now = 30_000;
   report.stop(); // shutdown: what is due is said at once
-  assert.deepEqual(lines.slice(1), ['spans: 1,000 dropped (held back) in the last 30 s; 1,000 exported']);
+  assert.deepEqual(lines.slice(1), ['spans: 1,234,567 dropped (held back) in the last 30 s; 1,000 exported']);
   report.stop();
   assert.equal(lines.length, 2, 'nothing new, nothing said');
 });

@@ -20,31 +20,28 @@ const INVALID = spanContext('00000000000000000000000000000000', 'b7ad6b716920333
 
 const inSpan = <T>(span: SpanContext, fn: () => T): T => context.with(trace.setSpan(context.active(), trace.wrapSpanContext(span)), fn);
 
+/** The fields a fragment adds to a line (pino writes it after the level and time). */
+const fieldsOf = (fragment: string): Record<string, unknown> | null => (fragment === '' ? null : (JSON.parse(`{"level":"info"${fragment}}`) as Record<string, unknown>));
+const correlated = (correlation: () => string) => fieldsOf(correlation());
+
 test('structured lines get the active span ids, whichever span was active at the call before', () => {
   const correlation = correlationFields('structured', FIELDS);
-  const expectA = { trace_id: A.traceId, span_id: A.spanId, trace_flags: '01' };
-  const expectB = { trace_id: B.traceId, span_id: B.spanId, trace_flags: '00' };
-  assert.equal(correlation(), null, 'outside a span');
-  const seen = [A, A, B, A, INVALID, B, INVALID, INVALID, A].map((span) => inSpan(span, correlation));
+  const expectA = { level: 'info', trace_id: A.traceId, span_id: A.spanId, trace_flags: '01' };
+  const expectB = { level: 'info', trace_id: B.traceId, span_id: B.spanId, trace_flags: '00' };
+  assert.equal(correlation(), '', 'outside a span');
+  const seen = [A, A, B, A, INVALID, B, INVALID, INVALID, A].map((span) => inSpan(span, () => correlated(correlation)));
   assert.deepEqual(seen, [expectA, expectA, expectB, expectA, null, expectB, null, null, expectA]);
-  assert.equal(correlation(), null, 'outside a span again, after one');
+  assert.equal(correlation(), '', 'outside a span again, after one');
 });
 
-test('each call returns a fresh object: the formatter merges the line into it', () => {
-  const correlation = correlationFields('structured', FIELDS);
-  const first = inSpan(A, correlation)!;
-  first.orderId = 1;
-  assert.deepEqual(inSpan(A, correlation), { trace_id: A.traceId, span_id: A.spanId, trace_flags: '01' });
-});
-
-test('ECS lines and renamed fields carry the same ids', () => {
+test('ECS lines and renamed fields carry the same ids; a name is escaped as JSON', () => {
   const ecs = correlationFields('ecs', FIELDS);
-  assert.deepEqual([A, B].map((span) => inSpan(span, ecs)), [
-    { 'trace.id': A.traceId, 'span.id': A.spanId },
-    { 'trace.id': B.traceId, 'span.id': B.spanId },
+  assert.deepEqual([A, B].map((span) => inSpan(span, () => correlated(ecs))), [
+    { level: 'info', 'trace.id': A.traceId, 'span.id': A.spanId },
+    { level: 'info', 'trace.id': B.traceId, 'span.id': B.spanId },
   ]);
-  const renamed = correlationFields('structured', { traceId: 'traceId', spanId: 'spanId', traceFlags: 'flags' });
-  assert.deepEqual(inSpan(B, renamed), { traceId: B.traceId, spanId: B.spanId, flags: '00' });
+  const renamed = correlationFields('structured', { traceId: 'traceId', spanId: 'span "id"', traceFlags: 'flags\\' });
+  assert.deepEqual(inSpan(B, () => correlated(renamed)), { level: 'info', traceId: B.traceId, 'span "id"': B.spanId, 'flags\\': '00' });
 });
 
 test('what a line takes from the active span is worked out once per span context, none for an invalid one', () => {

@@ -38,7 +38,7 @@ test('structured: base fields, ISO time, level label, correlation fields only in
 
   const [inside, outside] = fileLines(dir) as [Line, Line];
   assert.deepEqual(Object.keys(inside), [
-    'level', 'time', 'service', 'version', 'environment', 'hostname', 'pid', 'component', 'trace_id', 'span_id', 'trace_flags', 'order', 'msg',
+    'level', 'time', 'trace_id', 'span_id', 'trace_flags', 'service', 'version', 'environment', 'hostname', 'pid', 'component', 'order', 'msg',
   ]);
   assert.equal(inside.level, 'info');
   assert.match(inside.time as string, ISO_TIME);
