@@ -20,10 +20,10 @@ export const UPSTREAM_ENV_VARS: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_ENV_VARS: Readonly<Record<string, string>> = {
   OTEL_BSP_EXPORT_TIMEOUT: 'one deadline bounds each export: use OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
   OTEL_METRIC_EXPORT_TIMEOUT: 'one deadline bounds each export: use OTEL_EXPORTER_OTLP_METRICS_TIMEOUT',
-  OTEL_BLRP_SCHEDULE_DELAY: 'the OTLP log output sends at least every second, sooner in batches of 512',
+  OTEL_BLRP_SCHEDULE_DELAY: 'the OTLP log output sends at least every second, sooner in batches of 2,048 lines (or 2 MiB)',
   OTEL_BLRP_EXPORT_TIMEOUT: 'one deadline bounds each export: use OTEL_EXPORTER_OTLP_LOGS_TIMEOUT',
   OTEL_BLRP_MAX_QUEUE_SIZE: 'the OTLP log output keeps its own bounded queue, counted on /metrics',
-  OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: 'the OTLP log output sends batches of 512',
+  OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: 'the OTLP log output sends batches of up to 2,048 lines (or 2 MiB)',
   OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: 'span events keep the span attribute limits',
   OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: 'span links keep the span attribute limits',
   OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'log strings are cut at logging.maxStringLength',

@@ -21,6 +21,12 @@ interface WithResource {
   readonly resource?: { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
 }
 
+/** A bound on a batch's size beside its item count: `of` weighs an item, a batch weighs at most `max` (one heavier item still leaves, alone). */
+export interface BatchWeight<Item> {
+  of(item: Item): number;
+  max: number;
+}
+
 export interface DeliveryQueueOptions<Item> {
   /** Counts the outcome of every export (AccountedExporter); never rejects. */
   exporter: Exporter<Item[]>;
@@ -29,6 +35,7 @@ export interface DeliveryQueueOptions<Item> {
   /** Shared with the exporter chain: while it runs, items wait here. */
   backoff: Backoff;
   batchSize: number;
+  batchWeight?: BatchWeight<Item> | undefined;
   /** The longest an item waits for a full batch. */
   delayMs: number;
   /** Called when the first item arrives: the sender starts loading then (ScopedSender.prepare). */
@@ -49,11 +56,12 @@ export class DeliveryQueue<Item> {
   private readonly backoff: Backoff;
   private readonly capacity: number;
   private readonly batchSize: number;
+  private readonly batchWeight: BatchWeight<Item> | undefined;
   private readonly delayMs: number;
   private onFirstItem: (() => void) | undefined;
 
   constructor(options: DeliveryQueueOptions<Item>) {
-    ({ exporter: this.exporter, account: this.account, backoff: this.backoff, delayMs: this.delayMs, onFirstItem: this.onFirstItem } = options);
+    ({ exporter: this.exporter, account: this.account, backoff: this.backoff, batchWeight: this.batchWeight, delayMs: this.delayMs, onFirstItem: this.onFirstItem } = options);
     this.capacity = options.account.capacity ?? Infinity;
     this.batchSize = Math.min(options.batchSize, this.capacity);
   }
@@ -128,7 +136,7 @@ export class DeliveryQueue<Item> {
   }
 
   private exportBatch(): Promise<void> {
-    const batch = this.items.slice(this.head, this.head + this.batchSize) as Item[];
+    const batch = this.items.slice(this.head, this.batchEnd()) as Item[];
     this.items.fill(undefined, this.head, this.head + batch.length);
     this.head += batch.length;
     this.compact();
@@ -140,6 +148,18 @@ export class DeliveryQueue<Item> {
     });
     this.inFlight.add(exported);
     return exported;
+  }
+
+  /** Where the next batch ends: after `batchSize` items, or sooner where they would outweigh `batchWeight.max`. */
+  private batchEnd(): number {
+    const end = Math.min(this.items.length, this.head + this.batchSize);
+    if (!this.batchWeight) return end;
+    let weight = 0;
+    for (let index = this.head; index < end; index++) {
+      weight += this.batchWeight.of(this.items[index]!);
+      if (weight > this.batchWeight.max && index > this.head) return index;
+    }
+    return end;
   }
 
   /**

@@ -7,7 +7,7 @@
 import { Backoff } from './backoff.js';
 import { BackoffExporter } from './backoff-exporter.js';
 import { type BatchExporter, DeadlineExporter } from './deadline-exporter.js';
-import { DeliveryQueue } from './delivery-queue.js';
+import { type BatchWeight, DeliveryQueue } from './delivery-queue.js';
 import { AccountedExporter, type ExportAccount, batchLength } from './export-accounting.js';
 import type { RetryAfter } from './retry-after.js';
 
@@ -18,7 +18,7 @@ import type { RetryAfter } from './retry-after.js';
  */
 export const MAX_HOLD_MS = 5000;
 
-export interface GuardOptions {
+export interface GuardOptions<Item> {
   /** Names the items in errors: "span", "log". */
   what: string;
   /** The backend's Retry-After answers (HTTP) or RetryInfo (gRPC); closed with the queue. */
@@ -27,13 +27,14 @@ export interface GuardOptions {
   /** Counts every item; its capacity bounds the queue. */
   account: ExportAccount;
   batchSize: number;
+  batchWeight?: BatchWeight<Item> | undefined;
   delayMs: number;
 }
 
-export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, retryAfter, deadlineMs, account, batchSize, delayMs }: GuardOptions): DeliveryQueue<Item> {
+export function guardedDelivery<Item>(inner: BatchExporter<Item>, { what, retryAfter, deadlineMs, account, batchSize, batchWeight, delayMs }: GuardOptions<Item>): DeliveryQueue<Item> {
   const backoff = new Backoff({ retryAfter, maxMs: MAX_HOLD_MS });
   const guarded = new DeadlineExporter(new BackoffExporter(inner, what, backoff), deadlineMs, what);
   // Beacon's senders name the status of every rejection themselves (ExportRejectedError).
   const exporter = new AccountedExporter(guarded, account, batchLength);
-  return new DeliveryQueue({ exporter, account, backoff, batchSize, delayMs, onFirstItem: () => inner.prepare?.() });
+  return new DeliveryQueue({ exporter, account, backoff, batchSize, batchWeight, delayMs, onFirstItem: () => inner.prepare?.() });
 }

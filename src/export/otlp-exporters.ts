@@ -11,7 +11,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Exporter } from './deadline-exporter.js';
-import type { DeliveryQueue } from './delivery-queue.js';
+import type { BatchWeight, DeliveryQueue } from './delivery-queue.js';
 import type { DeliveryAccounts, ExportAccount } from './export-accounting.js';
 import type { OtlpItemKind } from './otlp-http.js';
 import type { GrpcSignal } from './grpc-packages.js';
@@ -20,10 +20,11 @@ import type { PayloadEncoder } from './payload-encoder.js';
 import type { RetryAfter } from './retry-after.js';
 
 /** How a delivery queue batches its items. */
-export interface Batching {
+export interface Batching<Item = unknown> {
   /** Items the queue holds, at most; beyond it the oldest make room (counted as `queue_full`). */
   capacity: number;
   batchSize: number;
+  batchWeight?: BatchWeight<Item>;
   /** The longest an item waits for a full batch. */
   delayMs: number;
 }
@@ -33,11 +34,11 @@ const ACCOUNTS = { span: 'spans', log: 'logs' } as const;
 export function otlpExporter(kind: 'span', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching): Promise<DeliveryQueue<ReadableSpan>>;
 export function otlpExporter(kind: 'log', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching): Promise<DeliveryQueue<ReadableLogRecord>>;
 /** Log items of another shape, made into request bodies by `encoder` (the OTLP log output's lines). */
-export function otlpExporter<Item>(kind: 'log', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching, encoder: PayloadEncoder<Item[]>): Promise<DeliveryQueue<Item>>;
+export function otlpExporter<Item>(kind: 'log', target: OtlpTarget, delivery: DeliveryAccounts, batching: Batching<Item>, encoder: PayloadEncoder<Item[]>): Promise<DeliveryQueue<Item>>;
 export function otlpExporter(kind: 'metric', target: OtlpTarget, delivery: DeliveryAccounts): Promise<PushMetricExporter>;
 export async function otlpExporter(kind: OtlpItemKind | 'metric', target: OtlpTarget, delivery: DeliveryAccounts, batching?: Batching, encoder?: PayloadEncoder<unknown[]>): Promise<unknown> {
   if (kind === 'metric') return metricExporter(target, delivery.open('metrics', null));
-  const { capacity, batchSize, delayMs } = batching!;
+  const { capacity, batchSize, batchWeight, delayMs } = batching!;
   const [{ guardedDelivery }, sender] = await Promise.all([import('./delivery.js'), itemSender(kind, target, encoder)]);
   return guardedDelivery(sender.exporter, {
     what: kind,
@@ -45,6 +46,7 @@ export async function otlpExporter(kind: OtlpItemKind | 'metric', target: OtlpTa
     deadlineMs: target.timeoutMs,
     account: delivery.open(ACCOUNTS[kind], capacity),
     batchSize,
+    batchWeight,
     delayMs,
   });
 }

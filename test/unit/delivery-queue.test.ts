@@ -199,3 +199,26 @@ test('the queue lets go of what left it: exported items once their export settle
   await stopped;
 });
 
+
+test('a batch ends before the item that would take it past its weight; a heavier item leaves alone', async () => {
+  const batches: number[][] = [];
+  const account = new DeliveryAccounts().open('logs', 100);
+  const backoff = new Backoff({ initialMs: 50, maxMs: 50 });
+  const backend = {
+    export: (batch: Item[], done: (result: ExportResult) => void) => {
+      batches.push(batch.map(({ n }) => n));
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => undefined,
+  };
+  const exporter = new AccountedExporter<Item[]>(new BackoffExporter(backend, 'log', backoff), account, batchLength);
+  // Each item weighs its n; a batch holds 10 items or a weight of 10.
+  const queue = new DeliveryQueue<Item>({ exporter, account, backoff, batchSize: 10, batchWeight: { of: ({ n }) => n, max: 10 }, delayMs: 60_000 });
+  for (const n of [4, 4, 2, 3, 25, 1, 1]) queue.add({ n });
+  await queue.flush();
+  assert.deepEqual(batches, [[4, 4, 2], [3], [25], [1, 1]]);
+  for (let n = 0; n < 10; n++) queue.add({ n: 0 }); // ten weightless items: the count still ends a batch
+  await pollUntil(() => batches.length === 5);
+  assert.deepEqual(batches[4], Array(10).fill(0));
+  assert.equal(account.exported, 17);
+});
