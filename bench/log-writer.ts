@@ -8,17 +8,15 @@ import { trace } from '@opentelemetry/api';
 import { createRequire } from 'node:module';
 import type { pino as Pino } from 'pino';
 
-const [mode, countArg] = process.argv.slice(2);
-const count = Number(countArg);
+// What the logging bench asks for (logging.ts, LOG_PASS): lines a pass, lines a burst, warm-up passes.
+const [mode, ...numbers] = process.argv.slice(2);
+const [count, burst, warmUpPasses] = numbers.map(Number) as [number, number, number];
 // The app's pino by require(): the form upstream's instrumentation-pino patches (it leaves an
 // ESM `import pino from 'pino'` uncorrelated, where Beacon's hook covers both).
 const appPino = () => (createRequire(import.meta.url)('pino') as typeof Pino)();
 const log = mode === 'beacon' ? (await import('../src/index.js')).logger : appPino();
 
 const tracer = trace.getTracer('bench');
-/** Lines per burst: an app logs between requests, so exports and the outputs' workers get turns between bursts. */
-const BURST = 500;
-const WARM_UP_PASSES = 3;
 /**
  * The main thread's CPU time over a pass: the log calls, in bursts, and the turns of the event
  * loop between them, where the outputs do what they left for later (a transport's hand-off
@@ -34,16 +32,13 @@ const writeAll = () =>
   tracer.startActiveSpan('work', async (span) => {
     const started = cpuMs();
     for (let i = 0; i < count; ) {
-      for (const end = Math.min(count, i + BURST); i < end; i++) log.info({ orderId: i, user: { id: 'u-1' } }, 'order processed');
+      for (const end = Math.min(count, i + burst); i < end; i++) log.info({ orderId: i, user: { id: 'u-1' } }, 'order processed');
       await new Promise((resolve) => setImmediate(resolve));
     }
     span.end();
     return cpuMs() - started;
   });
 
-// Warm-up: V8 optimises the logging path only after some tens of thousands of lines (Beacon's
-// first 20,000 after 20,000 cost ~1.8× the later ones, plain pino's ~1.2×); pino's first
-// writes; the outputs' workers and the exporters' first batches.
-for (let pass = 0; pass < WARM_UP_PASSES; pass++) await writeAll();
+for (let pass = 0; pass < warmUpPasses; pass++) await writeAll(); // warm-up
 process.send!({ ms: await writeAll() });
 process.disconnect();

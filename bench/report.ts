@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BEACON_VERSION } from '../src/version.js';
 import { repoRoot } from '../test/helpers/app.js';
 import { peerVersion } from './peers.js';
-import type { LoggingRow } from './logging.js';
+import { LOG_PASS, type LoggingRow } from './logging.js';
 import type { AgentName, BenchApp, LoadOptions, RequestVariant } from './requests.js';
 import type { ScrapeRow } from './scrape.js';
 
@@ -140,7 +140,7 @@ export function reportMarkdown(report: Report): string {
     '',
     '## Log lines inside an active span (app-thread CPU time)',
     '',
-    `20,000 lines a pass in bursts of 500, after 3 warm-up passes, in one child process per variant and round; the app thread's CPU over the pass, the log calls and what the outputs leave for the event loop's turns between bursts (the console transport's hand-off, the OTLP output's batches and requests). Medians of ${report.rounds} rounds; a ratio is the median of each round's ratio to that round's plain pino.`,
+    `${fixed(LOG_PASS.lines)} lines a pass in bursts of ${LOG_PASS.burst}, after ${LOG_PASS.warmUpPasses} warm-up passes, in one child process per variant and round; the app thread's CPU over the pass, the log calls and what the outputs leave for the event loop's turns between bursts (the console transport's hand-off, the OTLP output's batches and requests). Medians of ${report.rounds} rounds; a ratio is the median of each round's ratio to that round's plain pino.`,
     '',
     table(['logger', 'lines per CPU second', '× plain pino'], report.logging.map((row) => [row.name, fixed(row.linesPerSecond), times(row.toPino)])),
     '',
